@@ -81,3 +81,13 @@ export function enumLabel(values: object, value: number | null | undefined): str
   prefix = prefix.slice(0, prefix.lastIndexOf('_') + 1);
   return name.slice(prefix.length).toLowerCase();
 }
+
+/**
+ * A 64-bit field as a number. Decoded messages may hold a Long (the
+ * prototype's default) even with --force-number; this is the one place that
+ * knows it.
+ */
+export function int64(value: number | { toString(): string } | null | undefined): number {
+  if (value == null) return 0;
+  return typeof value === 'number' ? value : Number(value.toString());
+}

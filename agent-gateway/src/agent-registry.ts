@@ -1,0 +1,42 @@
+// The agents connected to this gateway right now.
+import type { sonde } from '@sonde/protocol';
+import type { Peer } from './peer.js';
+import { isTargeted } from './targeting.js';
+
+export interface ConnectedAgent {
+  peer: Peer;
+  hello: sonde.v1.IHello;
+  /** Key for hit counts: the agent id and its process instance. */
+  instance: string;
+  connectedAtMs: number;
+  stats?: sonde.v1.IAgentStats;
+}
+
+export class AgentRegistry {
+  private readonly byId = new Map<string, ConnectedAgent>();
+
+  add(agent: ConnectedAgent): ConnectedAgent | undefined {
+    const previous = this.byId.get(agent.hello.agentId ?? '');
+    this.byId.set(agent.hello.agentId ?? '', agent);
+    return previous;
+  }
+
+  /** Removes the agent if `peer` is still its connection (a newer one may have replaced it). */
+  remove(agentId: string, peer: Peer): boolean {
+    if (this.byId.get(agentId)?.peer !== peer) return false;
+    this.byId.delete(agentId);
+    return true;
+  }
+
+  get(agentId: string): ConnectedAgent | undefined {
+    return this.byId.get(agentId);
+  }
+
+  all(): ConnectedAgent[] {
+    return [...this.byId.values()];
+  }
+
+  targetedBy(action: sonde.v1.IAction): ConnectedAgent[] {
+    return this.all().filter((a) => isTargeted(action, a.hello));
+  }
+}

@@ -1,0 +1,34 @@
+// `sonde gateway` command-line options.
+import { parseArgs } from 'node:util';
+import type { GatewayOptions } from './server.js';
+
+export const GATEWAY_USAGE = `usage: sonde gateway --insecure-dev [--port N] [--host ADDR] [--data DIR]
+
+  --port N        port to listen on (default 8790; 0 picks a free one)
+  --host ADDR     address to bind (default 127.0.0.1; --insecure-dev allows loopback only)
+  --data DIR      folder for the SQLite store (default ./.sonde-data)
+  --insecure-dev  no credentials are checked; required until identity lands`;
+
+/** Parses argv into options; throws an Error whose message says what was wrong. */
+export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      'insecure-dev': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 8790 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number (0-65535)`);
+  return {
+    help: values.help ?? false,
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: values.data ?? '.sonde-data',
+    insecureDev: values['insecure-dev'] ?? false,
+  };
+}
