@@ -1,0 +1,65 @@
+// The agent's settings: start(options) wins over the environment, which wins
+// over what the agent can find out about the app by itself.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export interface AgentOptions {
+  /** Gateway base URL (SONDE_GATEWAY_URL), e.g. http://127.0.0.1:8790. */
+  gatewayUrl?: string;
+  /** Agent key (SONDE_AGENT_KEY), sent as a bearer credential. */
+  agentKey?: string;
+  /** Tags such as "production" (SONDE_TAGS, a comma list). */
+  tags?: string[];
+  /** App name (SONDE_APP_NAME); defaults to the nearest package.json's name. */
+  appName?: string;
+  appVersion?: string;
+  /** This process's agent id (SONDE_AGENT_ID); defaults to host-pid-random. */
+  agentId?: string;
+  /** Folders under which the app's sources live; defaults to the app's package folder and the working folder. */
+  roots?: string[];
+}
+
+export interface AgentConfig {
+  gatewayUrl: string;
+  agentKey: string;
+  tags: string[];
+  appName: string;
+  appVersion: string;
+  agentId: string;
+  instanceId: string;
+  roots: string[];
+}
+
+function nearestPackage(from: string): { dir: string; name: string; version: string } | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+        return { dir, name: typeof pkg.name === 'string' ? pkg.name : '', version: typeof pkg.version === 'string' ? pkg.version : '' };
+      } catch {
+        return { dir, name: '', version: '' };
+      }
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const main = process.argv[1] ? resolve(process.argv[1]) : process.cwd();
+  const pkg = nearestPackage(dirname(main));
+  const tags = options.tags ?? (env.SONDE_TAGS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const roots = options.roots ?? [...new Set([pkg?.dir ?? dirname(main), process.cwd()])];
+  return {
+    gatewayUrl: (options.gatewayUrl ?? env.SONDE_GATEWAY_URL ?? '').replace(/\/+$/, ''),
+    agentKey: options.agentKey ?? env.SONDE_AGENT_KEY ?? '',
+    tags,
+    appName: options.appName ?? env.SONDE_APP_NAME ?? pkg?.name ?? '',
+    appVersion: options.appVersion ?? env.SONDE_APP_VERSION ?? pkg?.version ?? '',
+    agentId: options.agentId ?? env.SONDE_AGENT_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
+    instanceId: randomBytes(8).toString('hex'),
+    roots,
+  };
+}

@@ -1,0 +1,72 @@
+// `sonde <command>`: one binary whose subcommands start the servers from their
+// own packages. Returns the exit code, or undefined while a server runs.
+import { GATEWAY_USAGE, parseGatewayArgs, startGateway } from '@sonde/agent-gateway';
+
+const USAGE = `usage: sonde <command> [options]
+
+commands:
+  gateway   run the gateway (agents and editors connect to it)
+  lsp       run the language server on stdin/stdout (editors start this)
+  version   print the version
+
+Run "sonde <command> --help" for a command's options.`;
+
+export const VERSION = '0.1.0';
+
+export async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'gateway':
+      return gateway(rest);
+    case 'lsp': {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stderr.write('usage: sonde lsp [--stdio]\n\nSpeaks LSP on stdin/stdout. The gateway URL comes from initializationOptions.gatewayUrl or SONDE_GATEWAY_URL.\n');
+        return 0;
+      }
+      // Imported here so that nothing the language server loads runs for other commands.
+      const { runStdio } = await import('@sonde/lsp-server');
+      runStdio();
+      return undefined;
+    }
+    case 'version':
+    case '--version':
+      process.stdout.write(`sonde ${VERSION}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`sonde: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function gateway(argv: string[]): Promise<number | undefined> {
+  let options;
+  try {
+    options = parseGatewayArgs(argv);
+  } catch (err) {
+    process.stderr.write(`sonde gateway: ${(err as Error).message}\n\n${GATEWAY_USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${GATEWAY_USAGE}\n`);
+    return 0;
+  }
+  let running;
+  try {
+    running = await startGateway(options);
+  } catch (err) {
+    process.stderr.write(`sonde gateway: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const stop = () => {
+    running.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return undefined;
+}

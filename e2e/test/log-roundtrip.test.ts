@@ -1,0 +1,122 @@
+// The spine, end to end: an LSP client over stdio asks `sonde lsp` for a log at
+// the seed's line; the gateway routes it to the agent inside the running
+// example service; the line a request produces comes back to the editor.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient, type Notification } from './support/lsp-client.js';
+import { repoRoot, serviceDir, startGateway, startService, waitForClients, type Proc } from './support/processes.js';
+
+interface Command { title: string; command: string; arguments?: unknown[] }
+interface CodeAction { title: string; command?: Command }
+interface CodeLens { range: { start: { line: number } }; command?: Command }
+
+const file = join(serviceDir, 'server.js');
+const uri = pathToFileURL(file).href;
+const text = readFileSync(file, 'utf8');
+const lines = text.split('\n');
+/** 0-based LSP line of the first line containing `needle`. */
+const lineOf = (needle: string) => {
+  const i = lines.findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, `server.js has no line with ${needle}`);
+  return i;
+};
+const HELLO_LINE = lineOf("return 'Hello: ' + name");
+const RESPOND_LINE = lineOf('res.end(hello(name))');
+
+const isLog = (needle: string) => (n: Notification) => n.method === 'sonde/log' && String(n.params.text).includes(needle);
+
+describe('editor → language server → gateway → agent → back', function () {
+  let dataDir: string;
+  let gateway: { proc: Proc; url: string };
+  let service: { proc: Proc; url: string };
+  let lsp: LspClient;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sonde-e2e-'));
+    gateway = await startGateway(0, dataDir);
+    service = await startService(gateway.url);
+    lsp = await LspClient.start(repoRoot, gateway.url);
+    await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+  });
+
+  after(async () => {
+    await lsp?.stop();
+    await service?.proc.stop();
+    await gateway?.proc.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const codeActions = (line: number) =>
+    lsp.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      context: { diagnostics: [] },
+    });
+  const lenses = () => lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const get = async (path: string) => {
+    const res = await fetch(`${service.url}/${path}`);
+    assert.equal(res.status, 200);
+    return res.text();
+  };
+
+  let barrierId = '';
+
+  it('adds a log from a code action, sees its line, its lens count, removes it, and sees no more lines', async () => {
+    const offered = await codeActions(HELLO_LINE);
+    const add = offered.find((a) => a.title.startsWith('Sonde: add log'));
+    assert.ok(add?.command, `code actions at line ${HELLO_LINE + 1}: ${JSON.stringify(offered)}`);
+    assert.match(JSON.stringify(add.command.arguments), /name=\{name\}/, 'the default format shows the identifier the line reads');
+
+    const mark = lsp.notifications.length;
+    await lsp.request('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments });
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.state === 'active', 'the log to become active', mark);
+
+    assert.equal(await get('aa'), 'Hello: aa', 'the service answers as before');
+    const line = await lsp.waitFor(isLog('name=aa'), 'the log line for /aa', mark);
+    assert.equal(line.params.line, HELLO_LINE);
+    await lsp.waitFor((n) => n.method === 'window/logMessage' && String(n.params.message).includes('name=aa'), 'the line as window/logMessage', mark);
+
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.hits === 1, 'the hit count to reach 1', mark);
+    const lens = (await lenses()).find((l) => l.range.start.line === HELLO_LINE);
+    assert.match(lens?.command?.title ?? '', /log "name=\{name\}" · 1 hit\b/);
+    assert.ok(lsp.lensRefreshes > 0, 'the server asked the client to refresh lenses');
+
+    const remove = (await codeActions(HELLO_LINE)).find((a) => a.title.startsWith('Sonde: remove log'));
+    assert.ok(remove?.command, 'a remove action is offered on a line with a log');
+    const removedMark = lsp.notifications.length;
+    await lsp.request('workspace/executeCommand', { command: remove.command.command, arguments: remove.command.arguments });
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.state === 'removed', 'the removal', removedMark);
+    assert.equal((await lenses()).filter((l) => l.range.start.line === HELLO_LINE).length, 0, 'no lens left at the line');
+
+    // Barrier: a log at another line, added by the command an editor runs after prompting for a format.
+    const added = await lsp.request<{ actionId: string }>('workspace/executeCommand', {
+      command: 'sonde.addLog',
+      arguments: [{ uri, line: RESPOND_LINE, format: 'barrier {name}' }],
+    });
+    barrierId = added.actionId;
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === barrierId && n.params.state === 'active', 'the barrier log to become active', removedMark);
+    await get('bb');
+    await lsp.waitFor(isLog('barrier bb'), 'the barrier line', removedMark);
+    const after = lsp.notifications.slice(removedMark);
+    assert.ok(!after.some(isLog('name=bb')), 'the removed log sent no line before the barrier arrived');
+  });
+
+  it('restores the action from the gateway store after the gateway and the service restart', async () => {
+    assert.ok(barrierId, 'needs the barrier action from the previous test');
+    const port = new URL(gateway.url).port;
+    await service.proc.stop();
+    await gateway.proc.stop();
+    gateway = await startGateway(Number(port), dataDir);
+    await waitForClients(gateway.url, 1); // the language server reconnected by itself
+    const mark = lsp.notifications.length;
+    service = await startService(gateway.url);
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === barrierId && n.params.state === 'active', 'the stored action to become active in the new process', mark);
+    await get('cc');
+    const line = await lsp.waitFor(isLog('barrier cc'), 'a line from the restored action', mark);
+    assert.equal(line.params.actionId, barrierId);
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === barrierId && n.params.hits === 2, 'hits summed across both service processes', mark);
+  });
+});

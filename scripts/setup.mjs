@@ -1,0 +1,37 @@
+// Brings a fresh clone to a runnable state: installs the npm packages when
+// node_modules is missing or older than the lock file, then builds
+// (generated protocol code and TypeScript). Safe to run again: both steps
+// skip what is already done.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    process.stderr.write(`setup: "${cmd} ${args.join(' ')}" failed (exit ${r.status ?? r.signal})\n`);
+    process.exit(1);
+  }
+}
+
+export function setup() {
+  const [major] = process.versions.node.split('.').map(Number);
+  if (major < 20) {
+    process.stderr.write(`setup: Sonde needs Node.js 20 or newer; this is ${process.version}\n`);
+    process.exit(1);
+  }
+  const lock = join(root, 'package-lock.json');
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs)) {
+    process.stderr.write('setup: installing npm packages\n');
+    run(npm, [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  }
+  process.stderr.write('setup: building\n');
+  run(npm, ['run', 'build', '--silent']);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) setup();
