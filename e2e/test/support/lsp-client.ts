@@ -1,6 +1,6 @@
 // A real LSP client over the language server's stdio, built on vscode-jsonrpc:
 // what an editor does, minus the editor.
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { pathToFileURL } from 'node:url';
 import { start, sondeBin, type Proc } from './processes.js';
 

@@ -1,0 +1,103 @@
+// Maps a workspace-relative path (what the editor knows) onto absolute paths
+// (what this process loaded or has on disk). The rule, shared by every Sonde
+// agent: the longest common suffix at path-segment boundaries wins; a tie
+// among the best is an error that lists the candidates. Candidates are plain
+// strings so that source-map sources can be matched the same way later.
+
+import { realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type MatchResult =
+  | { kind: 'match'; path: string; segments: number }
+  | { kind: 'ambiguous'; segments: number; candidates: string[] }
+  | { kind: 'none' };
+
+/**
+ * The absolute path behind a script url, or undefined for what is not a file
+ * on disk (node: internals, eval code, empty urls). ES modules and, on Node
+ * 20.20, CommonJS modules report file:// urls; older Nodes gave CommonJS plain
+ * absolute paths.
+ */
+export function urlToPath(url: string): string | undefined {
+  if (url.startsWith('file://')) {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return undefined; // a file: url for another host or malformed: not ours
+    }
+  }
+  if (url.startsWith('/') || /^[A-Za-z]:[\\/]/.test(url)) return url;
+  return undefined;
+}
+
+/** Path segments of a relative or absolute path, a file:// url or a percent-encoded path. */
+export function segmentsOf(path: string): string[] {
+  let p = path;
+  if (p.startsWith('file://')) p = urlToPath(p) ?? p;
+  else if (/%[0-9A-Fa-f]{2}/.test(p)) {
+    try {
+      p = decodeURIComponent(p);
+    } catch {
+      // not valid percent-encoding: keep the text as the file's real name
+    }
+  }
+  return p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+}
+
+/** How many trailing segments two segment lists share. */
+function commonSuffix(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+/** Best candidate for relPath by longest common suffix; at least the file name must match. */
+export function matchPath(relPath: string, candidates: Iterable<string>): MatchResult {
+  const rel = segmentsOf(relPath);
+  if (rel.length === 0) return { kind: 'none' };
+  let best = 0;
+  let bestPaths: string[] = [];
+  for (const candidate of new Set(candidates)) {
+    const n = commonSuffix(rel, segmentsOf(candidate));
+    if (n === 0 || n < best) continue;
+    if (n > best) {
+      best = n;
+      bestPaths = [candidate];
+    } else {
+      bestPaths.push(candidate);
+    }
+  }
+  if (bestPaths.length === 0) return { kind: 'none' };
+  if (bestPaths.length > 1) return { kind: 'ambiguous', segments: best, candidates: bestPaths.sort() };
+  return { kind: 'match', path: bestPaths[0]!, segments: best };
+}
+
+function existingFile(path: string): string | undefined {
+  try {
+    // Node loads modules under their real path, so compare real paths.
+    return statSync(path).isFile() ? realpathSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds relPath on disk under one of roots: tries root/relPath, then drops
+ * leading segments one at a time (root/rest), longest rest first. Two
+ * different files found with the same rest length are ambiguous.
+ */
+export function findOnDisk(relPath: string, roots: readonly string[]): MatchResult {
+  const rel = segmentsOf(relPath);
+  for (let drop = 0; drop < rel.length; drop++) {
+    const rest = rel.slice(drop);
+    const found = new Set<string>();
+    for (const root of roots) {
+      const hit = existingFile(join(root, ...rest));
+      if (hit !== undefined) found.add(hit);
+    }
+    if (found.size === 1) return { kind: 'match', path: [...found][0]!, segments: rest.length };
+    if (found.size > 1) return { kind: 'ambiguous', segments: rest.length, candidates: [...found].sort() };
+  }
+  return { kind: 'none' };
+}

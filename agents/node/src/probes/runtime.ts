@@ -1,0 +1,96 @@
+// The global object that hot-patched code and breakpoint conditions call on
+// every hit. It lives on globalThis under HOOK_GLOBAL (non-enumerable,
+// read-only) so that code in any module reaches it without an import. Probes
+// are numbered slots: generated code carries its slot number, and releasing a
+// slot silences that code at once, even while V8 still refuses to restore the
+// original source.
+
+import { HOOK_GLOBAL } from './hook-names.js';
+import * as safe from './safe-ops.js';
+import { formatValue } from './value-format.js';
+
+const RUNTIME_VERSION = 1;
+
+/** What the runtime needs to know about one installed probe. */
+export interface SlotHandler {
+  /** Literal text around the values: literals.length === values + 1. */
+  readonly literals: readonly string[];
+  /** A formatted line; called once per hit (condition true). */
+  line(text: string): void;
+  /** The condition (or the hook itself) threw; reason is readable. */
+  failed(reason: string): void;
+}
+
+export interface ProbeRuntime {
+  readonly version: number;
+  /** Registers a probe and returns its slot number. */
+  allocate(handler: SlotHandler): number;
+  /** Silences a slot; its generated code becomes a no-op. */
+  release(slot: number): void;
+}
+
+/** The object generated code sees as HOOK_GLOBAL: hot-path methods plus the safe operators. */
+interface Hook extends ProbeRuntime {
+  hit(slot: number, values: readonly unknown[]): void;
+  fail(slot: number, error: unknown): void;
+}
+
+function createHook(): Hook {
+  const slots: (SlotHandler | undefined)[] = [];
+  return Object.freeze({
+    version: RUNTIME_VERSION,
+    allocate(handler: SlotHandler): number {
+      slots.push(handler);
+      return slots.length - 1;
+    },
+    release(slot: number): void {
+      slots[slot] = undefined;
+    },
+    hit(slot: number, values: readonly unknown[]): void {
+      const h = slots[slot];
+      if (h === undefined) return;
+      try {
+        const lit = h.literals;
+        let text = lit[0]!;
+        for (let i = 0; i < values.length; i++) text += formatValue(values[i]) + lit[i + 1]!;
+        h.line(text);
+      } catch {
+        // formatting and the sink must never throw into the host
+      }
+    },
+    fail(slot: number, error: unknown): void {
+      const h = slots[slot];
+      if (h === undefined) return;
+      try {
+        h.failed(safe.m(error).text);
+      } catch {
+        // never throw into the host
+      }
+    },
+    // The safe operators generated expressions call (see expression.ts).
+    g: safe.g,
+    ch: safe.ch,
+    p: safe.p,
+    eq: safe.eq,
+    has: safe.has,
+    inst: safe.inst,
+    s: formatValue,
+    c: safe.c,
+    m: safe.m,
+  });
+}
+
+/** Installs the hook on globalThis once per process and returns it. */
+export function installRuntime(): ProbeRuntime {
+  const existing = (globalThis as Record<string, unknown>)[HOOK_GLOBAL] as Partial<Hook> | undefined;
+  if (existing !== undefined) {
+    if (existing.version === RUNTIME_VERSION && typeof existing.allocate === 'function') return existing as Hook;
+    throw new Error(
+      `globalThis.${HOOK_GLOBAL} already holds an incompatible Sonde probe runtime (version ${String(existing.version)}, ` +
+        `this agent needs ${RUNTIME_VERSION}): load only one version of @sonde/agent-node in this process`,
+    );
+  }
+  const hook = createHook();
+  Object.defineProperty(globalThis, HOOK_GLOBAL, { value: hook, enumerable: false, writable: false, configurable: false });
+  return hook;
+}

@@ -1,0 +1,181 @@
+// Finds where a probe goes in a script and inserts it there without moving
+// any line: the probe statement is placed in front of the first statement
+// that starts on the line, on that same line, and no newline is ever added.
+// A statement that is the direct body of if/else/for/while/do/with is wrapped
+// as {probe;statement} so the probe stays inside the branch or loop.
+//
+// Node 20 shows the inspector CommonJS sources without the module wrapper, so
+// CommonJS parses as a script that may `return` at top level.
+
+import { parse, type Node, type Program } from 'acorn';
+
+/** Where a probe can go: the statement's span in the original source. */
+export interface StatementSite {
+  /** 1-based line. */
+  line: number;
+  /** 0-based column of the statement's first character. */
+  column: number;
+  start: number;
+  end: number;
+  /** The statement is a branch or loop body without braces: wrap it. */
+  wrap: boolean;
+}
+
+export type SiteResult = { ok: true; site: StatementSite } | { ok: false; reason: string };
+
+/** Fields whose statements run in sequence: a probe can go in front of any of them. */
+const LIST_FIELDS: Record<string, string> = {
+  Program: 'body',
+  BlockStatement: 'body',
+  StaticBlock: 'body',
+  SwitchCase: 'consequent',
+};
+
+/** Fields holding a single statement as a body: a probe there must be wrapped in a block. */
+const BODY_FIELDS: Record<string, readonly string[]> = {
+  IfStatement: ['consequent', 'alternate'],
+  ForStatement: ['body'],
+  ForInStatement: ['body'],
+  ForOfStatement: ['body'],
+  WhileStatement: ['body'],
+  DoWhileStatement: ['body'],
+  WithStatement: ['body'],
+};
+
+type AnyRecord = Node & Record<string, unknown>;
+
+function isNode(v: unknown): v is AnyRecord {
+  return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
+}
+
+function parseScript(source: string, isModule: boolean): Program {
+  const common = { ecmaVersion: 'latest' as const, locations: true, allowHashBang: true };
+  const asModule = () => parse(source, { ...common, sourceType: 'module' });
+  const asScript = () => parse(source, { ...common, sourceType: 'script', allowReturnOutsideFunction: true });
+  try {
+    return isModule ? asModule() : asScript();
+  } catch (first) {
+    try {
+      return isModule ? asScript() : asModule();
+    } catch {
+      throw first;
+    }
+  }
+}
+
+/** Per line, the first statement that starts there; built once per original source. */
+export class StatementIndex {
+  private readonly sites = new Map<number, StatementSite>();
+  readonly parseError: string | undefined;
+
+  constructor(source: string, isModule: boolean) {
+    let program: Program;
+    try {
+      program = parseScript(source, isModule);
+    } catch (err) {
+      this.parseError = err instanceof Error ? err.message : String(err);
+      return;
+    }
+    this.visit(program as unknown as AnyRecord);
+  }
+
+  siteAt(line: number): SiteResult {
+    if (this.parseError !== undefined) {
+      return { ok: false, reason: `the script does not parse (${this.parseError}), so no statement can be located` };
+    }
+    const site = this.sites.get(line);
+    if (site === undefined) return { ok: false, reason: `no statement starts at line ${line}` };
+    return { ok: true, site };
+  }
+
+  private consider(node: AnyRecord, wrap: boolean): void {
+    if (node.type === 'ExpressionStatement' && typeof node['directive'] === 'string') return; // "use strict" must stay first
+    const loc = node.loc!.start;
+    const known = this.sites.get(loc.line);
+    // Pre-order walk: on a tie the outer statement (seen first) wins.
+    if (known !== undefined && known.start <= node.start) return;
+    this.sites.set(loc.line, { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap });
+  }
+
+  private visit(node: AnyRecord): void {
+    const listField = LIST_FIELDS[node.type];
+    const bodyFields = BODY_FIELDS[node.type];
+    for (const key of Object.keys(node)) {
+      if (key === 'loc' || key === 'type' || key === 'start' || key === 'end') continue;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const child of value) {
+          if (!isNode(child)) continue;
+          if (key === listField) this.consider(child, false);
+          this.visit(child);
+        }
+      } else if (isNode(value)) {
+        if (bodyFields?.includes(key)) this.consider(value, true);
+        this.visit(value);
+      }
+    }
+  }
+}
+
+export interface Insertion {
+  site: StatementSite;
+  code: string;
+}
+
+export interface PatchResult {
+  source: string;
+  /** Where an offset of the original source lands in the patched one (after code inserted there). */
+  mapOffset(offset: number): number;
+}
+
+/** Inserts probe statements at their sites; several probes may share a site. */
+export function applyInsertions(source: string, insertions: readonly Insertion[]): PatchResult {
+  const bySite = new Map<number, { site: StatementSite; code: string }>();
+  for (const { site, code } of insertions) {
+    const known = bySite.get(site.start);
+    if (known === undefined) bySite.set(site.start, { site, code });
+    else known.code += code;
+  }
+  // Closing braces sort before opening code at the same offset: a wrapped
+  // statement ends where the next one may start.
+  const edits: { offset: number; text: string; close: boolean }[] = [];
+  for (const { site, code } of bySite.values()) {
+    edits.push({ offset: site.start, text: site.wrap ? `{${code}` : code, close: false });
+    if (site.wrap) edits.push({ offset: site.end, text: '}', close: true });
+  }
+  edits.sort((a, b) => a.offset - b.offset || Number(b.close) - Number(a.close));
+  let out = '';
+  let at = 0;
+  for (const e of edits) {
+    out += source.slice(at, e.offset) + e.text;
+    at = e.offset;
+  }
+  out += source.slice(at);
+  return {
+    source: out,
+    mapOffset(offset: number): number {
+      let shifted = offset;
+      for (const e of edits) if (e.offset <= offset) shifted += e.text.length;
+      return shifted;
+    },
+  };
+}
+
+/** Convenience for one probe: the patched source, or why there is no statement at the line. */
+export function patchLine(
+  source: string,
+  line: number,
+  code: string,
+  isModule = false,
+): { ok: true; source: string } | { ok: false; reason: string } {
+  const found = new StatementIndex(source, isModule).siteAt(line);
+  if (!found.ok) return found;
+  return { ok: true, source: applyInsertions(source, [{ site: found.site, code }]).source };
+}
+
+/** 0-based column of an offset in a source (V8's breakpoint columns). */
+export function columnOf(source: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && !'\n\r\u2028\u2029'.includes(source[i - 1]!)) i--;
+  return offset - i;
+}

@@ -1,0 +1,64 @@
+// Shared by the probe engine's tests: where fixtures live, a sink that
+// records, and ways to wait for what the engine reports (never on time).
+
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProbeSink, ProbeStateKind } from '../../src/probes/index.js';
+
+/** Compiled tests run from dist/test/probes; fixtures stay in the source tree. */
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
+/** The agent package: the root the fixtures' workspace-relative paths start from. */
+export const AGENT_ROOT = join(FIXTURES, '..', '..');
+
+export interface StateEvent {
+  id: string;
+  state: ProbeStateKind;
+  reason: string;
+}
+
+export class RecordingSink implements ProbeSink {
+  readonly states: StateEvent[] = [];
+  readonly lines: { id: string; text: string }[] = [];
+  readonly files: string[] = [];
+  private waiters: { test: () => boolean; resolve: () => void }[] = [];
+
+  state(id: string, state: ProbeStateKind, reason: string): void {
+    this.states.push({ id, state, reason });
+    this.wake();
+  }
+
+  log(id: string, text: string): void {
+    this.lines.push({ id, text });
+    this.wake();
+  }
+
+  filesLoaded(paths: string[]): void {
+    this.files.push(...paths);
+    this.wake();
+  }
+
+  textsOf(id: string): string[] {
+    return this.lines.filter((l) => l.id === id).map((l) => l.text);
+  }
+
+  lastState(id: string): StateEvent | undefined {
+    return this.states.filter((s) => s.id === id).at(-1);
+  }
+
+  /** Resolves once the predicate holds (mocha's timeout bounds the wait). */
+  until(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  untilState(id: string, state: ProbeStateKind, reasonIncludes = ''): Promise<StateEvent> {
+    const find = () => this.states.find((s) => s.id === id && s.state === state && s.reason.includes(reasonIncludes));
+    return this.until(() => find() !== undefined).then(() => find()!);
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((w) => w.test());
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+}

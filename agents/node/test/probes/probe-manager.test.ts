@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { ProbeManager, type ProbeSpec } from '../../src/probes/index.js';
+import { AGENT_ROOT, FIXTURES, RecordingSink } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+
+interface Greet {
+  greet(name: string, cart?: { items: unknown[] }): string;
+  stackLine(tag: string): string;
+  classify(n: number): string;
+}
+
+function spec(id: string, line: number, format: string, condition = '', file = 'test/fixtures/greet.cjs'): ProbeSpec {
+  return { id, file, line, format, condition };
+}
+
+describe('probes/ProbeManager (real inspector, real scripts)', function () {
+  this.timeout(20_000);
+  let sink: RecordingSink;
+  let manager: ProbeManager;
+  const fixture = () => require(join(FIXTURES, 'greet.cjs')) as Greet;
+
+  beforeEach(() => {
+    sink = new RecordingSink();
+    manager = new ProbeManager(sink, { roots: [AGENT_ROOT] });
+    manager.start();
+  });
+
+  afterEach(async () => {
+    manager.stop();
+    await manager.whenIdle();
+  });
+
+  async function install(s: ProbeSpec): Promise<void> {
+    manager.upsert(s);
+    await manager.whenIdle();
+  }
+
+  it('logs a formatted line per call', async () => {
+    const { greet } = fixture();
+    await install(spec('a', 4, 'name={name}'));
+    assert.match(sink.lastState('a')!.reason, /^hot-patched .*greet\.cjs:4$/);
+    assert.equal(greet('aa'), 'hello aa');
+    assert.deepEqual(sink.textsOf('a'), ['name=aa']);
+    assert.equal(manager.hits().get('a'), 1);
+  });
+
+  it('logs nothing and counts nothing while the condition is false', async () => {
+    const { greet } = fixture();
+    await install(spec('c', 4, 'name={name}', 'name === "bb"'));
+    greet('aa');
+    assert.deepEqual(sink.textsOf('c'), []);
+    assert.equal(manager.hits().get('c'), 0);
+    greet('bb');
+    assert.deepEqual(sink.textsOf('c'), ['name=bb']);
+    assert.equal(manager.hits().get('c'), 1);
+  });
+
+  it('removes without a trace: no more lines, same source, same stack lines', async () => {
+    const { greet, stackLine } = fixture();
+    const originalSource = greet.toString();
+    const stackBefore = stackLine('x');
+    await install(spec('r', 4, 'name={name}'));
+    await install(spec('s', 10, 'tag={tag}', '', 'test/fixtures/greet.cjs'));
+    assert.equal(stackLine('x'), stackBefore, 'a probe moved a line in a stack trace');
+    assert.notEqual(greet.toString(), originalSource);
+    greet('aa');
+    manager.remove('r');
+    manager.remove('s');
+    await manager.whenIdle();
+    assert.equal(greet('bb'), 'hello bb');
+    assert.equal(stackLine('y'), stackBefore.replace(/^x/, 'y'));
+    assert.deepEqual(sink.textsOf('r'), ['name=aa']);
+    assert.deepEqual(sink.textsOf('s'), ['tag=x']);
+    assert.equal(greet.toString(), originalSource);
+    assert.equal(manager.hits().has('r'), false);
+  });
+
+  it('keeps an unbraced if body inside its branch', async () => {
+    const { classify } = fixture();
+    await install(spec('if', 16, 'big {n}'));
+    assert.equal(classify(3), 'small');
+    assert.equal(classify(30), 'big');
+    assert.deepEqual(sink.textsOf('if'), ['big 30']);
+  });
+
+  it('gives <x is not defined> for an unknown identifier and the host call returns normally', async () => {
+    const { greet } = fixture();
+    await install(spec('u', 4, 'name={name} x={nowhere}'));
+    assert.equal(greet('aa'), 'hello aa');
+    assert.deepEqual(sink.textsOf('u'), ['name=aa x=<nowhere is not defined>']);
+  });
+
+  it('never throws into the host when an expression or the condition throws', async () => {
+    const { greet } = fixture();
+    await install(spec('t', 5, 'n={cart.items.length}'));
+    await install(spec('tc', 5, 'never', 'cart.items.length > 0'));
+    assert.equal(greet('aa'), 'hello aa');
+    assert.equal(greet('bb'), 'hello bb');
+    assert.deepEqual(sink.textsOf('t'), [
+      "n=<TypeError: Cannot read properties of undefined (reading 'items')>",
+      "n=<TypeError: Cannot read properties of undefined (reading 'items')>",
+    ]);
+    const condition = sink.textsOf('tc');
+    assert.equal(condition.length, 1, 'the failing condition is reported once');
+    assert.match(condition[0]!, /condition could not be evaluated: <TypeError: Cannot read properties of undefined/);
+    assert.equal(manager.hits().get('tc'), 0);
+  });
+
+  it('refuses an unsafe expression before installing anything', async () => {
+    const { greet } = fixture();
+    const before = greet.toString();
+    await install(spec('bad', 4, 'x={cart.clear()}'));
+    await install(spec('badc', 4, 'x', 'name = "z"'));
+    await install(spec('badf', 4, 'x={'));
+    assert.equal(sink.lastState('bad')!.state, 'error');
+    assert.match(sink.lastState('bad')!.reason, /format: function call at column 4 is refused/);
+    assert.match(sink.lastState('badc')!.reason, /condition: assignment \(=\) at column 1 is refused/);
+    assert.match(sink.lastState('badf')!.reason, /format: unclosed { at column 3/);
+    assert.equal(greet.toString(), before);
+  });
+
+  it('serves a line where no statement starts with a breakpoint, and says when there is no code', async () => {
+    const { greet } = fixture();
+    await install(spec('blank', 7, 'x'));
+    assert.equal(sink.lastState('blank')!.state, 'error');
+    assert.match(sink.lastState('blank')!.reason, /no code at line 7 of .*greet\.cjs/);
+    await install(spec('brace', 6, 'x'));
+    assert.equal(greet('aa'), 'hello aa');
+    assert.equal(sink.lastState('brace')!.state, 'active');
+  });
+
+  it('works in a handler closure inside http.createServer, over loopback', async () => {
+    const { start } = require(join(FIXTURES, 'http-service.cjs')) as { start(): Promise<import('node:http').Server> };
+    const server = await start();
+    try {
+      await install(spec('h', 7, 'user={user} url={req.url}', '', 'test/fixtures/http-service.cjs'));
+      const port = (server.address() as { port: number }).port;
+      const body = await (await fetch(`http://127.0.0.1:${port}/cart?id=3`, { headers: { 'x-user': 'ada' } })).text();
+      assert.equal(body, 'hi ada at /cart?id=3');
+      assert.deepEqual(sink.textsOf('h'), ['user=ada url=/cart?id=3']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('works in an ES module', async () => {
+    const { total } = (await import(pathToFileURL(join(FIXTURES, 'shop.mjs')).href)) as { total(c: { items: number[] }): number };
+    await install(spec('esm', 4, 'sum={sum} first={cart.items[0]}', '', 'test/fixtures/shop.mjs'));
+    assert.match(sink.lastState('esm')!.reason, /^hot-patched/);
+    assert.equal(total({ items: [1, 2, 3] }), 6);
+    assert.deepEqual(sink.textsOf('esm'), ['sum=6 first=1']);
+  });
+
+  it('is pending until the file loads, then active', async () => {
+    await install(spec('later', 4, 'x={x}', '', 'test/fixtures/later.mjs'));
+    assert.equal(sink.lastState('later')!.state, 'pending');
+    assert.match(sink.lastState('later')!.reason, /later\.mjs is not loaded yet/);
+    const { double } = (await import(pathToFileURL(join(FIXTURES, 'later.mjs')).href)) as { double(x: number): number };
+    await sink.untilState('later', 'active');
+    assert.equal(double(21), 42);
+    assert.deepEqual(sink.textsOf('later'), ['x=21']);
+  });
+
+  it('binds a pending probe to the script that runs when a file is compiled twice', async () => {
+    await install(spec('twice', 5, 'x={x}', '', 'test/fixtures/untyped/imported.js'));
+    assert.equal(sink.lastState('twice')!.state, 'pending');
+    const url = pathToFileURL(join(FIXTURES, 'untyped', 'imported.js')).href;
+    const mod = (await import(url)) as { default: { triple(x: number): number } };
+    await sink.untilState('twice', 'active');
+    assert.equal(mod.default.triple(2), 6);
+    assert.deepEqual(sink.textsOf('twice'), ['x=2']);
+  });
+
+  it('reports a file it cannot find, naming the roots searched', async () => {
+    await install(spec('nf', 1, 'x', '', 'src/does-not-exist.js'));
+    const s = sink.lastState('nf')!;
+    assert.equal(s.state, 'error');
+    assert.ok(s.reason.includes('src/does-not-exist.js') && s.reason.includes(AGENT_ROOT), s.reason);
+  });
+
+  it('reports an ambiguous path with its candidates', async () => {
+    require(join(FIXTURES, 'twins', 'a', 'same.cjs'));
+    require(join(FIXTURES, 'twins', 'b', 'same.cjs'));
+    await install(spec('amb', 3, 'x', '', 'same.cjs'));
+    const s = sink.lastState('amb')!;
+    assert.equal(s.state, 'error');
+    assert.match(s.reason, /matches several files equally well: .*twins\/a\/same\.cjs, .*twins\/b\/same\.cjs; give more of the path/);
+    await install(spec('one', 3, 'x', '', 'twins/b/same.cjs'));
+    assert.equal(sink.lastState('one')!.state, 'active');
+  });
+
+  it('answers file queries: loaded, on disk, ambiguous, unknown', async () => {
+    require(join(FIXTURES, 'twins', 'a', 'same.cjs'));
+    require(join(FIXTURES, 'twins', 'b', 'same.cjs'));
+    fixture();
+    await manager.whenIdle();
+    assert.deepEqual(manager.query('test/fixtures/greet.cjs'), { loadedPath: join(FIXTURES, 'greet.cjs') });
+    assert.deepEqual(manager.query('test/fixtures/never-loaded.cjs'), { existingPath: join(FIXTURES, 'never-loaded.cjs') });
+    assert.equal(manager.query('same.cjs').candidates?.length, 2);
+    assert.deepEqual(manager.query('nothing/here.js'), {});
+    assert.ok(manager.loadedFiles().includes(join(FIXTURES, 'greet.cjs')));
+    assert.ok(!manager.loadedFiles().some((p) => p.includes(`${join('dist', 'src', 'probes')}`)), 'the agent offered its own code');
+  });
+
+  it('reports loaded files in batches, never while a module loads', async () => {
+    fixture();
+    await sink.until(() => sink.files.includes(join(FIXTURES, 'greet.cjs')));
+    const late = join(FIXTURES, 'loaded-late.cjs');
+    const before = sink.files.length;
+    require(late);
+    assert.equal(sink.files.length, before, 'filesLoaded was called during require()');
+    await sink.until(() => sink.files.includes(late));
+    assert.ok(!sink.files.includes(join(FIXTURES, 'never-loaded.cjs')));
+  });
+
+  it('replaces the whole set with setAll', async () => {
+    const { greet } = fixture();
+    await install(spec('keep', 4, 'keep {name}'));
+    await install(spec('drop', 4, 'drop {name}'));
+    manager.setAll([spec('keep', 4, 'keep {name}'), spec('new', 5, 'new {name}')]);
+    await manager.whenIdle();
+    greet('aa');
+    assert.deepEqual(sink.textsOf('keep'), ['keep aa']);
+    assert.deepEqual(sink.textsOf('drop'), []);
+    assert.deepEqual(sink.textsOf('new'), ['new aa']);
+    assert.deepEqual([...manager.hits().keys()].sort(), ['keep', 'new']);
+  });
+
+  it('stop() restores every script', async () => {
+    const { greet } = fixture();
+    const before = greet.toString();
+    await install(spec('z', 4, 'z'));
+    manager.stop();
+    await manager.whenIdle();
+    assert.equal(greet.toString(), before);
+    greet('aa');
+    assert.deepEqual(sink.textsOf('z'), []);
+  });
+
+  it('serves a probe in a suspended async function by a breakpoint, then upgrades it to a patch', async () => {
+    const driver = join(FIXTURES, 'drivers', 'blocked-upgrade.mjs');
+    const { stdout } = await run(process.execPath, ['--expose-gc', driver], { timeout: 15_000 });
+    const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      results: number[];
+      events: { kind: string; state?: string; reason?: string; text?: string; servedBy?: string }[];
+    };
+    assert.deepEqual(out.results, [15, 3]);
+    const states = out.events.filter((e) => e.kind === 'state').map((e) => `${e.state}: ${e.reason}`);
+    assert.match(states[0]!, /^active: breakpoint at .*waiter\.cjs:4 \(function on the stack; upgraded when it returns\)$/);
+    assert.match(states.at(-1)!, /^active: hot-patched .*waiter\.cjs:4$/);
+    const lines = out.events.filter((e) => e.kind === 'log');
+    assert.deepEqual(
+      lines.map((l) => [l.text, l.servedBy!.split(' ')[0]]),
+      [
+        ['v=10 n=5', 'breakpoint'],
+        ['v=1 n=2', 'hot-patched'],
+      ],
+    );
+  });
+});

@@ -1,0 +1,132 @@
+// Per-hit cost of a two-value log probe on a 3-line function, three ways, in
+// one process: no probe; Sonde's hot-patched probe (ProbeManager); the V8
+// conditional breakpoint other Node agents use (condition emits [i, x] and
+// returns false). Prints a table, then one JSON line.
+//
+//   npm run build && node bench/node-logpoint/run.mjs
+
+import { Session } from 'node:inspector';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+// The agent's package exports only its entry point; the probe engine is reached by path.
+import { ProbeManager } from '../../agents/node/dist/src/probes/index.js';
+
+const require = createRequire(import.meta.url);
+const WORK = 'function work(i, x) {\n  const y = x * 2;\n  return y + i;\n}\nmodule.exports = { work };\n';
+const PROBE_LINE = 2; // const y = x * 2;
+const ROUNDS = 5;
+
+/** Where emitted lines go: a bounded ring, so the work is real but memory stays flat. */
+const RING_SIZE = 4096;
+const ring = new Array(RING_SIZE);
+let ringAt = 0;
+const push = (text) => {
+  ring[ringAt] = text;
+  ringAt = (ringAt + 1) & (RING_SIZE - 1);
+};
+
+function loadCopy(dir, name) {
+  const file = join(dir, `${name}.cjs`);
+  writeFileSync(file, WORK);
+  return { file, work: require(file).work };
+}
+
+/** ns per call of fn over n iterations, median of ROUNDS. */
+function measure(work, n) {
+  const samples = [];
+  let sink = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) sink += work(i, i & 7);
+    samples.push(Number(process.hrtime.bigint() - t0) / n);
+  }
+  if (sink === 0.5) console.log(''); // keep the loop observable
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+function warm(work, n) {
+  for (let i = 0; i < n; i++) work(i, i & 7);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sonde-bench-'));
+try {
+  const baseline = loadCopy(dir, 'baseline');
+  const sonde = loadCopy(dir, 'sonde');
+  const breakpoint = loadCopy(dir, 'breakpoint');
+
+  // (2) Sonde: a probe through the engine; every call is a hit.
+  const states = [];
+  const manager = new ProbeManager(
+    { state: (id, state, reason) => states.push(`${state}: ${reason}`), log: (_id, text) => push(text), filesLoaded: () => {} },
+    { roots: [dir] },
+  );
+  manager.start();
+  manager.upsert({ id: 'bench', file: 'sonde.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
+  await manager.whenIdle();
+  if (!states.some((s) => s.startsWith('active: hot-patched'))) throw new Error(`Sonde's probe did not install: ${states.join('; ')}`);
+
+  // (3) The breakpoint technique, on its own session.
+  const session = new Session();
+  session.connect();
+  globalThis.__benchEmit = (values) => push(`i=${values[0]} x=${values[1]}`);
+  await new Promise((resolve, reject) => session.post('Debugger.enable', (err) => (err ? reject(err) : resolve())));
+  const bp = await new Promise((resolve, reject) =>
+    session.post(
+      'Debugger.setBreakpointByUrl',
+      { url: pathToFileURL(breakpoint.file).href, lineNumber: PROBE_LINE - 1, condition: 'globalThis.__benchEmit([i, x]), false' },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    ),
+  );
+  if (bp.locations.length !== 1) throw new Error(`the breakpoint did not resolve: ${JSON.stringify(bp)}`);
+
+  warm(baseline.work, 2_000_000);
+  warm(sonde.work, 500_000);
+  warm(breakpoint.work, 500);
+  const hitsBefore = manager.hits().get('bench');
+
+  const rows = [
+    { technique: 'no probe', iterations: 10_000_000, ns: measure(baseline.work, 10_000_000) },
+    { technique: 'Sonde hot patch', iterations: 2_000_000, ns: measure(sonde.work, 2_000_000) },
+    { technique: 'V8 conditional breakpoint', iterations: 3_000, ns: measure(breakpoint.work, 3_000) },
+  ];
+  const hits = manager.hits().get('bench') - hitsBefore;
+  if (hits !== 2_000_000 * ROUNDS) throw new Error(`Sonde counted ${hits} hits, expected ${2_000_000 * ROUNDS}`);
+
+  manager.stop();
+  await manager.whenIdle();
+  session.disconnect();
+
+  const base = rows[0].ns;
+  const fmt = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(1)} ns`);
+  console.log(`node ${process.version}, ${ROUNDS} rounds each (median), probe "i={i} x={x}" at line ${PROBE_LINE} of work(i, x)`);
+  console.log('');
+  console.log('| technique | iterations/round | per call | × no probe |');
+  console.log('|---|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.technique} | ${r.iterations.toLocaleString('en')} | ${fmt(r.ns)} | ${(r.ns / base).toFixed(1)}× |`);
+  const sondeNs = rows[1].ns;
+  const bpNs = rows[2].ns;
+  console.log('');
+  console.log(`Sonde vs breakpoint: ${(bpNs / sondeNs).toFixed(0)}× faster per hit; last line: ${ring[(ringAt - 1) & (RING_SIZE - 1)]}`);
+  console.log(
+    JSON.stringify({
+      bench: 'node-logpoint',
+      node: process.version,
+      baselineNs: round(base),
+      sondeNs: round(sondeNs),
+      breakpointNs: round(bpNs),
+      sondeOverBaseline: round(sondeNs / base),
+      breakpointOverBaseline: round(bpNs / base),
+      breakpointOverSonde: round(bpNs / sondeNs),
+    }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function round(v) {
+  return Math.round(v * 100) / 100;
+}

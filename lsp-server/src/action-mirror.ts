@@ -1,0 +1,173 @@
+// The server's view of the gateway's actions, by id: the action, each agent's
+// state and the total hits, kept current from the gateway's replies and
+// pushes. Knows nothing of LSP: lines here are the protocol's (1-based) and
+// files are the paths the actions carry.
+import { int64, sonde } from '@sonde/protocol';
+import type { ActionInfo, GatewayEvent } from './gateway-client.js';
+
+const Kind = sonde.v1.ActionStateKind;
+
+export interface AgentState {
+  agentId: string;
+  state: sonde.v1.ActionStateKind;
+  reason: string;
+  timeMs: number;
+}
+
+export interface MirroredAction {
+  id: string;
+  action: sonde.v1.IAction;
+  /** Normalised path (forward slashes, no leading `./`). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  states: ReadonlyMap<string, AgentState>;
+  /** Summed over agents, as the gateway reports it. */
+  hits: number;
+}
+
+/** Something about an action changed; `file`/`line` say where it is (or was, once removed). */
+export interface MirrorChange {
+  actionId: string;
+  file: string;
+  line: number;
+  removed: boolean;
+}
+
+/** One state standing for all agents' states, for a lens or a notification. */
+export interface StateSummary {
+  /** Undefined until some agent reported. */
+  state: sonde.v1.ActionStateKind | undefined;
+  reason: string;
+  /** How many agents are in `state`, out of how many reported. */
+  agentsInState: number;
+  agentsReporting: number;
+}
+
+// The state the user most needs to see first when agents disagree.
+const severity: sonde.v1.ActionStateKind[] = [
+  Kind.ACTION_STATE_KIND_ERROR,
+  Kind.ACTION_STATE_KIND_PAUSED_QUOTA,
+  Kind.ACTION_STATE_KIND_HIT_LIMIT_REACHED,
+  Kind.ACTION_STATE_KIND_EXPIRED,
+  Kind.ACTION_STATE_KIND_PENDING,
+  Kind.ACTION_STATE_KIND_ACTIVE,
+];
+
+export function normalisePath(file: string): string {
+  return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+export function summarise(entry: MirroredAction): StateSummary {
+  // REMOVED from one agent (it went away) says nothing about the others.
+  const reporting = [...entry.states.values()].filter((s) => s.state !== Kind.ACTION_STATE_KIND_REMOVED && s.state !== Kind.ACTION_STATE_KIND_UNSPECIFIED);
+  for (const kind of severity) {
+    const inState = reporting.filter((s) => s.state === kind);
+    const first = inState[0];
+    if (first) return { state: kind, reason: first.reason, agentsInState: inState.length, agentsReporting: reporting.length };
+  }
+  return { state: undefined, reason: '', agentsInState: 0, agentsReporting: 0 };
+}
+
+export class ActionMirror {
+  private readonly byId = new Map<string, MirroredAction>();
+
+  get(actionId: string): MirroredAction | undefined {
+    return this.byId.get(actionId);
+  }
+
+  all(): MirroredAction[] {
+    return [...this.byId.values()];
+  }
+
+  /** Actions in `file`, ordered by line then id. */
+  inFile(file: string): MirroredAction[] {
+    const wanted = normalisePath(file);
+    return this.all()
+      .filter((a) => a.file === wanted)
+      .sort((a, b) => a.line - b.line || a.id.localeCompare(b.id));
+  }
+
+  /** Actions at a 1-based line of `file`. */
+  atLine(file: string, line: number): MirroredAction[] {
+    return this.inFile(file).filter((a) => a.line === line);
+  }
+
+  /** Replaces everything with a subscribe (or list) reply; changes cover what went away too. */
+  reset(infos: readonly ActionInfo[]): MirrorChange[] {
+    const changes: MirrorChange[] = [];
+    const before = new Map(this.byId);
+    this.byId.clear();
+    for (const info of infos) changes.push(...this.upsert(info));
+    for (const [id, old] of before) {
+      if (!this.byId.has(id)) changes.push({ actionId: id, file: old.file, line: old.line, removed: true });
+    }
+    return changes;
+  }
+
+  /** An action_info (reply or push): the action, its states and total hits as the gateway knows them. */
+  upsert(info: ActionInfo): MirrorChange[] {
+    const action = info.action;
+    const id = action?.id;
+    if (!action || !id) return [];
+    const old = this.byId.get(id);
+    const states = new Map<string, AgentState>();
+    for (const s of info.states ?? []) {
+      const agentId = s.agentId ?? '';
+      states.set(agentId, { agentId, state: s.state ?? Kind.ACTION_STATE_KIND_UNSPECIFIED, reason: s.reason ?? '', timeMs: int64(s.timeMs) });
+    }
+    const entry: MirroredAction = {
+      id,
+      action,
+      file: normalisePath(action.location?.file ?? ''),
+      line: action.location?.line ?? 0,
+      states,
+      hits: int64(info.totalHits),
+    };
+    this.byId.set(id, entry);
+    const changes: MirrorChange[] = [{ actionId: id, file: entry.file, line: entry.line, removed: false }];
+    // An action moved (replaced at another place): the old place changed too.
+    if (old && (old.file !== entry.file || old.line !== entry.line)) changes.push({ actionId: id, file: old.file, line: old.line, removed: true });
+    return changes;
+  }
+
+  remove(actionId: string): MirrorChange[] {
+    const old = this.byId.get(actionId);
+    if (!old) return [];
+    this.byId.delete(actionId);
+    return [{ actionId, file: old.file, line: old.line, removed: true }];
+  }
+
+  /**
+   * Applies a pushed batch's states and hit totals. Events about actions the
+   * mirror does not hold are skipped: the action_info that introduces an
+   * action carries its states and hits anyway.
+   */
+  applyEvents(events: readonly GatewayEvent[]): MirrorChange[] {
+    const changed = new Map<string, MirrorChange>();
+    for (const event of events) {
+      if (event.state) {
+        const s = event.state;
+        const entry = this.byId.get(s.actionId ?? '');
+        if (!entry) continue;
+        const agentId = s.agentId ?? '';
+        const states = new Map(entry.states);
+        if (s.state === Kind.ACTION_STATE_KIND_REMOVED) states.delete(agentId);
+        else states.set(agentId, { agentId, state: s.state ?? Kind.ACTION_STATE_KIND_UNSPECIFIED, reason: s.reason ?? '', timeMs: int64(s.timeMs) });
+        this.byId.set(entry.id, { ...entry, states });
+        changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
+      } else if (event.hits) {
+        const h = event.hits;
+        // Per-agent counts may reach clients in future; the gateway's total has an empty agent id.
+        if (h.agentId) continue;
+        const entry = this.byId.get(h.actionId ?? '');
+        if (!entry) continue;
+        const hits = int64(h.hits);
+        if (hits === entry.hits) continue;
+        this.byId.set(entry.id, { ...entry, hits });
+        changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
+      }
+    }
+    return [...changed.values()];
+  }
+}

@@ -1,0 +1,43 @@
+// "Sonde: add log here" at any line, and "Sonde: remove log" on a line that
+// has one. Both are commands, so that every editor can run them (some never
+// apply a code action's edit, all run its command).
+import type { CodeAction, CodeActionParams, Command } from 'vscode-languageserver';
+import { sonde } from '@sonde/protocol';
+import type { ActionMirror } from '../action-mirror.js';
+import type { LineSource } from '../document-lines.js';
+import { Commands, type AddLogArgs, type RemoveLogArgs } from '../lsp-protocol.js';
+import type { Workspace } from '../workspace.js';
+import { describeAction, kindLabel } from './action-text.js';
+import { defaultFormat } from './default-format.js';
+
+export interface CodeActionDeps {
+  mirror: ActionMirror;
+  workspace: Workspace;
+  lines: LineSource;
+  /** The client takes CodeAction literals; otherwise it gets bare Commands. */
+  literalSupport: boolean;
+}
+
+export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (CodeAction | Command)[] {
+  // A client asking only for certain kinds (say, source actions on save) does not want these.
+  if (params.context.only && params.context.only.length > 0) return [];
+  const uri = params.textDocument.uri;
+  const file = deps.workspace.pathOf(uri);
+  if (file === undefined) return [];
+  const line = params.range.start.line;
+  const text = deps.lines.lineAt(uri, line);
+  const format = defaultFormat(text?.text ?? '', { file, line: line + 1, languageId: text?.languageId });
+  const addArgs: AddLogArgs = { uri, line, format };
+  const commands: Command[] = [{ title: 'Sonde: add log here', command: Commands.addLog, arguments: [addArgs] }];
+
+  const here = deps.mirror.atLine(file, line + 1);
+  for (const entry of here) {
+    const removeArgs: RemoveLogArgs = { actionId: entry.id };
+    const kind = entry.action.kind === sonde.v1.ActionKind.ACTION_KIND_LOG ? 'log' : kindLabel(entry.action);
+    // Several actions on one line: say which one each entry removes.
+    const title = here.length === 1 ? `Sonde: remove ${kind}` : `Sonde: remove ${describeAction(entry.action, 40)}`;
+    commands.push({ title, command: Commands.removeLog, arguments: [removeArgs] });
+  }
+  if (!deps.literalSupport) return commands;
+  return commands.map((command) => ({ title: command.title, command }));
+}

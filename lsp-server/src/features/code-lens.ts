@@ -1,0 +1,32 @@
+// A lens above every line that has actions, one per action:
+// `log "name={name}" · 3 hits`, plus the state when it is not active.
+import type { CodeLens } from 'vscode-languageserver';
+import type { ActionMirror, MirroredAction } from '../action-mirror.js';
+import { Commands, type ShowActionArgs } from '../lsp-protocol.js';
+import type { Workspace } from '../workspace.js';
+import { describeAction, hitsText, stateText } from './action-text.js';
+
+export function lensTitle(entry: MirroredAction): string {
+  const parts = [describeAction(entry.action), hitsText(entry.hits)];
+  const state = stateText(entry);
+  if (state) parts.push(state);
+  return parts.join(' · ');
+}
+
+export function codeLenses(uri: string, mirror: ActionMirror, workspace: Workspace): CodeLens[] {
+  const file = workspace.pathOf(uri);
+  if (file === undefined) return [];
+  return mirror.inFile(file).map((entry) => {
+    // Protocol lines are 1-based; LSP's are 0-based.
+    const line = Math.max(0, entry.line - 1);
+    const args: ShowActionArgs = { actionId: entry.id };
+    return {
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      // A lens needs a command to show its title. An empty command name is
+      // not a valid command to every client (lsp-mode and Neovim send it to
+      // workspace/executeCommand when clicked), so the lens runs
+      // sonde.showAction, which only shows the action's details.
+      command: { title: lensTitle(entry), command: Commands.showAction, arguments: [args] },
+    };
+  });
+}

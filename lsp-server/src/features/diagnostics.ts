@@ -1,0 +1,65 @@
+// A diagnostic at the line of every action an agent reports in error (or
+// paused by its quota), with the agent's reason, so the user sees why the
+// log does not fire without looking anywhere else.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { sonde } from '@sonde/protocol';
+import type { ActionMirror } from '../action-mirror.js';
+import type { LineSource } from '../document-lines.js';
+import type { Workspace } from '../workspace.js';
+import { describeAction } from './action-text.js';
+
+const Kind = sonde.v1.ActionStateKind;
+
+/** Diagnostics for one file; `lineText` gives a line's text (0-based) to span it, when the document is known. */
+export function diagnosticsFor(file: string, mirror: ActionMirror, lineText: (line: number) => string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const entry of mirror.inFile(file)) {
+    const line = Math.max(0, entry.line - 1);
+    const text = lineText(line);
+    const start = text === undefined ? 0 : text.length - text.trimStart().length;
+    const end = text === undefined ? 0 : text.trimEnd().length;
+    for (const state of entry.states.values()) {
+      const error = state.state === Kind.ACTION_STATE_KIND_ERROR;
+      if (!error && state.state !== Kind.ACTION_STATE_KIND_PAUSED_QUOTA) continue;
+      const agent = state.agentId ? ` on agent ${state.agentId}` : '';
+      const reason = state.reason || (error ? 'the agent gave no reason' : 'over its rate budget');
+      out.push({
+        range: { start: { line, character: start }, end: { line, character: Math.max(start, end) } },
+        severity: error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        source: 'sonde',
+        code: error ? 'action-error' : 'action-paused',
+        message: `Sonde ${describeAction(entry.action)} ${error ? 'failed' : 'is paused'}${agent}: ${reason}`,
+        data: { actionId: entry.id, agentId: state.agentId },
+      });
+    }
+  }
+  return out;
+}
+
+/** Publishes diagnostics per file, and clears a file's once it has none left. */
+export class DiagnosticsPublisher {
+  // What each document was last sent, so that hit counts streaming in do not
+  // re-send identical diagnostics (editors redraw them) every flush.
+  private readonly lastSent = new Map<string, string>();
+
+  constructor(
+    private readonly deps: {
+      mirror: ActionMirror;
+      workspace: Workspace;
+      lines: LineSource;
+      send: (uri: string, diagnostics: Diagnostic[]) => void;
+    },
+  ) {}
+
+  update(files: Iterable<string>): void {
+    for (const file of new Set(files)) {
+      const uri = this.deps.workspace.uriOf(file);
+      const diagnostics = diagnosticsFor(file, this.deps.mirror, (line) => this.deps.lines.lineAt(uri, line)?.text);
+      const key = JSON.stringify(diagnostics);
+      if (key === (this.lastSent.get(uri) ?? '[]')) continue;
+      if (diagnostics.length === 0) this.lastSent.delete(uri);
+      else this.lastSent.set(uri, key);
+      this.deps.send(uri, diagnostics);
+    }
+  }
+}

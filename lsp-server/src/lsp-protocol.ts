@@ -1,0 +1,104 @@
+// What Sonde adds to LSP: its commands and their arguments, its notifications,
+// and its initialization options. Editor clients (Neovim plugin, Emacs client,
+// tests) rely on these shapes; change them additively only.
+import { NotificationType } from 'vscode-languageserver';
+
+export const Commands = {
+  addLog: 'sonde.addLog',
+  removeLog: 'sonde.removeLog',
+  /** What a lens runs when clicked: shows the action's details. */
+  showAction: 'sonde.showAction',
+} as const;
+
+export const allCommands: string[] = Object.values(Commands);
+
+/**
+ * Arguments of `sonde.addLog` (one object, the command's first argument).
+ * `line` is LSP's 0-based line, as in the code action's own arguments; the
+ * server converts it to the protocol's 1-based line. Without `format`, the
+ * server uses the default format of that line (the identifiers it reads).
+ */
+export interface AddLogArgs {
+  uri: string;
+  line: number;
+  format?: string;
+  condition?: string;
+}
+
+export interface AddLogResult {
+  actionId: string;
+  format: string;
+  /** The path the action carries (relative to the workspace root). */
+  file: string;
+  /** 0-based, like the argument. */
+  line: number;
+}
+
+/** Arguments of `sonde.removeLog`: an action id, or a place (0-based line) whose log actions all go. */
+export type RemoveLogArgs = { actionId: string } | { uri: string; line: number };
+
+export interface RemoveLogResult {
+  removed: string[];
+}
+
+export interface ShowActionArgs {
+  actionId: string;
+}
+
+/** An action's state label: the protocol's ActionStateKind without its prefix, lower-case, or `unknown` before any agent reported. */
+export type StateLabel = 'active' | 'pending' | 'error' | 'paused_quota' | 'expired' | 'hit_limit_reached' | 'removed' | 'unknown';
+
+export interface AgentStateParams {
+  agentId: string;
+  state: StateLabel;
+  reason?: string;
+}
+
+/** `sonde/log`: one log line from an agent. */
+export interface SondeLogParams {
+  actionId: string;
+  agentId: string;
+  /** Milliseconds since the epoch, and the same as ISO 8601. */
+  timeMs: number;
+  time: string;
+  text: string;
+  level: 'debug' | 'info' | 'warn' | 'error' | 'unspecified';
+  /** Where the action sits, when the server knows the action (0-based line). */
+  uri?: string;
+  line?: number;
+}
+
+/**
+ * `sonde/actionState`: an action's state or hit count changed (or it was
+ * removed: `state` is `removed`), so that clients without lens refresh know
+ * when to ask for lenses again.
+ */
+export interface SondeActionStateParams {
+  actionId: string;
+  uri: string;
+  /** 0-based. */
+  line: number;
+  kind: string;
+  format: string;
+  state: StateLabel;
+  reason?: string;
+  hits: number;
+  agents: AgentStateParams[];
+}
+
+export const SondeLogNotification = new NotificationType<SondeLogParams>('sonde/log');
+export const SondeActionStateNotification = new NotificationType<SondeActionStateParams>('sonde/actionState');
+
+/** Which agents actions target; every given field must match. Also the shape of `.sonde.json`'s `target`. */
+export interface TargetConfig {
+  appName?: string;
+  tags?: string[];
+  agentIds?: string[];
+}
+
+/** `initializationOptions` the server reads. */
+export interface InitializationOptions {
+  /** The gateway's base URL; falls back to SONDE_GATEWAY_URL. */
+  gatewayUrl?: string;
+  target?: TargetConfig;
+}

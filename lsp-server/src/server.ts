@@ -1,0 +1,157 @@
+// Wires an LSP connection to Sonde's features and the gateway client to the
+// action mirror. Nothing else lives here: each feature is its own module.
+import { createRequire } from 'node:module';
+import {
+  CodeLensRefreshRequest,
+  LogMessageNotification,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ActionMirror } from './action-mirror.js';
+import { documentLines } from './document-lines.js';
+import { GatewayClient, type GatewayClientOptions } from './gateway-client.js';
+import { allCommands, SondeActionStateNotification, SondeLogNotification } from './lsp-protocol.js';
+import { readSettings } from './settings.js';
+import { loadTarget, Workspace } from './workspace.js';
+import { codeActions } from './features/code-actions.js';
+import { codeLenses } from './features/code-lens.js';
+import { executeCommand } from './features/commands.js';
+import { DiagnosticsPublisher } from './features/diagnostics.js';
+import { OutageReporter, type StatusMessage } from './features/gateway-status.js';
+import { logOutputs } from './features/log-output.js';
+import { Refresher } from './features/refresh.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export interface ServerOptions {
+  /** Environment to read SONDE_GATEWAY_URL from. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Minimum time between two lens refreshes / sonde/actionState flushes. Default 500 ms. */
+  refreshIntervalMs?: number;
+  /** Overrides for the gateway client (retry delays, timeouts). */
+  gateway?: Omit<Partial<GatewayClientOptions>, 'url' | 'subscribe'>;
+}
+
+const NO_GATEWAY = 'no gateway URL is configured; set initializationOptions.gatewayUrl or SONDE_GATEWAY_URL and restart the language server';
+
+export function createServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const lines = documentLines(documents);
+  const mirror = new ActionMirror();
+  let workspace = new Workspace(undefined);
+  let target: ReturnType<typeof loadTarget>['target'];
+  let client: GatewayClient | undefined;
+  let noGatewayReason = NO_GATEWAY;
+  let literalSupport = false;
+  let problems: string[] = [];
+  let refresher: Refresher | undefined;
+  let diagnostics: DiagnosticsPublisher | undefined;
+
+  const say = (m: StatusMessage | undefined): void => {
+    if (!m) return;
+    const params = { type: m.type, message: m.message };
+    if (m.show) void connection.sendNotification(ShowMessageNotification.type, params);
+    else void connection.sendNotification(LogMessageNotification.type, params);
+  };
+  const showMessage = (type: MessageType, message: string): void => say({ show: true, type, message });
+  const changed = (changes: Parameters<Refresher['enqueue']>[0]): void => refresher?.enqueue(changes);
+
+  connection.onInitialize((params): InitializeResult => {
+    workspace = Workspace.fromInitialize(params);
+    const settings = readSettings(params.initializationOptions, options.env ?? process.env);
+    const loaded = loadTarget(workspace.root, settings.target);
+    target = loaded.target;
+    problems = [...settings.problems, ...(loaded.problem ? [`${loaded.problem}; actions are not narrowed to any app, tag or agent`] : [])];
+    literalSupport = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+    const refreshSupported = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+
+    diagnostics = new DiagnosticsPublisher({
+      mirror,
+      workspace,
+      lines,
+      send: (uri, list) => void connection.sendDiagnostics({ uri, diagnostics: list }),
+    });
+    const publisher = diagnostics;
+    refresher = new Refresher({
+      mirror,
+      workspace,
+      intervalMs: options.refreshIntervalMs,
+      sendActionState: (p) => void connection.sendNotification(SondeActionStateNotification, p),
+      publishDiagnostics: (files) => publisher.update(files),
+      // Only clients that advertise it may get it (Neovim answers -32601, eglot ignores it).
+      refreshLenses: refreshSupported
+        ? () => void connection.sendRequest(CodeLensRefreshRequest.type).catch((err: Error) => connection.console.warn(`workspace/codeLens/refresh failed: ${err.message}`))
+        : undefined,
+    });
+
+    if (settings.gatewayUrl) {
+      try {
+        client = new GatewayClient({
+          ...options.gateway,
+          url: settings.gatewayUrl,
+          subscribe: true,
+          log: (m) => connection.console.error(`gateway client: ${m}`),
+        });
+      } catch (err) {
+        noGatewayReason = `${(err as Error).message} (from ${params.initializationOptions?.gatewayUrl ? 'initializationOptions.gatewayUrl' : 'SONDE_GATEWAY_URL'})`;
+      }
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: allCommands },
+      },
+      serverInfo: { name: 'sonde', version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    for (const problem of problems) showMessage(MessageType.Warning, `Sonde: ${problem}`);
+    if (!client) {
+      showMessage(MessageType.Warning, `Sonde: ${noGatewayReason}`);
+      return;
+    }
+    const outages = new OutageReporter('initializationOptions.gatewayUrl or SONDE_GATEWAY_URL');
+    client.on('connected', (e) => say(outages.connected(e)));
+    client.on('disconnected', (e) => say(outages.disconnected(e)));
+    // After every (re)connection the gateway's list is the truth.
+    client.on('subscribed', (actions) => changed(mirror.reset(actions)));
+    client.on('actionInfo', (info) => changed(mirror.upsert(info)));
+    client.on('actionRemoved', ({ actionId }) => changed(mirror.remove(actionId)));
+    client.on('events', (events) => {
+      changed(mirror.applyEvents(events));
+      for (const out of logOutputs(events, mirror, workspace)) {
+        void connection.sendNotification(LogMessageNotification.type, out.message);
+        void connection.sendNotification(SondeLogNotification, out.notification);
+      }
+    });
+    client.on('protocolError', ({ message }) => connection.console.warn(`Sonde gateway: ${message}`));
+    client.connect();
+  });
+
+  documents.onDidOpen(({ document }) => {
+    workspace.remember(document.uri);
+    const file = workspace.pathOf(document.uri);
+    if (file !== undefined) diagnostics?.update([file]);
+  });
+
+  connection.onCodeAction((params) => codeActions(params, { mirror, workspace, lines, literalSupport }));
+  connection.onCodeLens((params) => codeLenses(params.textDocument.uri, mirror, workspace));
+  connection.onExecuteCommand((params) =>
+    executeCommand(params, { mirror, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
+  );
+
+  connection.onShutdown(async () => {
+    refresher?.dispose();
+    await client?.close();
+  });
+
+  documents.listen(connection);
+}

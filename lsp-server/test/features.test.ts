@@ -1,0 +1,122 @@
+// Lenses, code actions, diagnostics and log output, computed from a mirror.
+import assert from 'node:assert/strict';
+import { DiagnosticSeverity, MessageType, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
+import { ActionMirror } from '../src/action-mirror.js';
+import type { LineSource } from '../src/document-lines.js';
+import { codeActions } from '../src/features/code-actions.js';
+import { codeLenses, lensTitle } from '../src/features/code-lens.js';
+import { diagnosticsFor, DiagnosticsPublisher } from '../src/features/diagnostics.js';
+import { logOutputs } from '../src/features/log-output.js';
+import { Workspace } from '../src/workspace.js';
+import { Kind, hits, logEvent, logInfo, state, stateEvent } from './support/actions.js';
+
+const root = '/srv/shop';
+const uri = 'file:///srv/shop/src/server.js';
+const workspace = new Workspace(root);
+const source: Record<number, string> = { 11: "  return 'Hello: ' + name;", 12: '  }' };
+const lines: LineSource = { lineAt: (u, line) => (u === uri && source[line] !== undefined ? { text: source[line]!, languageId: 'javascript' } : undefined) };
+
+function mirrorWith(...infos: Parameters<ActionMirror['upsert']>[0][]): ActionMirror {
+  const m = new ActionMirror();
+  m.reset(infos);
+  return m;
+}
+
+describe('code lens', () => {
+  it('reads like log "name={name}" · 3 hits while active', () => {
+    const m = mirrorWith(logInfo('a', 'src/server.js', 12, 'name={name}', { hits: 3, states: [state('a', 'a1', Kind.ACTION_STATE_KIND_ACTIVE)] }));
+    assert.equal(lensTitle(m.get('a')!), 'log "name={name}" · 3 hits');
+  });
+
+  it('adds the state when not active, with the reason for errors', () => {
+    const m = mirrorWith(
+      logInfo('p', 'f.js', 1, 'x', { hits: 1, states: [state('p', 'a1', Kind.ACTION_STATE_KIND_PENDING)] }),
+      logInfo('e', 'f.js', 2, 'y', { states: [state('e', 'a1', Kind.ACTION_STATE_KIND_ERROR, 'calls are not allowed in a format')] }),
+      logInfo('s', 'f.js', 3, 'z', { states: [state('s', 'a1', Kind.ACTION_STATE_KIND_ACTIVE), state('s', 'a2', Kind.ACTION_STATE_KIND_ERROR, 'file not loaded')] }),
+      logInfo('w', 'f.js', 4, 'w', { condition: 'n > 3' }),
+    );
+    assert.equal(lensTitle(m.get('p')!), 'log "x" · 1 hit · pending');
+    assert.equal(lensTitle(m.get('e')!), 'log "y" · 0 hits · error: calls are not allowed in a format');
+    assert.equal(lensTitle(m.get('s')!), 'log "z" · 0 hits · error on 1 of 2 agents: file not loaded');
+    assert.equal(lensTitle(m.get('w')!), 'log "w" if n > 3 · 0 hits · waiting for agents');
+  });
+
+  it('puts one lens per action on the action\'s 0-based line, with a command that only shows it', () => {
+    const m = mirrorWith(logInfo('a', 'src/server.js', 12, 'name={name}'), logInfo('b', 'src/server.js', 12, 'other'), logInfo('c', 'src/else.js', 1, 'no'));
+    const lenses = codeLenses(uri, m, workspace);
+    assert.deepEqual(lenses.map((l) => l.range.start.line), [11, 11]);
+    assert.deepEqual(lenses[0]!.command, { title: 'log "name={name}" · 0 hits · waiting for agents', command: 'sonde.showAction', arguments: [{ actionId: 'a' }] });
+  });
+});
+
+describe('code actions', () => {
+  const params = (line: number, only?: string[]): CodeActionParams => ({
+    textDocument: { uri },
+    range: { start: { line, character: 4 }, end: { line, character: 4 } },
+    context: { diagnostics: [], ...(only ? { only } : {}) },
+  });
+
+  it('offers "Sonde: add log here" with the line\'s default format and the LSP line', () => {
+    const actions = codeActions(params(11), { mirror: new ActionMirror(), workspace, lines, literalSupport: true }) as CodeAction[];
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0]!.title, 'Sonde: add log here');
+    assert.deepEqual(actions[0]!.command, { title: 'Sonde: add log here', command: 'sonde.addLog', arguments: [{ uri, line: 11, format: 'name={name}' }] });
+  });
+
+  it('offers "Sonde: remove log" on a line that has one', () => {
+    const mirror = mirrorWith(logInfo('a', 'src/server.js', 12, 'name={name}'));
+    const actions = codeActions(params(11), { mirror, workspace, lines, literalSupport: false });
+    assert.deepEqual(actions[1], { title: 'Sonde: remove log', command: 'sonde.removeLog', arguments: [{ actionId: 'a' }] });
+    assert.equal(codeActions(params(12), { mirror, workspace, lines, literalSupport: false }).length, 1);
+  });
+
+  it('stays out of requests for other kinds only', () => {
+    assert.deepEqual(codeActions(params(11, ['source.organizeImports']), { mirror: new ActionMirror(), workspace, lines, literalSupport: true }), []);
+  });
+});
+
+describe('diagnostics', () => {
+  it('puts the agent\'s reason at the line of an action in error, spanning the code', () => {
+    const m = mirrorWith(logInfo('e', 'src/server.js', 12, 'x={x}', { states: [state('e', 'a1', Kind.ACTION_STATE_KIND_ERROR, 'x is not defined here')] }), logInfo('ok', 'src/server.js', 13, 'y'));
+    const list = diagnosticsFor('src/server.js', m, (line) => source[line]);
+    assert.equal(list.length, 1);
+    assert.deepEqual(list[0]!.range, { start: { line: 11, character: 2 }, end: { line: 11, character: 26 } });
+    assert.equal(list[0]!.severity, DiagnosticSeverity.Error);
+    assert.equal(list[0]!.message, 'Sonde log "x={x}" failed on agent a1: x is not defined here');
+  });
+
+  it('publishes per file, only when a file\'s diagnostics change, and clears them once the errors are gone', () => {
+    const m = mirrorWith(logInfo('e', 'src/server.js', 12, 'x', { states: [state('e', 'a1', Kind.ACTION_STATE_KIND_ERROR, 'bad')] }));
+    const sent: [string, number][] = [];
+    const publisher = new DiagnosticsPublisher({ mirror: m, workspace, lines, send: (u, d) => sent.push([u, d.length]) });
+    publisher.update(['src/server.js', 'src/quiet.js']);
+    // Only hits changed: the same diagnostics are not sent again.
+    m.applyEvents([hits('e', 4)]);
+    publisher.update(['src/server.js']);
+    m.applyEvents([stateEvent('e', 'a1', Kind.ACTION_STATE_KIND_ACTIVE)]);
+    publisher.update(['src/server.js']);
+    publisher.update(['src/server.js']);
+    assert.deepEqual(sent, [[uri, 1], [uri, 0]]);
+  });
+});
+
+describe('log output', () => {
+  it('turns log lines into a logMessage and a sonde/log with the action\'s place', () => {
+    const m = mirrorWith(logInfo('a', 'src/server.js', 12, 'name={name}'));
+    const out = logOutputs([logEvent('a', 'agent-7', 'name=world'), hits('a', 1), logEvent('gone', 'agent-7', 'late', 0)], m, workspace);
+    assert.equal(out.length, 2);
+    assert.deepEqual(out[0]!.message, { type: MessageType.Info, message: '[sonde] src/server.js:12 agent-7: name=world' });
+    assert.deepEqual(out[0]!.notification, {
+      actionId: 'a',
+      agentId: 'agent-7',
+      timeMs: Date.UTC(2025, 0, 2, 3, 4, 5),
+      time: '2025-01-02T03:04:05.000Z',
+      text: 'name=world',
+      level: 'info',
+      uri,
+      line: 11,
+    });
+    assert.equal(out[1]!.notification.uri, undefined);
+    assert.equal(out[1]!.message.message, '[sonde] action gone agent-7: late');
+  });
+});

@@ -1,0 +1,28 @@
+// Builders for the protocol messages unit tests feed the mirror.
+import { sonde } from '@sonde/protocol';
+
+export const Kind = sonde.v1.ActionStateKind;
+
+export function logInfo(id: string, file: string, line: number, format: string, opts: { hits?: number; states?: sonde.v1.IActionState[]; condition?: string } = {}): sonde.v1.IActionInfo {
+  return {
+    action: { id, kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file, line }, format, condition: opts.condition ?? '' },
+    states: opts.states ?? [],
+    totalHits: opts.hits ?? 0,
+  };
+}
+
+export function state(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = ''): sonde.v1.IActionState {
+  return { actionId, agentId, state: kind, reason, timeMs: 1 };
+}
+
+export function hits(actionId: string, count: number, agentId = ''): sonde.v1.IEvent {
+  return { hits: { actionId, agentId, hits: count } };
+}
+
+export function stateEvent(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = ''): sonde.v1.IEvent {
+  return { state: state(actionId, agentId, kind, reason) };
+}
+
+export function logEvent(actionId: string, agentId: string, text: string, timeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): sonde.v1.IEvent {
+  return { log: { actionId, agentId, text, timeMs, level: sonde.v1.LogLevel.LOG_LEVEL_INFO } };
+}
