@@ -5,7 +5,7 @@
 //
 // Shape of the statement (one line, no newline anywhere):
 //   try{const $sonde$=__sonde$probe;if($sonde$.c(COND)){let v0;try{v0=E0}catch(e){v0=$sonde$.m(e)}…
-//   $sonde$.hit(SLOT,[v0,…])}}catch(e){__sonde$probe.fail(SLOT,e)}
+//   $sonde$.hit(SLOT,[v0,…])}}catch(e){if(typeof __sonde$probe==="object")__sonde$probe.fail(SLOT,e)}
 // Each value has its own try so that one failing expression gives a marker
 // (e.g. <x is not defined>) instead of losing the line.
 
@@ -60,7 +60,8 @@ export function renderStatement(probe: CompiledProbe, slot: number): string {
   const declare = names.length > 0 ? `let ${names.join(',')};` : '';
   const body = `{${declare}${evaluate}${A}.hit(${slot},[${names.join(',')}])}`;
   const guarded = probe.condition === undefined ? body : `if(${A}.c(${probe.condition}))${body}`;
-  return `try{const ${A}=${HOOK_GLOBAL};${guarded}}catch(${A}e){${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
+  // typeof: in a realm without the hook (vm contexts) the probe is inert instead of throwing.
+  return `try{const ${A}=${HOOK_GLOBAL};${guarded}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
 }
 
 /** The probe as a breakpoint condition: does the work, then answers false so V8 never pauses. */
