@@ -1,7 +1,9 @@
 // Per-hit cost of a two-value log probe on a 3-line function, three ways, in
 // one process: no probe; Sonde's hot-patched probe (ProbeManager); the V8
 // conditional breakpoint other Node agents use (condition emits [i, x] and
-// returns false). Prints a table, then one JSON line.
+// returns false). A fourth row, for reference, is the bare technique Sonde
+// builds on: the source patched to call a no-op with [i, x], no formatting.
+// Prints a table, then one JSON line.
 //
 //   npm run build && node bench/node-logpoint/run.mjs
 
@@ -57,11 +59,20 @@ try {
   const baseline = loadCopy(dir, 'baseline');
   const sonde = loadCopy(dir, 'sonde');
   const breakpoint = loadCopy(dir, 'breakpoint');
+  const raw = loadCopy(dir, 'raw');
 
   // (2) Sonde: a probe through the engine; every call is a hit.
   const states = [];
+  let lastSondeLine = '';
   const manager = new ProbeManager(
-    { state: (id, state, reason) => states.push(`${state}: ${reason}`), log: (_id, text) => push(text), filesLoaded: () => {} },
+    {
+      state: (_id, state, reason) => states.push(`${state}: ${reason}`),
+      log: (_id, text) => {
+        push(text);
+        lastSondeLine = text;
+      },
+      filesLoaded: () => {},
+    },
     { roots: [dir] },
   );
   manager.start();
@@ -83,15 +94,21 @@ try {
   );
   if (bp.locations.length !== 1) throw new Error(`the breakpoint did not resolve: ${JSON.stringify(bp)}`);
 
+  // (4) Reference: the bare patch, a no-op call with the two values.
+  globalThis.__benchRaw = () => {};
+  await patchRaw(raw.file);
+
   warm(baseline.work, 2_000_000);
   warm(sonde.work, 500_000);
   warm(breakpoint.work, 500);
+  warm(raw.work, 500_000);
   const hitsBefore = manager.hits().get('bench');
 
   const rows = [
     { technique: 'no probe', iterations: 10_000_000, ns: measure(baseline.work, 10_000_000) },
     { technique: 'Sonde hot patch', iterations: 2_000_000, ns: measure(sonde.work, 2_000_000) },
     { technique: 'V8 conditional breakpoint', iterations: 3_000, ns: measure(breakpoint.work, 3_000) },
+    { technique: '(reference) bare patch, no-op call', iterations: 2_000_000, ns: measure(raw.work, 2_000_000) },
   ];
   const hits = manager.hits().get('bench') - hitsBefore;
   if (hits !== 2_000_000 * ROUNDS) throw new Error(`Sonde counted ${hits} hits, expected ${2_000_000 * ROUNDS}`);
@@ -110,7 +127,7 @@ try {
   const sondeNs = rows[1].ns;
   const bpNs = rows[2].ns;
   console.log('');
-  console.log(`Sonde vs breakpoint: ${(bpNs / sondeNs).toFixed(0)}× faster per hit; last line: ${ring[(ringAt - 1) & (RING_SIZE - 1)]}`);
+  console.log(`Sonde is ${(bpNs / sondeNs).toFixed(0)}× faster per hit than the breakpoint; its last line: "${lastSondeLine}"`);
   console.log(
     JSON.stringify({
       bench: 'node-logpoint',
@@ -121,10 +138,30 @@ try {
       sondeOverBaseline: round(sondeNs / base),
       breakpointOverBaseline: round(bpNs / base),
       breakpointOverSonde: round(bpNs / sondeNs),
+      barePatchNs: round(rows[3].ns),
     }),
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Patches the raw copy's line 2 to call __benchRaw([i, x]) first, on the same line (own session). */
+async function patchRaw(file) {
+  const session = new Session();
+  session.connect();
+  const post = (method, params) =>
+    new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  const url = pathToFileURL(file).href;
+  let scriptId;
+  session.on('Debugger.scriptParsed', (m) => {
+    if (m.params.url === url) scriptId = m.params.scriptId;
+  });
+  await post('Debugger.enable'); // replays scriptParsed for loaded scripts
+  const { scriptSource } = await post('Debugger.getScriptSource', { scriptId });
+  const patched = scriptSource.replace('  const y', '  __benchRaw([i, x]);const y');
+  const result = await post('Debugger.setScriptSource', { scriptId, scriptSource: patched });
+  if (result.status !== 'Ok') throw new Error(`the bare patch failed: ${JSON.stringify(result)}`);
+  session.disconnect(); // the new source stays
 }
 
 function round(v) {

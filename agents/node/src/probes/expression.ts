@@ -24,6 +24,10 @@ const COERCING_BINARY = new Set(['+', '-', '*', '/', '%', '**', '<', '>', '<=', 
 
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
 
+/** Names that acorn accepts as identifiers in sloppy scripts but that mean something else inside
+ * generators, async functions, strict code or modules: `yield` in a generator would suspend it. */
+const CONTEXTUAL_RESERVED = new Set(['yield', 'await', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'enum']);
+
 /**
  * Compiles one expression. `column` is the 1-based column of source[0] in
  * what the user typed (a format string puts expressions mid-line), so that
@@ -74,6 +78,7 @@ class Generator {
           this.refuse(node, `identifier ${name}`, `names starting with ${RESERVED_PREFIXES.join(' or ')} are reserved for Sonde`);
         }
         if (!IDENTIFIER.test(name)) this.refuse(node, `identifier ${JSON.stringify(name)}`, 'it is not a plain identifier');
+        if (CONTEXTUAL_RESERVED.has(name)) this.refuse(node, name, 'it is a reserved word in generators, async functions, strict code or modules');
         return name;
       }
       case 'ThisExpression':

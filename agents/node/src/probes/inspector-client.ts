@@ -5,6 +5,7 @@
 // session can never be resumed.
 
 import { Session } from 'node:inspector';
+import { noteLiveEdit } from './script-ledger.js';
 
 export interface SetScriptSourceResult {
   /** Node 20 (V8 11.3): Ok, CompileError, BlockedByActiveGenerator, BlockedByActiveFunction, BlockedByTopLevelEsModuleChange. */
@@ -70,6 +71,7 @@ export class InspectorClient {
   }
 
   setScriptSource(scriptId: string, scriptSource: string): Promise<SetScriptSourceResult> {
+    noteLiveEdit();
     return this.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource });
   }
 

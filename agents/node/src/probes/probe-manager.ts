@@ -1,27 +1,21 @@
-// Installs, replaces and removes log probes in the running program.
-//
-// A probe is hot-patched: the script's ORIGINAL source plus every live probe
-// of that script is handed to Debugger.setScriptSource (regenerated from the
-// original each time, so removing the last probe restores the original).
-// When V8 refuses because the function is running or is a suspended
-// generator/async function, the probe is served by a breakpoint whose
-// condition does the work and answers false (the thread never pauses), and
-// the patch is retried later with backoff. A line where no statement starts
-// is served by such a breakpoint too.
+// The probe engine's front door: turns probe specs into installed probes.
+// It checks specs (nothing unsafe is ever installed), finds the file a
+// workspace-relative path means, keeps probes pending until their file loads,
+// and hands each script's probes to a ScriptPatcher (which talks to V8).
 //
 // All inspector work runs through one serial queue of async tasks; nothing
-// assumes that session callbacks are synchronous. Nothing here throws into
-// the host: failures become sink.state(id, 'error', reason).
+// assumes that session callbacks are synchronous (on a same-thread session
+// they are). Nothing here throws into the host: failures become
+// sink.state(id, 'error', reason).
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InspectorClient } from './inspector-client.js';
-import { compileProbe, renderBreakpointCondition, renderStatement, type CompiledProbe } from './probe-code.js';
+import { compileProbe, type CompiledProbe } from './probe-code.js';
 import { resolveFile } from './resolve-file.js';
-import { RetryTimer } from './retry-timer.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
+import { ScriptPatcher, type PatcherListener } from './script-patcher.js';
 import { ScriptRegistry, type ScriptInfo } from './scripts.js';
-import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 import type { FileQueryAnswer, ProbeManagerOptions, ProbeSink, ProbeSpec, ProbeStateKind } from './types.js';
 
 const FILES_BATCH_MS = 100;
@@ -31,37 +25,17 @@ const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + 
 
 interface Probe {
   readonly spec: ProbeSpec;
+  readonly line: number;
   readonly compiled: CompiledProbe;
   readonly slot: number;
   readonly counter: { hits: number };
   removed: boolean;
-  /** The file waited for or bound to. */
+  /** The file waited for or installed in. */
   path?: string;
-  scriptId?: string;
-  /** Where the probe goes; undefined when no statement starts on the line (breakpoint only). */
-  site?: StatementSite;
-  siteReason?: string;
-  /** False once V8 said it can never patch there (top-level ES module code) or broke on our code. */
-  patchable: boolean;
-  unpatchableReason?: string;
-  breakpointId?: string;
+  patcher?: ScriptPatcher<Probe>;
   lastState?: string;
   conditionFailureReported: boolean;
 }
-
-interface ScriptState {
-  readonly info: ScriptInfo;
-  readonly original: string;
-  readonly index: StatementIndex;
-  /** Live probes bound to this script. */
-  readonly probes: Set<Probe>;
-  /** Probes whose code is in the script's current source (removed ones linger while V8 refuses). */
-  inSource: Set<Probe>;
-  current: PatchResult;
-  readonly retry: RetryTimer;
-}
-
-type PatchOutcome = { ok: true } | { ok: false; blocked: boolean; status: string; detail: string };
 
 const sameSpec = (a: ProbeSpec, b: ProbeSpec) =>
   a.file === b.file && a.line === b.line && a.format === b.format && a.condition === b.condition;
@@ -76,13 +50,20 @@ export class ProbeManager {
   private stopped = false;
 
   private readonly probes = new Map<string, Probe>();
-  private readonly scripts = new Map<string, ScriptState>();
-  private readonly stateByPath = new Map<string, ScriptState>();
+  /** Patchers by scriptId, and the one per path (its newest script). */
+  private readonly patchers = new Map<string, ScriptPatcher<Probe>>();
+  private readonly patcherByPath = new Map<string, ScriptPatcher<Probe>>();
+  /** Probes waiting for a file (absolute path) to load. */
   private readonly pending = new Map<string, Set<Probe>>();
 
   private queue: Promise<void> = Promise.resolve();
   private filesTimer: NodeJS.Timeout | undefined;
   private pendingFlush: NodeJS.Immediate | undefined;
+
+  private readonly listener: PatcherListener<Probe> = {
+    active: (probe, how) => this.report(probe.spec.id, 'active', how, probe),
+    failed: (probe, reason) => this.fail(probe, reason),
+  };
 
   constructor(
     private readonly sink: ProbeSink,
@@ -103,7 +84,13 @@ export class ProbeManager {
       this.client.connect();
       this.client.on('Debugger.scriptParsed', (message) => this.onScriptParsed(message.params));
       this.enqueue(async () => {
-        await this.client.post('Debugger.enable');
+        // Scripts reported before enable answers are the replay of what was already loaded.
+        this.registry.replaying = true;
+        try {
+          await this.client.post('Debugger.enable');
+        } finally {
+          this.registry.replaying = false;
+        }
       });
     } catch (err) {
       this.startError = `the probe engine could not start (${describe(err)}); probes cannot be installed in this process`;
@@ -114,7 +101,7 @@ export class ProbeManager {
     try {
       this.upsertUnsafe(spec);
     } catch (err) {
-      this.report(spec.id, 'error', `internal error while installing the probe: ${describe(err)}`);
+      this.safeState(String(spec?.id), 'error', `internal error while installing the probe: ${describe(err)}`);
     }
   }
 
@@ -123,9 +110,10 @@ export class ProbeManager {
       const probe = this.probes.get(id);
       if (probe === undefined) return;
       this.probes.delete(id);
-      this.retire(probe);
+      this.silence(probe);
+      this.enqueue(() => this.detach(probe));
     } catch {
-      // removal is best effort; the slot is already silenced by retire()
+      // removal is best effort; silence() already made the probe inert
     }
   }
 
@@ -152,16 +140,10 @@ export class ProbeManager {
   query(file: string): FileQueryAnswer {
     try {
       const r = resolveFile(file, this.registry.paths(), this.roots);
-      switch (r.kind) {
-        case 'loaded':
-          return { loadedPath: r.path };
-        case 'on-disk':
-          return { existingPath: r.path };
-        case 'ambiguous':
-          return { candidates: r.candidates };
-        default:
-          return {};
-      }
+      if (r.kind === 'loaded') return { loadedPath: r.path };
+      if (r.kind === 'on-disk') return { existingPath: r.path };
+      if (r.kind === 'ambiguous') return { candidates: r.candidates };
+      return {};
     } catch {
       return {};
     }
@@ -177,13 +159,9 @@ export class ProbeManager {
       if (this.filesTimer !== undefined) clearTimeout(this.filesTimer);
       if (this.pendingFlush !== undefined) clearImmediate(this.pendingFlush);
       this.enqueue(async () => {
-        for (const state of this.scripts.values()) {
-          state.retry.cancel();
-          for (const probe of state.probes) await this.clearBreakpoint(probe);
-          state.probes.clear();
-          await this.reconcile(state);
-          state.retry.cancel();
-        }
+        for (const patcher of this.patchers.values()) await patcher.close();
+        this.patchers.clear();
+        this.patcherByPath.clear();
         this.client.disconnect();
       });
     } catch {
@@ -191,7 +169,7 @@ export class ProbeManager {
     }
   }
 
-  /** Resolves when every queued inspector operation has finished (tests, orderly shutdown). */
+  /** Resolves once the inspector work queued so far is done (tests, orderly shutdown). */
   whenIdle(): Promise<void> {
     return this.queue;
   }
@@ -208,37 +186,38 @@ export class ProbeManager {
     if (existing !== undefined) this.remove(spec.id);
     const problem = this.checkSpec(spec);
     if (problem !== undefined) {
-      this.report(spec.id, 'error', problem);
+      this.safeState(spec.id, 'error', problem);
       return;
     }
     const compiled = compileProbe(spec);
     if (!compiled.ok) {
-      this.report(spec.id, 'error', `${compiled.error}; nothing was installed`);
+      this.safeState(spec.id, 'error', `${compiled.error}; nothing was installed`);
       return;
     }
     const counter = { hits: 0 };
+    const id = spec.id;
     const probe: Probe = {
       spec: { ...spec },
+      line: spec.line,
       compiled: compiled.probe,
       counter,
       slot: -1,
       removed: false,
-      patchable: true,
       conditionFailureReported: false,
     };
     (probe as { slot: number }).slot = this.runtime!.allocate({
       literals: compiled.probe.literals,
       line: (text) => {
         counter.hits++;
-        this.sink.log(spec.id, text, Date.now());
+        this.sink.log(id, text, Date.now());
       },
       failed: (reason) => {
         if (probe.conditionFailureReported) return;
         probe.conditionFailureReported = true;
-        this.sink.log(spec.id, `[sonde] the condition could not be evaluated: ${reason}; no line is logged while it fails`, Date.now());
+        this.sink.log(id, `[sonde] the condition could not be evaluated: ${reason}; no line is logged while it fails`, Date.now());
       },
     });
-    this.probes.set(spec.id, probe);
+    this.probes.set(id, probe);
     this.enqueue(() => this.place(probe));
   }
 
@@ -248,7 +227,9 @@ export class ProbeManager {
     if (this.startError !== undefined) return this.startError;
     if (typeof spec.file !== 'string' || spec.file.trim() === '') return 'the probe has no file: give a path relative to the workspace';
     if (!Number.isInteger(spec.line) || spec.line < 1) return `line ${String(spec.line)} is not a line number: lines start at 1`;
-    if (typeof spec.format !== 'string' || typeof spec.condition !== 'string') return 'format and condition must be strings (empty condition means always)';
+    if (typeof spec.format !== 'string' || typeof spec.condition !== 'string') {
+      return 'format and condition must be strings (an empty condition means always)';
+    }
     return undefined;
   }
 
@@ -256,215 +237,73 @@ export class ProbeManager {
   private async place(probe: Probe): Promise<void> {
     if (probe.removed) return;
     try {
-      const r = resolveFile(probe.spec.file, this.registry.paths(), this.roots);
+      const file = probe.spec.file;
+      const r = resolveFile(file, this.registry.paths(), this.roots);
       if (r.kind === 'ambiguous') {
-        this.fail(probe, `${probe.spec.file} matches several files equally well: ${r.candidates.join(', ')}; give more of the path`);
+        this.fail(probe, `${file} matches several files equally well: ${r.candidates.join(', ')}; give more of the path`);
         return;
       }
       if (r.kind === 'none') {
         this.fail(
           probe,
-          `${probe.spec.file} is not loaded in this process and was not found under ${this.roots.join(', ')}; ` +
+          `${file} is not loaded in this process and was not found under ${this.roots.join(', ')}; ` +
             'check the path (relative to the workspace root) or start the agent with roots that contain it',
         );
         return;
       }
-      probe.path = r.path;
       const script = r.kind === 'loaded' ? this.registry.newest(r.path) : undefined;
       if (script === undefined) {
+        probe.path = r.path;
         this.addPending(probe, r.path);
-        this.report(probe.spec.id, 'pending', `${r.path} is not loaded yet; the probe goes in when it loads`);
+        this.report(probe.spec.id, 'pending', `${r.path} is not loaded yet; the probe goes in when it loads`, probe);
         return;
       }
-      await this.bind(probe, script);
+      await this.install(probe, script);
     } catch (err) {
       this.fail(probe, `could not install the probe: ${describe(err)}`);
     }
   }
 
-  private async bind(probe: Probe, script: ScriptInfo): Promise<void> {
-    const state = await this.stateFor(script);
+  private async install(probe: Probe, script: ScriptInfo): Promise<void> {
+    const patcher = await this.patcherFor(script);
     if (probe.removed) return;
-    probe.scriptId = script.scriptId;
     probe.path = script.path;
-    const found = state.index.siteAt(probe.spec.line);
-    if (found.ok) probe.site = found.site;
-    else {
-      probe.site = undefined;
-      probe.siteReason = found.reason;
-      probe.patchable = false;
-    }
-    state.probes.add(probe);
-    await this.reconcile(state);
+    probe.patcher = patcher;
+    await patcher.add(probe);
+    this.forgetIfEmpty(patcher);
   }
 
-  private async stateFor(script: ScriptInfo): Promise<ScriptState> {
-    const known = this.scripts.get(script.scriptId);
+  private async patcherFor(script: ScriptInfo): Promise<ScriptPatcher<Probe>> {
+    const known = this.patchers.get(script.scriptId);
     if (known !== undefined) return known;
-    const original = await this.client.scriptSource(script.scriptId);
-    const again = this.scripts.get(script.scriptId);
-    if (again !== undefined) return again;
-    const state: ScriptState = {
-      info: script,
-      original,
-      index: new StatementIndex(original, script.isModule),
-      probes: new Set(),
-      inSource: new Set(),
-      current: applyInsertions(original, []),
-      retry: new RetryTimer(() => this.enqueue(() => this.reconcile(state))),
-    };
-    this.scripts.set(script.scriptId, state);
-    this.stateByPath.set(script.path, state);
-    return state;
+    const patcher = await ScriptPatcher.open(this.client, script, this.listener, (task) => this.enqueue(task));
+    this.patchers.set(script.scriptId, patcher);
+    this.patcherByPath.set(script.path, patcher);
+    return patcher;
   }
 
-  // ---- patching -----------------------------------------------------------
-
-  /**
-   * Brings the script's source as close as V8 allows to "original + every
-   * live patchable probe", then serves the rest by breakpoints, reports
-   * states, and retries later if V8 refused something.
-   */
-  private async reconcile(state: ScriptState): Promise<void> {
-    const desired = new Set([...state.probes].filter((p) => p.patchable));
-    const toRemove = [...state.inSource].filter((p) => !desired.has(p));
-    const toAdd = [...desired].filter((p) => !state.inSource.has(p));
-    let changed = false;
-    if (toRemove.length + toAdd.length > 0) {
-      const all = await this.trySource(state, desired);
-      if (all.ok) changed = true;
-      else if (toRemove.length + toAdd.length === 1) this.noteRefusal(toAdd[0], all);
-      else {
-        // Find out which change V8 refuses: one at a time.
-        for (const p of toRemove) {
-          const without = new Set(state.inSource);
-          without.delete(p);
-          if ((await this.trySource(state, without)).ok) changed = true;
-        }
-        for (const p of toAdd) {
-          const outcome = await this.trySource(state, new Set([...state.inSource, p]));
-          if (outcome.ok) changed = true;
-          else this.noteRefusal(p, outcome);
-        }
-      }
-    }
-    await this.syncBreakpoints(state, changed);
-    this.reportScript(state);
-    const settled =
-      [...state.inSource].every((p) => state.probes.has(p)) && [...state.probes].every((p) => !p.patchable || state.inSource.has(p));
-    if (settled || this.stopped) state.retry.reset();
-    else state.retry.schedule();
-    if (settled && state.probes.size === 0 && state.inSource.size === 0) this.forget(state);
+  private forgetIfEmpty(patcher: ScriptPatcher<Probe>): void {
+    if (!patcher.isEmpty) return;
+    this.patchers.delete(patcher.info.scriptId);
+    if (this.patcherByPath.get(patcher.info.path) === patcher) this.patcherByPath.delete(patcher.info.path);
   }
 
-  private noteRefusal(probe: Probe | undefined, outcome: PatchOutcome): void {
-    if (probe === undefined || outcome.ok) return;
-    if (outcome.status === 'BlockedByTopLevelEsModuleChange') {
-      probe.patchable = false;
-      probe.unpatchableReason = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
-    } else if (!outcome.blocked) {
-      probe.patchable = false;
-      probe.unpatchableReason = `V8 refused the patched source (${outcome.detail}); this is a Sonde bug, please report it with the format and condition`;
-    }
-  }
+  // ---- removal ------------------------------------------------------------
 
-  private async trySource(state: ScriptState, probes: Set<Probe>): Promise<PatchOutcome> {
-    const insertions = [...probes].map((p) => ({ site: p.site!, code: renderStatement(p.compiled, p.slot) }));
-    const patch = applyInsertions(state.original, insertions);
-    let result;
-    try {
-      result = await this.client.setScriptSource(state.info.scriptId, patch.source);
-    } catch (err) {
-      return { ok: false, blocked: false, status: 'ProtocolError', detail: describe(err) };
-    }
-    const status = result.status ?? (result.exceptionDetails === undefined ? 'Ok' : 'CompileError');
-    if (status === 'Ok') {
-      state.inSource = new Set(probes);
-      state.current = patch;
-      return { ok: true };
-    }
-    const d = result.exceptionDetails;
-    const detail = d === undefined ? status : `${status}: ${d.exception?.description ?? d.text ?? ''} at line ${(d.lineNumber ?? 0) + 1}`;
-    return { ok: false, blocked: status.startsWith('Blocked'), status, detail };
-  }
-
-  // ---- breakpoints --------------------------------------------------------
-
-  /** Live probes not in the source get a breakpoint; patched ones lose theirs. A new source drops V8's old breakpoints, so they are set again. */
-  private async syncBreakpoints(state: ScriptState, sourceChanged: boolean): Promise<void> {
-    for (const probe of state.inSource) if (probe.breakpointId !== undefined) await this.clearBreakpoint(probe);
-    for (const probe of [...state.probes]) {
-      if (state.inSource.has(probe)) continue;
-      if (probe.breakpointId !== undefined && !sourceChanged) continue;
-      await this.clearBreakpoint(probe);
-      await this.setBreakpoint(state, probe);
-    }
-  }
-
-  private async setBreakpoint(state: ScriptState, probe: Probe): Promise<void> {
-    const lineNumber = probe.spec.line - 1;
-    const columnNumber = probe.site === undefined ? 0 : columnOf(state.current.source, state.current.mapOffset(probe.site.start));
-    let result;
-    try {
-      result = await this.client.setBreakpoint(
-        { scriptId: state.info.scriptId, lineNumber, columnNumber },
-        renderBreakpointCondition(probe.compiled, probe.slot),
-      );
-    } catch (err) {
-      this.detachFailed(state, probe, `could not set a breakpoint at ${state.info.path}:${probe.spec.line}: ${describe(err)}`);
-      return;
-    }
-    if (result.actualLocation.lineNumber !== lineNumber) {
-      await this.client.removeBreakpoint(result.breakpointId).catch(() => undefined);
-      this.detachFailed(
-        state,
-        probe,
-        `no code at line ${probe.spec.line} of ${state.info.path} (blank, comment or closing brace); put the probe on a line with a statement`,
-      );
-      return;
-    }
-    probe.breakpointId = result.breakpointId;
-  }
-
-  private async clearBreakpoint(probe: Probe): Promise<void> {
-    const id = probe.breakpointId;
-    if (id === undefined) return;
-    probe.breakpointId = undefined;
-    await this.client.removeBreakpoint(id).catch(() => undefined); // gone with the old source already
-  }
-
-  // ---- removal and rebinding ----------------------------------------------
-
-  /** Silences the probe now; its code leaves the script on the queue. */
-  private retire(probe: Probe): void {
-    this.silence(probe);
-    this.enqueue(() => this.detach(probe));
-  }
-
+  /** Makes the probe inert at once (its slot stops logging); its code leaves the script on the queue. */
   private silence(probe: Probe): void {
     probe.removed = true;
     if (probe.slot >= 0) this.runtime?.release(probe.slot);
   }
 
   private async detach(probe: Probe): Promise<void> {
-    if (probe.path !== undefined) this.pending.get(probe.path)?.delete(probe);
-    const state = probe.scriptId === undefined ? undefined : this.scripts.get(probe.scriptId);
-    if (state === undefined) return;
-    state.probes.delete(probe);
-    await this.clearBreakpoint(probe);
-    await this.reconcile(state);
-  }
-
-  /** The probe failed after being bound: report and let the script drop it. */
-  private detachFailed(state: ScriptState, probe: Probe, reason: string): void {
-    state.probes.delete(probe);
-    this.fail(probe, reason);
-  }
-
-  private forget(state: ScriptState): void {
-    state.retry.cancel();
-    this.scripts.delete(state.info.scriptId);
-    if (this.stateByPath.get(state.info.path) === state) this.stateByPath.delete(state.info.path);
+    const waiting = probe.path === undefined ? undefined : this.pending.get(probe.path);
+    if (waiting?.delete(probe) && waiting.size === 0) this.pending.delete(probe.path!);
+    const patcher = probe.patcher;
+    if (patcher === undefined) return;
+    probe.patcher = undefined;
+    await patcher.remove(probe);
+    this.forgetIfEmpty(patcher);
   }
 
   private addPending(probe: Probe, path: string): void {
@@ -484,8 +323,8 @@ export class ProbeManager {
         this.filesTimer = setTimeout(() => this.flushFiles(), FILES_BATCH_MS);
         this.filesTimer.unref();
       }
-      const older = this.stateByPath.get(info.path);
-      if (this.pending.has(info.path) || (older !== undefined && older.info.scriptId !== info.scriptId && older.probes.size > 0)) {
+      const older = this.patcherByPath.get(info.path);
+      if (this.pending.has(info.path) || (older !== undefined && older.info.scriptId !== info.scriptId && older.hasProbes)) {
         this.schedulePendingFlush();
       }
     } catch {
@@ -503,7 +342,7 @@ export class ProbeManager {
     }
   }
 
-  /** After the loading module finished compiling: the newest script for a path is the one that runs. */
+  /** Waits for the loading module to finish compiling: the newest script for a path is the one that runs. */
   private schedulePendingFlush(): void {
     if (this.pendingFlush !== undefined) return;
     this.pendingFlush = setImmediate(() => {
@@ -513,20 +352,15 @@ export class ProbeManager {
   }
 
   private async flushPending(): Promise<void> {
-    // Probes bound to an older script of a path that loaded again move to the newest.
-    for (const [path, state] of [...this.stateByPath]) {
+    // A path compiled again: its probes move to the newest script.
+    for (const [path, patcher] of [...this.patcherByPath]) {
       const newest = this.registry.newest(path);
-      if (newest === undefined || newest.scriptId === state.info.scriptId || state.probes.size === 0) continue;
-      for (const probe of [...state.probes]) {
-        state.probes.delete(probe);
-        await this.clearBreakpoint(probe);
-        probe.scriptId = undefined;
-        probe.site = undefined;
-        probe.patchable = true;
-        probe.unpatchableReason = undefined;
+      if (newest === undefined || newest.scriptId === patcher.info.scriptId || !patcher.hasProbes) continue;
+      for (const probe of await patcher.takeAll()) {
+        probe.patcher = undefined;
         this.addPending(probe, path);
       }
-      await this.reconcile(state);
+      this.forgetIfEmpty(patcher);
     }
     for (const [path, probes] of [...this.pending]) {
       const script = this.registry.newest(path);
@@ -535,7 +369,7 @@ export class ProbeManager {
       for (const probe of probes) {
         if (probe.removed) continue;
         try {
-          await this.bind(probe, script);
+          await this.install(probe, script);
         } catch (err) {
           this.fail(probe, `could not install the probe when ${path} loaded: ${describe(err)}`);
         }
@@ -545,38 +379,22 @@ export class ProbeManager {
 
   // ---- reporting ----------------------------------------------------------
 
-  private reportScript(state: ScriptState): void {
-    const where = (p: Probe) => `${state.info.path}:${p.spec.line}`;
-    for (const probe of state.probes) {
-      if (probe.removed) continue;
-      if (state.inSource.has(probe)) this.report(probe.spec.id, 'active', `hot-patched ${where(probe)}`, probe);
-      else if (probe.breakpointId !== undefined) {
-        const why = probe.site === undefined
-          ? `${probe.siteReason ?? 'no statement starts on this line'}; a breakpoint serves it, slower per hit`
-          : probe.unpatchableReason ?? 'function on the stack; upgraded when it returns';
-        this.report(probe.spec.id, 'active', `breakpoint at ${where(probe)} (${why})`, probe);
-      }
-    }
-  }
-
   private fail(probe: Probe, reason: string): void {
     this.report(probe.spec.id, 'error', reason, probe);
     if (this.probes.get(probe.spec.id) === probe) this.silence(probe);
   }
 
   private reemit(probe: Probe): void {
-    const [state, ...rest] = probe.lastState!.split('\u0000');
-    this.safeState(probe.spec.id, state as ProbeStateKind, rest.join(''));
+    const [state, reason] = probe.lastState!.split('\u0000') as [ProbeStateKind, string];
+    this.safeState(probe.spec.id, state, reason);
   }
 
-  /** Reports a state change; repeats of the same state and reason are dropped. */
-  private report(id: string, state: ProbeStateKind, reason: string, probe?: Probe): void {
-    if (probe !== undefined) {
-      if (probe.removed && state !== 'error') return;
-      const key = `${state}\u0000${reason}`;
-      if (probe.lastState === key) return;
-      probe.lastState = key;
-    }
+  /** Reports a probe's state; the same state and reason twice in a row is said once. */
+  private report(id: string, state: ProbeStateKind, reason: string, probe: Probe): void {
+    if (probe.removed && state !== 'error') return;
+    const key = `${state}\u0000${reason}`;
+    if (probe.lastState === key) return;
+    probe.lastState = key;
     this.safeState(id, state, reason);
   }
 

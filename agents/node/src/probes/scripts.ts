@@ -5,9 +5,12 @@
 // paths); node: internals and eval code are ignored.
 //
 // A path can be compiled more than once (Node 20 compiles a CommonJS file
-// twice when it is import()ed); the newest script is the one that runs.
+// twice when an untyped package's .js file is import()ed); the newest script
+// is the one that runs. Scripts that may be V8's live-edit leftovers (see
+// script-ledger.ts) only count when nothing better is known.
 
 import { urlToPath } from './path-match.js';
+import { isTrusted, noteScript } from './script-ledger.js';
 
 export interface ScriptInfo {
   scriptId: string;
@@ -25,9 +28,10 @@ export interface ScriptParsedParams {
 }
 
 export class ScriptRegistry {
-  private readonly byId = new Map<string, ScriptInfo>();
-  private readonly newestByPath = new Map<string, ScriptInfo>();
+  private readonly byPath = new Map<string, ScriptInfo[]>();
   private fresh: string[] = [];
+  /** True while Debugger.enable replays the scripts that were already loaded. */
+  replaying = false;
 
   /** @param exclude paths never offered to users (the agent's own code). */
   constructor(private readonly exclude: (path: string) => boolean = () => false) {}
@@ -37,22 +41,28 @@ export class ScriptRegistry {
     const path = urlToPath(params.url);
     if (path === undefined || this.exclude(path)) return undefined;
     const info: ScriptInfo = { scriptId: params.scriptId, url: params.url, path, isModule: params.isModule === true };
-    this.byId.set(info.scriptId, info);
-    if (!this.newestByPath.has(path)) this.fresh.push(path);
-    this.newestByPath.set(path, info);
+    noteScript(info.scriptId, this.replaying);
+    const known = this.byPath.get(path);
+    if (known === undefined) {
+      this.byPath.set(path, [info]);
+      this.fresh.push(path);
+    } else {
+      known.push(info);
+    }
     return info;
   }
 
-  get(scriptId: string): ScriptInfo | undefined {
-    return this.byId.get(scriptId);
-  }
-
+  /** The script that runs for a path: the newest trusted one, else the newest. */
   newest(path: string): ScriptInfo | undefined {
-    return this.newestByPath.get(path);
+    const all = this.byPath.get(path);
+    if (all === undefined) return undefined;
+    const byId = (a: ScriptInfo, b: ScriptInfo) => Number(b.scriptId) - Number(a.scriptId);
+    const trusted = all.filter((s) => isTrusted(s.scriptId)).sort(byId);
+    return trusted[0] ?? [...all].sort(byId)[0];
   }
 
   paths(): string[] {
-    return [...this.newestByPath.keys()];
+    return [...this.byPath.keys()];
   }
 
   /** Paths first seen since the last call. */

@@ -19,6 +19,8 @@ export interface StatementSite {
   end: number;
   /** The statement is a branch or loop body without braces: wrap it. */
   wrap: boolean;
+  /** Inside a function (or class body); false for top-level code, which runs once at load. */
+  inFunction: boolean;
 }
 
 export type SiteResult = { ok: true; site: StatementSite } | { ok: false; reason: string };
@@ -43,6 +45,9 @@ const BODY_FIELDS: Record<string, readonly string[]> = {
 };
 
 type AnyRecord = Node & Record<string, unknown>;
+
+/** Nodes whose body is compiled as its own function: code there is not top-level. */
+const FUNCTION_LIKE = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'StaticBlock', 'PropertyDefinition']);
 
 function isNode(v: unknown): v is AnyRecord {
   return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
@@ -76,7 +81,7 @@ export class StatementIndex {
       this.parseError = err instanceof Error ? err.message : String(err);
       return;
     }
-    this.visit(program as unknown as AnyRecord);
+    this.visit(program as unknown as AnyRecord, false);
   }
 
   siteAt(line: number): SiteResult {
@@ -88,16 +93,17 @@ export class StatementIndex {
     return { ok: true, site };
   }
 
-  private consider(node: AnyRecord, wrap: boolean): void {
+  private consider(node: AnyRecord, wrap: boolean, inFunction: boolean): void {
     if (node.type === 'ExpressionStatement' && typeof node['directive'] === 'string') return; // "use strict" must stay first
     const loc = node.loc!.start;
     const known = this.sites.get(loc.line);
     // Pre-order walk: on a tie the outer statement (seen first) wins.
     if (known !== undefined && known.start <= node.start) return;
-    this.sites.set(loc.line, { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap });
+    this.sites.set(loc.line, { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap, inFunction });
   }
 
-  private visit(node: AnyRecord): void {
+  private visit(node: AnyRecord, outerInFunction: boolean): void {
+    const inFunction = outerInFunction || FUNCTION_LIKE.has(node.type);
     const listField = LIST_FIELDS[node.type];
     const bodyFields = BODY_FIELDS[node.type];
     for (const key of Object.keys(node)) {
@@ -106,12 +112,12 @@ export class StatementIndex {
       if (Array.isArray(value)) {
         for (const child of value) {
           if (!isNode(child)) continue;
-          if (key === listField) this.consider(child, false);
-          this.visit(child);
+          if (key === listField) this.consider(child, false, inFunction);
+          this.visit(child, inFunction);
         }
       } else if (isNode(value)) {
-        if (bodyFields?.includes(key)) this.consider(value, true);
-        this.visit(value);
+        if (bodyFields?.includes(key)) this.consider(value, true, inFunction);
+        this.visit(value, inFunction);
       }
     }
   }

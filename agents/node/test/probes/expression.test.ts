@@ -51,6 +51,8 @@ describe('probes/expression safety', () => {
     ['/a+/.source', /regular expression literal at column 1/],
     ['a, b = 2', /assignment \(=\) at column 4/],
     ['$sonde$', /reserved for Sonde/],
+    ['yield', /yield at column 1 is refused: it is a reserved word/],
+    ['n + yield', /yield at column 5 is refused/],
     ['__sonde$probe', /reserved for Sonde/],
   ];
   for (const [source, reason] of cases) {

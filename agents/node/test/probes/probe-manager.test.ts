@@ -126,14 +126,64 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
     assert.equal(greet.toString(), before);
   });
 
-  it('serves a line where no statement starts with a breakpoint, and says when there is no code', async () => {
+  it('serves a line where no statement starts with a breakpoint', async () => {
+    const { summary } = fixture() as Greet & { summary(items: number[]): string };
+    await install(spec('cont', 22, 'n={items.length}'));
+    assert.equal(sink.lastState('cont')!.state, 'active');
+    assert.match(sink.lastState('cont')!.reason, /^breakpoint at .*greet\.cjs:22 \(no statement starts at line 22; a breakpoint serves it/);
+    assert.equal(summary([4, 5]), '2/2');
+    assert.deepEqual(sink.textsOf('cont'), ['n=2']);
+  });
+
+  it('says when a line has no code at all', async () => {
+    fixture();
+    await install(spec('blank', 19, 'x'));
+    await install(spec('brace', 7, 'x'));
+    for (const [id, line] of [['blank', 19], ['brace', 7]] as const) {
+      assert.equal(sink.lastState(id)!.state, 'error');
+      assert.match(sink.lastState(id)!.reason, new RegExp(`no code at line ${line} of .*greet\\.cjs`));
+    }
+  });
+
+  it('answers for top-level code of an ES module, which V8 cannot patch', async () => {
+    await import(pathToFileURL(join(FIXTURES, 'shop.mjs')).href);
+    await install(spec('top', 6, 'x', '', 'test/fixtures/shop.mjs'));
+    assert.match(sink.lastState('top')!.reason, /^breakpoint at .*shop\.mjs:6 \(V8 cannot hot-patch the top-level code of an ES module/);
+  });
+
+  it('stays inert, never throwing, in code running in another vm realm', async () => {
+    const vm = await import('node:vm');
+    const file = join(FIXTURES, 'realm.cjs');
+    const source = (await import('node:fs')).readFileSync(file, 'utf8');
+    const context = vm.createContext({});
+    const realmFn = new vm.Script(source, { filename: file }).runInContext(context) as (n: number) => number;
+    await install(spec('realm', 3, 'n={n}', '', 'test/fixtures/realm.cjs'));
+    assert.equal(sink.lastState('realm')!.state, 'active');
+    assert.equal(realmFn(2), 4);
+    assert.deepEqual(sink.textsOf('realm'), []);
+  });
+
+  it("finds the running script again after another session's edits left V8 copies behind", async () => {
     const { greet } = fixture();
-    await install(spec('blank', 7, 'x'));
-    assert.equal(sink.lastState('blank')!.state, 'error');
-    assert.match(sink.lastState('blank')!.reason, /no code at line 7 of .*greet\.cjs/);
-    await install(spec('brace', 6, 'x'));
-    assert.equal(greet('aa'), 'hello aa');
-    assert.equal(sink.lastState('brace')!.state, 'active');
+    // Another engine edits the script (each edit leaves a Script with the same url), then stops.
+    const first = new ProbeManager(new RecordingSink(), { roots: [AGENT_ROOT] });
+    first.start();
+    first.upsert(spec('first', 4, 'first'));
+    await first.whenIdle();
+    first.stop();
+    await first.whenIdle();
+    // A later engine sees those copies replayed and must still patch the script that runs.
+    const later = new ProbeManager(sink, { roots: [AGENT_ROOT] });
+    later.start();
+    try {
+      later.upsert(spec('later', 4, 'later {name}'));
+      await later.whenIdle();
+      greet('aa');
+      assert.deepEqual(sink.textsOf('later'), ['later aa']);
+    } finally {
+      later.stop();
+      await later.whenIdle();
+    }
   });
 
   it('works in a handler closure inside http.createServer, over loopback', async () => {
@@ -263,5 +313,22 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
         ['v=1 n=2', 'hot-patched'],
       ],
     );
+  });
+
+  it('silences a probe removed while its function is suspended, and restores the source once V8 allows', async () => {
+    const driver = join(FIXTURES, 'drivers', 'blocked-remove.mjs');
+    const { stdout } = await run(process.execPath, ['--expose-gc', driver], { timeout: 15_000 });
+    const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      states: string[];
+      lines: string[];
+      during: { result: number; stillPatched: boolean };
+      restored: boolean;
+      after: number;
+    };
+    assert.match(out.states[0]!, /^active: hot-patched .*waiter\.cjs:4$/);
+    assert.deepEqual(out.during, { result: 15, stillPatched: true }, 'V8 was expected to refuse the restore while the call was suspended');
+    assert.deepEqual(out.lines, [], 'a removed probe logged');
+    assert.equal(out.restored, true, 'the original source never came back');
+    assert.equal(out.after, 3);
   });
 });
