@@ -102,7 +102,7 @@ export class ActionService {
     if (!r) return { target, agent, sees: false, why: reply?.error ? `error: ${reply.error.message}` : 'did not answer in time' };
     if (r.loadedPath) return { target, agent, sees: true, why: `loaded ${r.loadedPath}` };
     if (r.existingPath) return { target, agent, sees: true, why: `not loaded yet: ${r.existingPath}` };
-    if (r.candidates?.length) return { target, agent, sees: false, why: `ambiguous: ${r.candidates.join(', ')}; give more of the path` };
+    if (r.candidates?.length) return { target, agent, sees: false, why: `ambiguous: ${listSome(r.candidates)}; give more of the path` };
     return { target, agent, sees: false, why: `not under ${(target.hello.roots ?? []).join(', ') || 'its roots'}` };
   }
 
@@ -122,4 +122,9 @@ function newActionId(): string {
 
 function describe(a: sonde.v1.Action): string {
   return `${sonde.v1.ActionKind[a.kind]} ${a.location?.file}:${a.location?.line}${a.format ? ` "${a.format}"` : ''}${a.condition ? ` if ${a.condition}` : ''}`;
+}
+
+function listSome(paths: readonly string[], max = 10): string {
+  const shown = paths.slice(0, max).join(', ');
+  return paths.length > max ? `${shown} and ${paths.length - max} more` : shown;
 }

@@ -181,7 +181,7 @@ export class Agent {
         }
       }
       for (const [actionId, hits] of this.manager.hits()) {
-        if (this.sentHits.get(actionId) === hits || !this.actions.has(actionId)) continue;
+        if ((this.sentHits.get(actionId) ?? 0) === hits || !this.actions.has(actionId)) continue;
         this.sentHits.set(actionId, hits);
         events.push({ hits: { actionId, agentId: this.config.agentId, hits } });
       }

@@ -240,7 +240,7 @@ export class ProbeManager {
       const file = probe.spec.file;
       const r = resolveFile(file, this.registry.paths(), this.roots);
       if (r.kind === 'ambiguous') {
-        this.fail(probe, `${file} matches several files equally well: ${r.candidates.join(', ')}; give more of the path`);
+        this.fail(probe, `${file} matches several files equally well: ${listSome(r.candidates)}; give more of the path`);
         return;
       }
       if (r.kind === 'none') {
@@ -413,4 +413,10 @@ export class ProbeManager {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A readable list of at most `max` paths, saying how many more there are. */
+export function listSome(paths: readonly string[], max = 10): string {
+  const shown = paths.slice(0, max).join(', ');
+  return paths.length > max ? `${shown} and ${paths.length - max} more` : shown;
 }

@@ -40,6 +40,7 @@ interface Placement {
   breakpointId: string | undefined;
 }
 
+const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an expression';
 const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
 
 type PatchOutcome = { ok: true } | { ok: false; blocked: boolean; status: string; detail: string };
@@ -87,15 +88,21 @@ export class ScriptPatcher<T extends PatchTarget> {
   }
 
   async add(probe: T): Promise<void> {
+    const lines = this.original.split('\n').length;
+    if (probe.line > lines) {
+      this.listener.failed(probe, `line ${probe.line} is past the end of ${this.info.path} (${lines} lines); the file the editor shows may differ from the one running`);
+      return;
+    }
     const found = this.index.siteAt(probe.line);
     // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
     const moduleTop = found.ok && this.info.isModule && !found.site.inFunction;
+    const concise = found.ok && found.site.concise === true;
     this.live.add(probe);
     this.placements.set(probe, {
       site: found.ok ? found.site : undefined,
       siteReason: found.ok ? '' : found.reason,
-      patchable: found.ok && !moduleTop,
-      unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : undefined,
+      patchable: found.ok && !moduleTop && !concise,
+      unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : concise ? CONCISE_ARROW : undefined,
       breakpointId: undefined,
     });
     await this.reconcile();

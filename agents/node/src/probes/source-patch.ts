@@ -4,6 +4,14 @@
 // A statement that is the direct body of if/else/for/while/do/with is wrapped
 // as {probe;statement} so the probe stays inside the branch or loop.
 //
+// When top-level code (already run once, at load) and a function body both
+// start on the line, as in `app.get('/', (req, res) => res.send(req.ip))`,
+// the probe goes in the function: that is the code that runs again. An
+// arrow's expression body is a site too, but V8 (11.3, Node 20) never
+// applies a live edit to such an arrow (setScriptSource answers Ok and the
+// closure keeps its old code), so it is marked `concise` and served by a
+// breakpoint at the body.
+//
 // Node 20 shows the inspector CommonJS sources without the module wrapper, so
 // CommonJS parses as a script that may `return` at top level.
 
@@ -19,6 +27,8 @@ export interface StatementSite {
   end: number;
   /** The statement is a branch or loop body without braces: wrap it. */
   wrap: boolean;
+  /** An arrow function's expression body: V8 cannot hot-patch it, so a breakpoint serves it. */
+  concise?: boolean;
   /** Inside a function (or class body); false for top-level code, which runs once at load. */
   inFunction: boolean;
 }
@@ -93,17 +103,21 @@ export class StatementIndex {
     return { ok: true, site };
   }
 
-  private consider(node: AnyRecord, wrap: boolean, inFunction: boolean): void {
+  private consider(node: AnyRecord, wrap: boolean, inFunction: boolean, concise = false): void {
     if (node.type === 'ExpressionStatement' && typeof node['directive'] === 'string') return; // "use strict" must stay first
     const loc = node.loc!.start;
     const known = this.sites.get(loc.line);
-    // Pre-order walk: on a tie the outer statement (seen first) wins.
-    if (known !== undefined && known.start <= node.start) return;
-    this.sites.set(loc.line, { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap, inFunction });
+    // Pre-order walk: on a tie the outer statement (seen first) wins, unless
+    // it is top-level code and this one runs inside a function.
+    if (known !== undefined && known.start <= node.start && (known.inFunction || !inFunction)) return;
+    this.sites.set(loc.line, { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap, inFunction, concise });
   }
 
   private visit(node: AnyRecord, outerInFunction: boolean): void {
     const inFunction = outerInFunction || FUNCTION_LIKE.has(node.type);
+    if (node.type === 'ArrowFunctionExpression' && node['expression'] === true && isNode(node['body'])) {
+      this.consider(node['body'], false, true, true);
+    }
     const listField = LIST_FIELDS[node.type];
     const bodyFields = BODY_FIELDS[node.type];
     for (const key of Object.keys(node)) {
@@ -146,6 +160,7 @@ export function applyInsertions(source: string, insertions: readonly Insertion[]
   // statement ends where the next one may start.
   const edits: { offset: number; text: string; close: boolean }[] = [];
   for (const { site, code } of bySite.values()) {
+    if (site.concise) throw new Error('an arrow expression body cannot be hot-patched; serve it with a breakpoint');
     edits.push({ offset: site.start, text: site.wrap ? `{${code}` : code, close: false });
     if (site.wrap) edits.push({ offset: site.end, text: '}', close: true });
   }

@@ -11,7 +11,7 @@ export const MAX_VALUE_CHARS = 255;
 const CUT_MARK = '…';
 
 const INSPECT_OPTIONS: InspectOptions = {
-  depth: 2,
+  depth: 3, // DESIGN's capture depth
   customInspect: false,
   showProxy: true,
   getters: false,

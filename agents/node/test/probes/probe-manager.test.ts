@@ -200,6 +200,18 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
     }
   });
 
+  it('logs from one-line handlers written at top level, not from the registration that already ran', async () => {
+    const { routes, twice } = require(join(FIXTURES, 'one-liners.cjs')) as { routes: ((r: { name: string }) => string)[]; twice(x: number): number };
+    await install(spec('arrow', 4, 'name={req.name}', '', 'test/fixtures/one-liners.cjs'));
+    await install(spec('fn', 5, 'x={x}', '', 'test/fixtures/one-liners.cjs'));
+    assert.match(sink.lastState('arrow')!.reason, /^breakpoint at .*one-liners\.cjs:4 \(V8 does not hot-patch an arrow function whose body is an expression\)/);
+    assert.match(sink.lastState('fn')!.reason, /^hot-patched/);
+    assert.equal(routes[0]!({ name: 'ada' }), 'Hello ada');
+    assert.equal(twice(21), 42);
+    assert.deepEqual(sink.textsOf('arrow'), ['name=ada']);
+    assert.deepEqual(sink.textsOf('fn'), ['x=21']);
+  });
+
   it('works in an ES module', async () => {
     const { total } = (await import(pathToFileURL(join(FIXTURES, 'shop.mjs')).href)) as { total(c: { items: number[] }): number };
     await install(spec('esm', 4, 'sum={sum} first={cart.items[0]}', '', 'test/fixtures/shop.mjs'));
@@ -233,6 +245,14 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
     const s = sink.lastState('nf')!;
     assert.equal(s.state, 'error');
     assert.ok(s.reason.includes('src/does-not-exist.js') && s.reason.includes(AGENT_ROOT), s.reason);
+  });
+
+  it('reports a line past the end of the file, with its length', async () => {
+    require(join(FIXTURES, 'twins', 'a', 'same.cjs'));
+    await install(spec('eof', 999, 'x', '', 'twins/a/same.cjs'));
+    const s = sink.lastState('eof')!;
+    assert.equal(s.state, 'error');
+    assert.match(s.reason, /line 999 is past the end of .*same\.cjs \(\d+ lines\)/);
   });
 
   it('reports an ambiguous path with its candidates', async () => {

@@ -82,4 +82,28 @@ describe('probes/source-patch', () => {
     assert.deepEqual(run(patch.source, 1), [2, [1, 2]]);
     assert.equal(patch.source.slice(patch.mapOffset(site.site.start)).split('\n')[0], 'a = 2;}');
   });
+
+  it('prefers a one-line handler over top-level code that already ran, marking an expression body', () => {
+    const src = "const app = { get(p, h) {} };\napp.get('/', (req) => req.name + '!');\n";
+    const r = new StatementIndex(src, false).siteAt(2);
+    assert.ok(r.ok);
+    assert.equal(r.site.inFunction, true);
+    assert.equal(r.site.concise, true, 'an expression body: a breakpoint must serve it');
+    assert.equal(src.slice(r.site.start, r.site.end), "req.name + '!'");
+    assert.throws(() => applyInsertions(src, [{ site: r.site, code: PROBE }]), /cannot be hot-patched/);
+  });
+
+  it('puts the probe in a one-line function declared at top level', () => {
+    const src = 'function twice(x) { return x * 2; }\nreturn twice(n) + twice(1);\n';
+    const r = patchLine(src, 1, 'hits.push(x);');
+    assert.ok(r.ok);
+    assert.deepEqual(run(r.source, 4), [10, [4, 1]]);
+  });
+
+  it('inside a function, keeps the outer statement of a line with a callback', () => {
+    const src = 'const out = [];\n[1, 2].forEach((x) => out.push(x * n));\nreturn out;\n';
+    const r = new StatementIndex(`function g(n) {\n${src}}`, false).siteAt(3);
+    assert.ok(r.ok);
+    assert.equal(r.site.concise, false, 'the forEach statement, not the callback body');
+  });
 });
