@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sonde, encodeEnvelope, MAX_FRAME_BYTES } from '@sonde/protocol';
 import { startGateway, type RunningGateway } from '../src/index.js';
-import { ProtocolPeer, scriptedAgent } from './support/protocol-peer.js';
+import { ProtocolPeer, ScriptedAgent } from '@sonde/protocol/testing';
 
 const { ErrorCode, ActionKind, ActionStateKind } = sonde.v1;
 const LOG_ACTION = { kind: ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'name={name}' };
@@ -90,7 +90,7 @@ describe('gateway', () => {
       const none = await c.request({ addAction: { action: LOG_ACTION } });
       assert.equal(none.error?.code, ErrorCode.ERROR_CODE_NOT_FOUND);
       assert.match(none.error?.message ?? '', /no agent is connected/);
-      const { peer } = await scriptedAgent(gw.url, { agentId: 'a1' }, ['/srv/app/src/other.js']);
+      const { peer } = await ScriptedAgent.connect(gw.url, { agentId: 'a1' }, ['/srv/app/src/other.js']);
       const r = await c.request({ addAction: { action: LOG_ACTION } });
       assert.equal(r.error?.code, ErrorCode.ERROR_CODE_NOT_FOUND);
       assert.match(r.error?.message ?? '', /no connected agent can see src\/server\.js \(a1: not under \/srv\/app\)/);
@@ -130,9 +130,9 @@ describe('gateway', () => {
     const watcher = await ProtocolPeer.connect(gw.url, '/v1/client');
     await client.request({ subscribe: {} });
     await watcher.request({ subscribe: {} });
-    const a1 = await scriptedAgent(gw.url, { agentId: 'a1', instanceId: 'p1' }, ['/srv/app/src/server.js']);
-    const a2 = await scriptedAgent(gw.url, { agentId: 'a2', instanceId: 'p2' }, ['/srv/app/src/server.js']);
-    const blind = await scriptedAgent(gw.url, { agentId: 'a3' }, ['/srv/app/src/elsewhere.js']);
+    const a1 = await ScriptedAgent.connect(gw.url, { agentId: 'a1', instanceId: 'p1' }, ['/srv/app/src/server.js']);
+    const a2 = await ScriptedAgent.connect(gw.url, { agentId: 'a2', instanceId: 'p2' }, ['/srv/app/src/server.js']);
+    const blind = await ScriptedAgent.connect(gw.url, { agentId: 'a3' }, ['/srv/app/src/elsewhere.js']);
     assert.equal(a1.actionSet.actionSet?.actions?.length, 0);
 
     const added = await client.request({ addAction: { action: LOG_ACTION } });
@@ -171,9 +171,9 @@ describe('gateway', () => {
   });
 
   it('sends an action only to agents whose tags, app and id match its target', async () => {
-    const prod = await scriptedAgent(gw.url, { agentId: 'p', appName: 'shop', tags: ['production'] }, ['/srv/app/src/server.js']);
-    const staging = await scriptedAgent(gw.url, { agentId: 's', appName: 'shop', tags: ['staging'] }, ['/srv/app/src/server.js']);
-    const py = await scriptedAgent(gw.url, { agentId: 'py', runtime: sonde.v1.Runtime.RUNTIME_PYTHON }, ['/srv/app/src/server.js']);
+    const prod = await ScriptedAgent.connect(gw.url, { agentId: 'p', appName: 'shop', tags: ['production'] }, ['/srv/app/src/server.js']);
+    const staging = await ScriptedAgent.connect(gw.url, { agentId: 's', appName: 'shop', tags: ['staging'] }, ['/srv/app/src/server.js']);
+    const py = await ScriptedAgent.connect(gw.url, { agentId: 'py', runtime: sonde.v1.Runtime.RUNTIME_PYTHON }, ['/srv/app/src/server.js']);
     const c = await ProtocolPeer.connect(gw.url, '/v1/client');
     const r = await c.request({ addAction: { action: { ...LOG_ACTION, target: { tags: ['production'], appName: 'shop' } } } });
     const id = r.actionInfo?.action?.id;
@@ -187,7 +187,7 @@ describe('gateway', () => {
   });
 
   it('keeps actions and hit counts across a restart and re-sends them to reconnecting agents', async () => {
-    const agent = await scriptedAgent(gw.url, { agentId: 'a1', instanceId: 'i1' }, ['/srv/app/src/server.js']);
+    const agent = await ScriptedAgent.connect(gw.url, { agentId: 'a1', instanceId: 'i1' }, ['/srv/app/src/server.js']);
     const c = await ProtocolPeer.connect(gw.url, '/v1/client');
     await c.request({ subscribe: {} });
     const id = (await c.request({ addAction: { action: LOG_ACTION } })).actionInfo?.action?.id;
@@ -195,7 +195,7 @@ describe('gateway', () => {
     await c.next((e) => !!e.events?.events?.some((x) => Number(x.hits?.hits) === 4), 'hits stored');
     await gw.close();
     gw = await startGateway({ dataDir, insecureDev: true, port: 0, log: quiet });
-    const back = await scriptedAgent(gw.url, { agentId: 'a1', instanceId: 'i2' }, ['/srv/app/src/server.js']);
+    const back = await ScriptedAgent.connect(gw.url, { agentId: 'a1', instanceId: 'i2' }, ['/srv/app/src/server.js']);
     assert.deepEqual(back.actionSet.actionSet?.actions?.map((a) => a.id), [id]);
     const c2 = await ProtocolPeer.connect(gw.url, '/v1/client');
     await c2.request({ subscribe: {} });
@@ -206,7 +206,7 @@ describe('gateway', () => {
   });
 
   it('expires an action and tells clients', async () => {
-    const agent = await scriptedAgent(gw.url, { agentId: 'a1' }, ['/srv/app/src/server.js']);
+    const agent = await ScriptedAgent.connect(gw.url, { agentId: 'a1' }, ['/srv/app/src/server.js']);
     const c = await ProtocolPeer.connect(gw.url, '/v1/client');
     await c.request({ subscribe: {} });
     const id = (await c.request({ addAction: { action: { ...LOG_ACTION, expiresAtMs: Date.now() + 300 } } })).actionInfo?.action?.id;

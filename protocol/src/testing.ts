@@ -1,0 +1,150 @@
+// Test peers that speak raw Envelopes to a gateway over WebSocket: a client
+// that can send anything (garbage included) and wait for the frames it
+// expects, and a scripted agent that answers file queries from a fixed list.
+// For tests of the gateway and of its clients; never used in production code.
+import WebSocket from 'ws';
+import { decodeEnvelope, encodeEnvelope, sonde, type Envelope, type EnvelopeInit } from './index.js';
+
+export class ProtocolPeer {
+  private nextId = 100;
+  /** Frames received and not yet taken by `next`/`request`. */
+  readonly received: Envelope[] = [];
+  private waiters: { match: (e: Envelope) => boolean; resolve: (e: Envelope) => void }[] = [];
+  private listeners = new Set<(e: Envelope) => void>();
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const r = decodeEnvelope(new Uint8Array(data as Buffer));
+      if (!r.ok) throw new Error(`gateway sent an undecodable frame: ${r.message}`);
+      for (const l of this.listeners) l(r.envelope);
+      const waiter = this.waiters.find((w) => w.match(r.envelope));
+      if (waiter) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(r.envelope);
+      } else {
+        this.received.push(r.envelope);
+      }
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static async connect(url: string, path: '/v1/agent' | '/v1/client', headers: Record<string, string> = {}): Promise<ProtocolPeer> {
+    const ws = new WebSocket(url.replace(/^http/, 'ws') + path, { headers });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new ProtocolPeer(ws);
+  }
+
+  /** Called for every frame, before `next` and `request` take it. */
+  onFrame(listener: (e: Envelope) => void): void {
+    this.listeners.add(listener);
+  }
+
+  send(init: EnvelopeInit): void {
+    this.ws.send(encodeEnvelope(init));
+  }
+
+  async request(init: EnvelopeInit, timeoutMs = 5000): Promise<Envelope> {
+    const id = this.nextId++;
+    const reply = this.next((e) => e.replyTo === id, `the reply to request ${id}`, timeoutMs);
+    this.send({ ...init, id });
+    return reply;
+  }
+
+  /** Takes the first frame, already received or still to come, that matches. */
+  next(match: (e: Envelope) => boolean, what = 'a matching frame', timeoutMs = 5000): Promise<Envelope> {
+    const seen = this.received.find(match);
+    if (seen) {
+      this.received.splice(this.received.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        resolve: (e: Envelope) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`timed out waiting for ${what}; received: ${JSON.stringify(this.received.map((e) => e.toJSON()))}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+export interface ScriptedHello {
+  agentId: string;
+  appName?: string;
+  tags?: string[];
+  instanceId?: string;
+  runtime?: sonde.v1.Runtime;
+}
+
+/**
+ * Stands in for an in-process agent: says hello with a list of loaded files,
+ * answers file queries from it, and mirrors the actions it is sent.
+ */
+export class ScriptedAgent {
+  readonly actions = new Map<string, sonde.v1.IAction>();
+  private wakers: (() => void)[] = [];
+
+  private constructor(
+    readonly peer: ProtocolPeer,
+    readonly files: string[],
+    /** The gateway's reply to hello. */
+    readonly actionSet: Envelope,
+  ) {}
+
+  static async connect(gatewayUrl: string, hello: ScriptedHello, files: string[]): Promise<ScriptedAgent> {
+    const peer = await ProtocolPeer.connect(gatewayUrl, '/v1/agent');
+    const answerQueries = (e: Envelope) => {
+      if (!e.fileQuery) return;
+      const want = e.fileQuery.path ?? '';
+      const loaded = files.find((f) => f === want || f.endsWith(`/${want}`));
+      peer.send({ replyTo: e.id, fileQueryResult: { loadedPath: loaded ?? '' } });
+    };
+    peer.onFrame(answerQueries);
+    const actionSet = await peer.request({
+      hello: { runtime: sonde.v1.Runtime.RUNTIME_NODE, pid: process.pid, host: 'test', roots: ['/srv/app'], files: files.map((path) => ({ path })), ...hello },
+    });
+    if (actionSet.error) throw new Error(`gateway refused the scripted agent's hello: ${actionSet.error.message}`);
+    const agent = new ScriptedAgent(peer, files, actionSet);
+    for (const a of actionSet.actionSet?.actions ?? []) agent.actions.set(a.id ?? '', a);
+    peer.onFrame((e) => {
+      if (e.actionUpsert?.action) agent.actions.set(e.actionUpsert.action.id ?? '', e.actionUpsert.action);
+      if (e.actionRemoved) agent.actions.delete(e.actionRemoved.actionId ?? '');
+      for (const wake of agent.wakers.splice(0)) wake();
+    });
+    return agent;
+  }
+
+  /** Resolves once the agent holds an action matching `match`. */
+  async waitForAction(match: (a: sonde.v1.IAction) => boolean): Promise<sonde.v1.IAction> {
+    let found: sonde.v1.IAction | undefined;
+    await this.waitUntil(() => (found = [...this.actions.values()].find(match)) !== undefined);
+    return found!;
+  }
+
+  /** Resolves once `condition` holds, checked after every frame the agent receives. */
+  async waitUntil(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise<void>((resolve) => this.wakers.push(resolve));
+  }
+
+  sendEvents(events: sonde.v1.IEvent[]): void {
+    this.peer.send({ events: { events } });
+  }
+
+  close(): void {
+    this.peer.close();
+  }
+}
