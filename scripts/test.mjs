@@ -7,16 +7,24 @@ import { root, setup } from './setup.mjs';
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
 const MOCHA_SUITES = ['protocol', 'agent-gateway', 'agents/node', 'lsp-server', 'clients/cli', 'e2e'];
 
+const SUITE_LIMIT_MS = 5 * 60 * 1000;
+
 function runSuite(dir) {
   return new Promise((resolve) => {
     const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
     const child = spawn(process.execPath, [mocha, '--color'], { cwd: join(root, dir), stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
+    // A suite that hangs (a handle left open) fails instead of stalling CI.
+    const limit = setTimeout(() => {
+      process.stderr.write(`\n${dir}: still running after ${SUITE_LIMIT_MS / 1000} s; stopping it\n`);
+      child.kill('SIGKILL');
+    }, SUITE_LIMIT_MS);
     child.stdout.on('data', (d) => {
       out += d;
       process.stdout.write(d);
     });
     child.on('close', (code) => {
+      clearTimeout(limit);
       // eslint-disable-next-line no-control-regex
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
       const passed = Number(/(\d+) passing/.exec(plain)?.[1] ?? 0);

@@ -58,6 +58,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // Set by close(): connections still closing must not touch the closed store.
+  let closing = false;
   const http = createServer((req, res) => serveHttp(req, res));
 
   function serveHttp(req: IncomingMessage, res: ServerResponse): void {
@@ -93,7 +95,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ws.on('close', (code, reason) => {
         clearInterval(ping);
         if (code === 1009) log(`${path} ${remote}: closed, frame over ${MAX_FRAME_BYTES} bytes (${reason.toString()})`);
-        endpoint.onClose(peer);
+        if (!closing) endpoint.onClose(peer);
       });
     });
   });
@@ -112,6 +114,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     url,
     port,
     async close() {
+      closing = true;
       clearInterval(sweep);
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -217,6 +217,20 @@ describe('gateway', () => {
     c.close();
   });
 
+  it('closes cleanly while agents and clients are still connected', async () => {
+    const agent = await ScriptedAgent.connect(gw.url, { agentId: 'a1' }, ['/srv/app/src/server.js']);
+    const c = await ProtocolPeer.connect(gw.url, '/v1/client');
+    await c.request({ subscribe: {} });
+    const id = (await c.request({ addAction: { action: LOG_ACTION } })).actionInfo?.action?.id;
+    agent.sendEvents([{ state: { actionId: id, state: ActionStateKind.ACTION_STATE_KIND_ACTIVE } }]);
+    await c.next((e) => !!e.events?.events?.some((x) => x.state?.actionId === id), 'the state at the client');
+    await gw.close();
+    await Promise.all([agent.peer.closed, c.closed]);
+    // The connections' close handlers ran after the store closed: they must not have touched it.
+    await new Promise((r) => setImmediate(r));
+    gw = await startGateway({ dataDir, insecureDev: true, port: 0, log: quiet });
+  });
+
   it('refuses to start without --insecure-dev, or on a non-loopback host', async () => {
     await assert.rejects(startGateway({ dataDir, insecureDev: false, port: 0, log: quiet }), /--insecure-dev/);
     await assert.rejects(startGateway({ dataDir, insecureDev: true, host: '0.0.0.0', port: 0, log: quiet }), /loopback only/);

@@ -1,0 +1,192 @@
+// The agent inside real programs, against a real gateway: loaded with no code
+// change (--require, --import) or from code, reporting to the gateway, and
+// harmless to its host when the gateway is missing or away.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
+import { sonde, type Envelope } from '@sonde/protocol';
+import { ProtocolPeer } from '@sonde/protocol/testing';
+
+const APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'app');
+const LOG = sonde.v1.ActionKind.ACTION_KIND_LOG;
+
+interface App {
+  child: ChildProcess;
+  out: () => string;
+  waitFor: (re: RegExp) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string | undefined>): App {
+  const child = spawn(process.execPath, args, { cwd: APP, env: { ...process.env, SONDE_GATEWAY_URL: undefined, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const wake = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const w of wake) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    out: () => out,
+    exited,
+    waitFor: (re) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in the app's output:\n${out}`)), 15_000);
+        const check = () => {
+          const m = out.match(re);
+          if (!m) return;
+          wake.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        };
+        wake.add(check);
+        check();
+      }),
+  };
+}
+
+/** Every event the client receives, in order, whatever batch it came in. */
+class EventLog {
+  readonly events: sonde.v1.IEvent[] = [];
+  private wake = new Set<() => void>();
+
+  constructor(client: ProtocolPeer) {
+    client.onFrame((e: Envelope) => {
+      this.events.push(...(e.events?.events ?? []));
+      for (const w of this.wake) w();
+    });
+  }
+
+  waitFor(match: (e: sonde.v1.IEvent) => boolean, what: string): Promise<sonde.v1.IEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events)}`)), 10_000);
+      const check = () => {
+        const found = this.events.find(match);
+        if (!found) return;
+        this.wake.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      this.wake.add(check);
+      check();
+    });
+  }
+}
+
+const logOf = (needle: string) => (e: sonde.v1.IEvent) => !!e.log?.text?.includes(needle);
+const hitsOf = (id: string, n: number) => (e: sonde.v1.IEvent) => e.hits?.actionId === id && Number(e.hits.hits) === n;
+
+describe('Node agent in a running program', () => {
+  let dataDir: string;
+  let gateway: RunningGateway;
+  let client: ProtocolPeer;
+  let events: EventLog;
+  const apps: App[] = [];
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sonde-agent-'));
+    gateway = await startGateway({ dataDir, insecureDev: true, port: 0, log: () => {} });
+    client = await ProtocolPeer.connect(gateway.url, '/v1/client');
+    events = new EventLog(client);
+    await client.request({ subscribe: {} });
+  });
+
+  afterEach(async () => {
+    for (const a of apps.splice(0)) {
+      a.child.kill();
+      await a.exited;
+    }
+    client.close();
+    await gateway.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function startApp(args: string[], env: Record<string, string | undefined> = {}): Promise<{ app: App; port: number }> {
+    const app = run(args, { SONDE_GATEWAY_URL: gateway.url, ...env });
+    apps.push(app);
+    const port = Number((await app.waitFor(/listening (\d+)/))[1]);
+    await app.waitFor(/sonde agent: connected to/);
+    return { app, port };
+  }
+
+  async function addLog(file: string, line: number, format: string): Promise<string> {
+    const reply = await client.request({ addAction: { action: { kind: LOG, location: { file, line }, format } } });
+    assert.ok(reply.actionInfo, `add_action refused: ${reply.error?.message}`);
+    const id = reply.actionInfo.action?.id ?? '';
+    await events.waitFor((x) => x.state?.actionId === id && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE, 'the action to become active');
+    return id;
+  }
+
+  it('loads with --require into a CommonJS service, says who it is, and sends log lines and hits', async () => {
+    const { port } = await startApp(['--require', '@sonde/agent-node/register', 'service.cjs'], { SONDE_APP_NAME: 'greeter', SONDE_TAGS: 'production, eu', SONDE_AGENT_ID: 'greeter-1' });
+    const agents = (await client.request({ listAgents: {} })).agentList?.agents ?? [];
+    assert.deepEqual(
+      agents.map((a) => [a.agentId, a.appName, a.tags, a.connected]),
+      [['greeter-1', 'greeter', ['production', 'eu'], true]],
+    );
+    const id = await addLog('fixtures/app/service.cjs', 4, 'greet {name}');
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/ada`)).text(), 'Hello: ada');
+    const line = (await events.waitFor(logOf('greet ada'), 'the log line')).log!;
+    assert.equal(line.actionId, id);
+    assert.equal(line.agentId, 'greeter-1');
+    await events.waitFor(hitsOf(id, 1), 'one hit');
+  });
+
+  it('starts from code in an ES module with start(options)', async () => {
+    const { app, port } = await startApp(['from-code.mjs'], { GATEWAY: gateway.url, SONDE_GATEWAY_URL: undefined });
+    assert.match(app.out(), /agent \S+/);
+    const agents = (await client.request({ listAgents: {} })).agentList?.agents ?? [];
+    assert.deepEqual(agents.map((a) => [a.appName, a.tags]), [['coded', ['from-code']]]);
+    await addLog('app/from-code.mjs', 8, 'path={path}');
+    await fetch(`http://127.0.0.1:${port}/x?y=1`);
+    await events.waitFor(logOf('path=/x?y=1'), 'the log line');
+  });
+
+  it('keeps what happens while the gateway is away and delivers it when the gateway is back', async () => {
+    const { port } = await startApp(['--require', '@sonde/agent-node/register', 'service.cjs']);
+    const id = await addLog('service.cjs', 4, 'away {name}');
+    const gatewayPort = gateway.port;
+    client.close();
+    await gateway.close();
+    for (const name of ['one', 'two']) assert.equal(await (await fetch(`http://127.0.0.1:${port}/${name}`)).text(), `Hello: ${name}`);
+    gateway = await startGateway({ dataDir, insecureDev: true, port: gatewayPort, log: () => {} });
+    client = await ProtocolPeer.connect(gateway.url, '/v1/client');
+    events = new EventLog(client);
+    await client.request({ subscribe: {} });
+    await events.waitFor(logOf('away one'), 'the line logged while the gateway was away');
+    await events.waitFor(logOf('away two'), 'the second line logged while away');
+    await events.waitFor(hitsOf(id, 2), 'the hits made while away');
+  });
+
+  it('does not keep a program running that would end by itself', async () => {
+    const app = run(['--require', '@sonde/agent-node/register', 'short-lived.cjs'], { SONDE_GATEWAY_URL: gateway.url });
+    apps.push(app);
+    assert.equal(await app.exited, 0);
+    assert.match(app.out(), /done/);
+  });
+
+  it('leaves the program working when the gateway is unreachable, and says so on stderr', async () => {
+    const app = run(['--require', '@sonde/agent-node/register', 'service.cjs'], { SONDE_GATEWAY_URL: 'http://127.0.0.1:9' });
+    apps.push(app);
+    const port = Number((await app.waitFor(/listening (\d+)/))[1]);
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/bo`)).text(), 'Hello: bo');
+    await app.waitFor(/sonde agent: gateway http:\/\/127\.0\.0\.1:9 unreachable .*retrying/);
+  });
+
+  it('stays idle, saying why, without SONDE_GATEWAY_URL or with a bad one', async () => {
+    for (const url of [undefined, 'not a url']) {
+      const app = run(['--require', '@sonde/agent-node/register', 'service.cjs'], { SONDE_GATEWAY_URL: url });
+      apps.push(app);
+      const port = Number((await app.waitFor(/listening (\d+)/))[1]);
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/zz`)).text(), 'Hello: zz');
+      await app.waitFor(url ? /is not an http\(s\) or ws\(s\) URL; the agent stays idle/ : /SONDE_GATEWAY_URL is not set; the agent stays idle/);
+    }
+  });
+});
