@@ -60,6 +60,7 @@ try {
   const sonde = loadCopy(dir, 'sonde');
   const breakpoint = loadCopy(dir, 'breakpoint');
   const raw = loadCopy(dir, 'raw');
+  const throttled = loadCopy(dir, 'throttled');
 
   // (2) Sonde: a probe through the engine; every call is a hit.
   const states = [];
@@ -73,12 +74,21 @@ try {
       },
       filesLoaded: () => {},
     },
-    { roots: [dir] },
+    // No quota here: every hit formats and stores its line, the full cost.
+    { roots: [dir], quota: { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity } },
   );
   manager.start();
   manager.upsert({ id: 'bench', file: 'sonde.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
   await manager.whenIdle();
   if (!states.some((s) => s.startsWith('active: hot-patched'))) throw new Error(`Sonde's probe did not install: ${states.join('; ')}`);
+
+  // (2b) Sonde with the default log quota, which a tight loop exhausts at once:
+  // what a hit costs while the probe is paused (counted, not formatted).
+  const throttledStates = [];
+  const throttledManager = new ProbeManager({ state: (_id, state) => throttledStates.push(state), log: (_id, text) => push(text), filesLoaded: () => {} }, { roots: [dir] });
+  throttledManager.start();
+  throttledManager.upsert({ id: 'throttled', file: 'throttled.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
+  await throttledManager.whenIdle();
 
   // (3) The breakpoint technique, on its own session.
   const session = new Session();
@@ -110,11 +120,17 @@ try {
     { technique: 'V8 conditional breakpoint', iterations: 3_000, ns: measure(breakpoint.work, 3_000) },
     { technique: '(reference) bare patch, no-op call', iterations: 2_000_000, ns: measure(raw.work, 2_000_000) },
   ];
+  // Last, so that the rows above see a process with one probe, as most do.
+  warm(throttled.work, 500_000);
+  if (throttledStates.at(-1) !== 'paused') throw new Error(`the throttled probe is not paused: ${throttledStates.join(', ')}`);
+  rows.push({ technique: 'Sonde, paused by the log quota', iterations: 2_000_000, ns: measure(throttled.work, 2_000_000) });
   const hits = manager.hits().get('bench') - hitsBefore;
   if (hits !== 2_000_000 * ROUNDS) throw new Error(`Sonde counted ${hits} hits, expected ${2_000_000 * ROUNDS}`);
 
   manager.stop();
+  throttledManager.stop();
   await manager.whenIdle();
+  await throttledManager.whenIdle();
   session.disconnect();
 
   const base = rows[0].ns;
@@ -139,6 +155,7 @@ try {
       breakpointOverBaseline: round(bpNs / base),
       breakpointOverSonde: round(bpNs / sondeNs),
       barePatchNs: round(rows[3].ns),
+      sondePausedNs: round(rows[4].ns),
     }),
   );
 } finally {

@@ -21,6 +21,7 @@ const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
   active: ActionStateKind.ACTION_STATE_KIND_ACTIVE,
   pending: ActionStateKind.ACTION_STATE_KIND_PENDING,
   error: ActionStateKind.ACTION_STATE_KIND_ERROR,
+  paused: ActionStateKind.ACTION_STATE_KIND_PAUSED_QUOTA,
 };
 
 export class Agent {

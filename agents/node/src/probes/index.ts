@@ -4,3 +4,4 @@
 export { ProbeManager } from './probe-manager.js';
 export type { FileQueryAnswer, ProbeManagerOptions, ProbeSink, ProbeSpec, ProbeStateKind } from './types.js';
 export { matchPath, findOnDisk, urlToPath, type MatchResult } from './path-match.js';
+export { PAUSED_REASON, type QuotaOptions } from './quota.js';

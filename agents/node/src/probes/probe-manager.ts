@@ -17,6 +17,7 @@ import { installRuntime, type ProbeRuntime } from './runtime.js';
 import { ScriptPatcher, type PatcherListener } from './script-patcher.js';
 import { ScriptRegistry, type ScriptInfo } from './scripts.js';
 import type { FileQueryAnswer, ProbeManagerOptions, ProbeSink, ProbeSpec, ProbeStateKind } from './types.js';
+import { PAUSED_REASON, Quotas } from './quota.js';
 
 const FILES_BATCH_MS = 100;
 
@@ -35,6 +36,8 @@ interface Probe {
   patcher?: ScriptPatcher<Probe>;
   lastState?: string;
   conditionFailureReported: boolean;
+  /** How the probe was last reported active, to say again when it resumes after a pause. */
+  activeHow: string;
 }
 
 const sameSpec = (a: ProbeSpec, b: ProbeSpec) =>
@@ -42,6 +45,7 @@ const sameSpec = (a: ProbeSpec, b: ProbeSpec) =>
 
 export class ProbeManager {
   private readonly roots: string[];
+  private readonly quotas: Quotas;
   private readonly client = new InspectorClient();
   private readonly registry = new ScriptRegistry((path) => path.startsWith(AGENT_CODE_DIR));
   private runtime: ProbeRuntime | undefined;
@@ -72,6 +76,7 @@ export class ProbeManager {
     const defaults = [process.cwd()];
     if (process.argv[1] !== undefined) defaults.push(dirname(resolve(process.argv[1])));
     this.roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
+    this.quotas = new Quotas(options.quota);
   }
 
   // ---- public API -------------------------------------------------------
@@ -204,12 +209,24 @@ export class ProbeManager {
       slot: -1,
       removed: false,
       conditionFailureReported: false,
+      activeHow: '',
     };
+    const quota = this.quotas.forProbe();
+    let hitTime = 0; // one clock read per hit, shared by admit and line
     (probe as { slot: number }).slot = this.runtime!.allocate({
       literals: compiled.probe.literals,
-      line: (text) => {
+      admit: () => {
         counter.hits++;
-        this.sink.log(id, text, Date.now());
+        const wasPaused = quota.paused;
+        const admitted = quota.admit((hitTime = Date.now()));
+        if (quota.paused !== wasPaused) {
+          if (quota.paused) this.report(id, 'paused', PAUSED_REASON, probe);
+          else this.report(id, 'active', probe.activeHow, probe);
+        }
+        return admitted;
+      },
+      line: (text) => {
+        this.sink.log(id, text, hitTime);
       },
       failed: (reason) => {
         if (probe.conditionFailureReported) return;
@@ -392,6 +409,7 @@ export class ProbeManager {
   /** Reports a probe's state; the same state and reason twice in a row is said once. */
   private report(id: string, state: ProbeStateKind, reason: string, probe: Probe): void {
     if (probe.removed && state !== 'error') return;
+    if (state === 'active') probe.activeHow = reason;
     const key = `${state}\u0000${reason}`;
     if (probe.lastState === key) return;
     probe.lastState = key;

@@ -15,7 +15,9 @@ const RUNTIME_VERSION = 1;
 export interface SlotHandler {
   /** Literal text around the values: literals.length === values + 1. */
   readonly literals: readonly string[];
-  /** A formatted line; called once per hit (condition true). */
+  /** Called on every hit (condition true) before any formatting: false skips the line. */
+  admit(): boolean;
+  /** A formatted line, for each admitted hit. */
   line(text: string): void;
   /** The condition (or the hook itself) threw; reason is readable. */
   failed(reason: string): void;
@@ -50,6 +52,7 @@ function createHook(): Hook {
       const h = slots[slot];
       if (h === undefined) return;
       try {
+        if (!h.admit()) return;
         const lit = h.literals;
         let text = lit[0]!;
         for (let i = 0; i < values.length; i++) text += formatValue(values[i]) + lit[i + 1]!;

@@ -1,6 +1,8 @@
 // The engine's public vocabulary. Nothing here knows about the wire protocol:
 // the agent's connection layer translates these into protocol messages.
 
+import type { QuotaOptions } from './quota.js';
+
 /** One log probe: where it goes and what it prints. */
 export interface ProbeSpec {
   /** The action id the gateway assigned. */
@@ -15,7 +17,7 @@ export interface ProbeSpec {
   condition: string;
 }
 
-export type ProbeStateKind = 'active' | 'pending' | 'error';
+export type ProbeStateKind = 'active' | 'pending' | 'error' | 'paused';
 
 /** Where the engine reports; implemented by the agent's connection layer. */
 export interface ProbeSink {
@@ -40,4 +42,6 @@ export interface FileQueryAnswer {
 export interface ProbeManagerOptions {
   /** Folders under which the app's files live; default [process.cwd(), dirname(process.argv[1])]. */
   roots?: string[];
+  /** Log budgets; over budget a probe reports 'paused' and resumes by itself. */
+  quota?: QuotaOptions;
 }

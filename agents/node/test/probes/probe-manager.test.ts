@@ -51,6 +51,29 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
     assert.equal(manager.hits().get('a'), 1);
   });
 
+  it('pauses a probe over its log quota, keeps counting hits, and resumes by itself', async () => {
+    manager.stop();
+    await manager.whenIdle();
+    manager = new ProbeManager(sink, { roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
+    manager.start();
+    const { greet } = fixture();
+    await install(spec('q', 4, 'name={name}'));
+    for (let i = 0; i < 1000; i++) greet('aa');
+    assert.equal(manager.hits().get('q'), 1000, 'every hit counted');
+    const logged = sink.textsOf('q').length;
+    assert.ok(logged >= 10 && logged < 1000, `logged ${logged} of 1000 lines`);
+    assert.equal(sink.lastState('q')!.state, 'paused');
+    assert.equal(sink.lastState('q')!.reason, 'Logpoint is paused due to high call rate until log quota is restored');
+    // The budget refills at one line a millisecond: call until it lets a line through again.
+    for (let i = 0; i < 200 && sink.lastState('q')!.state === 'paused'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      greet('bb');
+    }
+    assert.equal(sink.lastState('q')!.state, 'active');
+    assert.match(sink.lastState('q')!.reason, /^hot-patched/);
+    assert.equal(sink.textsOf('q').at(-1), 'name=bb');
+  });
+
   it('logs nothing and counts nothing while the condition is false', async () => {
     const { greet } = fixture();
     await install(spec('c', 4, 'name={name}', 'name === "bb"'));
