@@ -43,7 +43,7 @@ export class InspectorClient {
     return this.connected;
   }
 
-  on(event: 'Debugger.scriptParsed', listener: (message: { params: { scriptId: string; url: string; isModule?: boolean } }) => void): void {
+  on(event: 'Debugger.scriptParsed', listener: (message: { params: { scriptId: string; url: string; isModule?: boolean; sourceMapURL?: string } }) => void): void {
     this.session.on(event, listener);
   }
 

@@ -5,7 +5,7 @@
 // strings so that source-map sources can be matched the same way later.
 
 import { realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type MatchResult =
@@ -50,6 +50,19 @@ function commonSuffix(a: readonly string[], b: readonly string[]): number {
   let n = 0;
   while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
   return n;
+}
+
+/**
+ * matchPath, with one tie-break: of equally good candidates, those under the
+ * app's roots win over the rest (a copy of the same package that the agent
+ * itself, or another app on the machine, loaded from elsewhere).
+ */
+export function matchPathUnder(relPath: string, candidates: Iterable<string>, roots: readonly string[]): MatchResult {
+  const m = matchPath(relPath, candidates);
+  if (m.kind !== 'ambiguous') return m;
+  const inside = m.candidates.filter((c) => roots.some((r) => c.startsWith(r.endsWith(sep) ? r : r + sep)));
+  if (inside.length === 1) return { kind: 'match', path: inside[0]!, segments: m.segments };
+  return inside.length > 1 ? { ...m, candidates: inside } : m;
 }
 
 /** Best candidate for relPath by longest common suffix; at least the file name must match. */

@@ -18,6 +18,8 @@ import { ScriptPatcher, type PatcherListener } from './script-patcher.js';
 import { ScriptRegistry, type ScriptInfo } from './scripts.js';
 import type { FileQueryAnswer, ProbeManagerOptions, ProbeSink, ProbeSpec, ProbeStateKind } from './types.js';
 import { PAUSED_REASON, Quotas } from './quota.js';
+import { SourceMaps } from './source-maps.js';
+import { matchPathUnder } from './path-match.js';
 
 const FILES_BATCH_MS = 100;
 
@@ -26,7 +28,11 @@ const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + 
 
 interface Probe {
   readonly spec: ProbeSpec;
-  readonly line: number;
+  /** Line in the script it is installed in: the spec's, or where a source map put it. */
+  line: number;
+  column?: number;
+  /** `file:line` the user asked for, when a source map moved the probe to another script. */
+  origin?: string;
   readonly compiled: CompiledProbe;
   readonly slot: number;
   readonly counter: { hits: number };
@@ -46,6 +52,7 @@ const sameSpec = (a: ProbeSpec, b: ProbeSpec) =>
 export class ProbeManager {
   private readonly roots: string[];
   private readonly quotas: Quotas;
+  private readonly sourceMaps = new SourceMaps();
   private readonly client = new InspectorClient();
   private readonly registry = new ScriptRegistry((path) => path.startsWith(AGENT_CODE_DIR));
   private runtime: ProbeRuntime | undefined;
@@ -146,6 +153,9 @@ export class ProbeManager {
     try {
       const r = resolveFile(file, this.registry.paths(), this.roots);
       if (r.kind === 'loaded') return { loadedPath: r.path };
+      const mapped = this.mappedSource(file);
+      if (mapped.kind === 'match') return { loadedPath: `${mapped.path} (in ${mapped.script.path}, by its source map)` };
+      if (mapped.kind === 'ambiguous') return { candidates: mapped.candidates };
       if (r.kind === 'on-disk') return { existingPath: r.path };
       if (r.kind === 'ambiguous') return { candidates: r.candidates };
       return {};
@@ -256,6 +266,18 @@ export class ProbeManager {
     try {
       const file = probe.spec.file;
       const r = resolveFile(file, this.registry.paths(), this.roots);
+      if (r.kind !== 'loaded') {
+        // No loaded script has that path: perhaps one was built from it (TypeScript, a bundle).
+        const mapped = this.mappedSource(file);
+        if (mapped.kind === 'ambiguous') {
+          this.fail(probe, `${file} matches several sources in source maps equally well: ${listSome(mapped.candidates)}; give more of the path`);
+          return;
+        }
+        if (mapped.kind === 'match') {
+          await this.installMapped(probe, mapped.script, mapped.path);
+          return;
+        }
+      }
       if (r.kind === 'ambiguous') {
         this.fail(probe, `${file} matches several files equally well: ${listSome(r.candidates)}; give more of the path`);
         return;
@@ -279,6 +301,32 @@ export class ProbeManager {
     } catch (err) {
       this.fail(probe, `could not install the probe: ${describe(err)}`);
     }
+  }
+
+  /** The original source a workspace path names, among the sources of loaded scripts' maps. */
+  private mappedSource(file: string):
+    | { kind: 'match'; path: string; script: ScriptInfo }
+    | { kind: 'ambiguous'; candidates: string[] }
+    | { kind: 'none' } {
+    const sources = this.sourceMaps.sources(this.registry.scripts());
+    if (sources.size === 0) return { kind: 'none' };
+    const m = matchPathUnder(file, sources.keys(), this.roots);
+    if (m.kind === 'ambiguous') return { kind: 'ambiguous', candidates: m.candidates };
+    if (m.kind !== 'match') return { kind: 'none' };
+    return { kind: 'match', path: m.path, script: sources.get(m.path)! };
+  }
+
+  /** Installs a probe set on an original source in the script built from it. */
+  private async installMapped(probe: Probe, script: ScriptInfo, sourcePath: string): Promise<void> {
+    const pos = this.sourceMaps.generated(script, sourcePath, probe.spec.line);
+    if (pos === undefined) {
+      this.fail(probe, `line ${probe.spec.line} of ${sourcePath} has no code in ${script.path}, which runs it (by its source map); put the probe on a line with a statement`);
+      return;
+    }
+    probe.line = pos.line;
+    probe.column = pos.column;
+    probe.origin = `${sourcePath}:${probe.spec.line}`;
+    await this.install(probe, script);
   }
 
   private async install(probe: Probe, script: ScriptInfo): Promise<void> {
@@ -332,7 +380,7 @@ export class ProbeManager {
   // ---- script events ------------------------------------------------------
 
   /** Runs synchronously inside module compilation: record and schedule, nothing more. */
-  private onScriptParsed(params: { scriptId: string; url: string; isModule?: boolean }): void {
+  private onScriptParsed(params: { scriptId: string; url: string; isModule?: boolean; sourceMapURL?: string }): void {
     try {
       const info = this.registry.add(params);
       if (info === undefined || this.stopped) return;
@@ -341,7 +389,8 @@ export class ProbeManager {
         this.filesTimer.unref();
       }
       const older = this.patcherByPath.get(info.path);
-      if (this.pending.has(info.path) || (older !== undefined && older.info.scriptId !== info.scriptId && older.hasProbes)) {
+      const mayMapPending = info.sourceMapURL !== undefined && this.pending.size > 0;
+      if (mayMapPending || this.pending.has(info.path) || (older !== undefined && older.info.scriptId !== info.scriptId && older.hasProbes)) {
         this.schedulePendingFlush();
       }
     } catch {
@@ -379,14 +428,17 @@ export class ProbeManager {
       }
       this.forgetIfEmpty(patcher);
     }
+    const mapped = this.pending.size > 0 ? this.sourceMaps.sources(this.registry.scripts()) : new Map<string, ScriptInfo>();
     for (const [path, probes] of [...this.pending]) {
       const script = this.registry.newest(path);
-      if (script === undefined) continue;
+      const builtFrom = script === undefined ? mapped.get(path) : undefined;
+      if (script === undefined && builtFrom === undefined) continue;
       this.pending.delete(path);
       for (const probe of probes) {
         if (probe.removed) continue;
         try {
-          await this.install(probe, script);
+          if (builtFrom !== undefined) await this.installMapped(probe, builtFrom, path);
+          else await this.install(probe, script!);
         } catch (err) {
           this.fail(probe, `could not install the probe when ${path} loaded: ${describe(err)}`);
         }

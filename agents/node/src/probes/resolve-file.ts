@@ -3,7 +3,7 @@
 // disk that matches more segments than the best loaded script wins (the
 // loaded one is then probably a namesake, e.g. in node_modules).
 
-import { findOnDisk, matchPath } from './path-match.js';
+import { findOnDisk, matchPath, matchPathUnder } from './path-match.js';
 
 export type Resolution =
   | { kind: 'loaded'; path: string }
@@ -12,7 +12,7 @@ export type Resolution =
   | { kind: 'none' };
 
 export function resolveFile(file: string, loaded: readonly string[], roots: readonly string[]): Resolution {
-  const inMemory = matchPath(file, loaded);
+  const inMemory = matchPathUnder(file, loaded, roots);
   if (inMemory.kind === 'ambiguous') return { kind: 'ambiguous', candidates: inMemory.candidates };
   const onDisk = findOnDisk(file, roots);
   if (inMemory.kind === 'match') {

@@ -18,7 +18,12 @@ import { applyInsertions, columnOf, StatementIndex, type PatchResult, type State
 
 /** A probe as the patcher needs it. */
 export interface PatchTarget {
+  /** 1-based line in this script (after source mapping, if any). */
   readonly line: number;
+  /** 0-based column a source map points at; undefined for the line's own statement. */
+  readonly column?: number;
+  /** Where the user put it, when that differs from this script's line (source maps). */
+  readonly origin?: string;
   readonly slot: number;
   readonly compiled: CompiledProbe;
 }
@@ -93,7 +98,7 @@ export class ScriptPatcher<T extends PatchTarget> {
       this.listener.failed(probe, `line ${probe.line} is past the end of ${this.info.path} (${lines} lines); the file the editor shows may differ from the one running`);
       return;
     }
-    const found = this.index.siteAt(probe.line);
+    const found = this.index.siteAt(probe.line, probe.column);
     // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
     const moduleTop = found.ok && this.info.isModule && !found.site.inFunction;
     const concise = found.ok && found.site.concise === true;
@@ -248,7 +253,7 @@ export class ScriptPatcher<T extends PatchTarget> {
   private reportAll(): void {
     for (const probe of this.live) {
       const placement = this.placements.get(probe)!;
-      const where = `${this.info.path}:${probe.line}`;
+      const where = `${this.info.path}:${probe.line}${probe.origin ? ` (${probe.origin} by its source map)` : ''}`;
       if (this.inSource.has(probe)) this.listener.active(probe, `hot-patched ${where}`);
       else if (placement.breakpointId !== undefined) {
         const why =

@@ -19,12 +19,15 @@ export interface ScriptInfo {
   /** Absolute path on disk. */
   path: string;
   isModule: boolean;
+  /** The script's `//# sourceMappingURL`, as V8 read it (a data: URL or relative to the script). */
+  sourceMapURL?: string;
 }
 
 export interface ScriptParsedParams {
   scriptId: string;
   url: string;
   isModule?: boolean;
+  sourceMapURL?: string;
 }
 
 export class ScriptRegistry {
@@ -40,7 +43,7 @@ export class ScriptRegistry {
   add(params: ScriptParsedParams): ScriptInfo | undefined {
     const path = urlToPath(params.url);
     if (path === undefined || this.exclude(path)) return undefined;
-    const info: ScriptInfo = { scriptId: params.scriptId, url: params.url, path, isModule: params.isModule === true };
+    const info: ScriptInfo = { scriptId: params.scriptId, url: params.url, path, isModule: params.isModule === true, sourceMapURL: params.sourceMapURL || undefined };
     noteScript(info.scriptId, this.replaying);
     const known = this.byPath.get(path);
     if (known === undefined) {
@@ -63,6 +66,14 @@ export class ScriptRegistry {
 
   paths(): string[] {
     return [...this.byPath.keys()];
+  }
+
+  /** The script that runs for each loaded path. */
+  *scripts(): Iterable<ScriptInfo> {
+    for (const path of this.byPath.keys()) {
+      const script = this.newest(path);
+      if (script !== undefined) yield script;
+    }
   }
 
   /** Paths first seen since the last call. */

@@ -81,6 +81,8 @@ function parseScript(source: string, isModule: boolean): Program {
 /** Per line, the first statement that starts there; built once per original source. */
 export class StatementIndex {
   private readonly sites = new Map<number, StatementSite>();
+  /** Every statement start, per line, in source order: a source map can point at any of them. */
+  private readonly allSites = new Map<number, StatementSite[]>();
   readonly parseError: string | undefined;
 
   constructor(source: string, isModule: boolean) {
@@ -94,9 +96,18 @@ export class StatementIndex {
     this.visit(program as unknown as AnyRecord, false);
   }
 
-  siteAt(line: number): SiteResult {
+  /**
+   * The site for a line. With a column (from a source map), the first
+   * statement that starts at or after it on that line, since generated code
+   * may hold several original lines on one.
+   */
+  siteAt(line: number, column?: number): SiteResult {
     if (this.parseError !== undefined) {
       return { ok: false, reason: `the script does not parse (${this.parseError}), so no statement can be located` };
+    }
+    if (column !== undefined && column > 0) {
+      const at = (this.allSites.get(line) ?? []).filter((s) => s.column >= column).sort((a, b) => a.column - b.column)[0];
+      if (at !== undefined) return { ok: true, site: at };
     }
     const site = this.sites.get(line);
     if (site === undefined) return { ok: false, reason: `no statement starts at line ${line}` };
@@ -106,11 +117,15 @@ export class StatementIndex {
   private consider(node: AnyRecord, wrap: boolean, inFunction: boolean, concise = false): void {
     if (node.type === 'ExpressionStatement' && typeof node['directive'] === 'string') return; // "use strict" must stay first
     const loc = node.loc!.start;
+    const site: StatementSite = { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap, inFunction, concise };
+    const onLine = this.allSites.get(loc.line);
+    if (onLine === undefined) this.allSites.set(loc.line, [site]);
+    else onLine.push(site);
     const known = this.sites.get(loc.line);
     // Pre-order walk: on a tie the outer statement (seen first) wins, unless
     // it is top-level code and this one runs inside a function.
     if (known !== undefined && known.start <= node.start && (known.inFunction || !inFunction)) return;
-    this.sites.set(loc.line, { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap, inFunction, concise });
+    this.sites.set(loc.line, site);
   }
 
   private visit(node: AnyRecord, outerInFunction: boolean): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findOnDisk, matchPath, urlToPath } from '../../src/probes/path-match.js';
+import { findOnDisk, matchPath, matchPathUnder, urlToPath } from '../../src/probes/path-match.js';
 
 describe('probes/path-match', () => {
   it('picks the candidate with the longest common suffix', () => {
@@ -17,6 +17,15 @@ describe('probes/path-match', () => {
   it('reports a tie among the best as ambiguous, listing the candidates', () => {
     const r = matchPath('lib/util.js', ['/a/lib/util.js', '/b/lib/util.js', '/c/util.js']);
     assert.deepEqual(r, { kind: 'ambiguous', segments: 2, candidates: ['/a/lib/util.js', '/b/lib/util.js'] });
+  });
+
+  it('breaks a tie in favour of the one candidate under the app\'s roots', () => {
+    const candidates = ['/opt/sonde/node_modules/pkg/src/a.ts', '/srv/app/node_modules/pkg/src/a.ts'];
+    assert.deepEqual(matchPathUnder('node_modules/pkg/src/a.ts', candidates, ['/srv/app']), {
+      kind: 'match', path: '/srv/app/node_modules/pkg/src/a.ts', segments: 4,
+    });
+    assert.equal(matchPathUnder('node_modules/pkg/src/a.ts', candidates, ['/srv/ap']).kind, 'ambiguous', 'a root is a whole folder, not a prefix');
+    assert.equal(matchPathUnder('a.ts', ['/srv/app/x/a.ts', '/srv/app/y/a.ts'], ['/srv/app']).kind, 'ambiguous');
   });
 
   it('counts the same path twice once', () => {

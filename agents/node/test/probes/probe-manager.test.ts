@@ -235,6 +235,44 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
     assert.deepEqual(sink.textsOf('fn'), ['x=21']);
   });
 
+  describe('through source maps', () => {
+    const MAPPED = join(FIXTURES, 'mapped', 'lib');
+
+    it('puts a probe set on a TypeScript line in the compiled script, on the line its map says', async () => {
+      const { greet } = require(join(MAPPED, 'greeter.js')) as { greet(p: { name: string; visits: number }): string };
+      await install(spec('ts', 12, 'visits={visits} name={person.name}', '', 'fixtures/mapped/src/greeter.ts'));
+      assert.match(sink.lastState('ts')!.reason, /^hot-patched .*mapped\/lib\/greeter\.js:6 \(.*mapped\/src\/greeter\.ts:12 by its source map\)$/);
+      assert.equal(greet({ name: 'ada', visits: 2 }), 'Hello ada, visit 3');
+      assert.deepEqual(sink.textsOf('ts'), ['visits=3 name=ada']);
+      assert.match(manager.query('mapped/src/greeter.ts').loadedPath ?? '', /src\/greeter\.ts \(in .*lib\/greeter\.js, by its source map\)/);
+    });
+
+    it('reads an inline source map', async () => {
+      const { area } = require(join(MAPPED, 'inline.js')) as { area(w: number, h: number): number };
+      await install(spec('inline', 6, 'result={result}', '', 'mapped/src/inline.ts'));
+      assert.equal(area(2, 3), 6);
+      assert.deepEqual(sink.textsOf('inline'), ['result=6']);
+    });
+
+    it('says so when a TypeScript line has no code in the compiled script', async () => {
+      require(join(MAPPED, 'greeter.js'));
+      await install(spec('type', 4, 'x', '', 'mapped/src/greeter.ts'));
+      assert.equal(sink.lastState('type')!.state, 'error');
+      assert.match(sink.lastState('type')!.reason, /line 4 of .*greeter\.ts has no code in .*greeter\.js/);
+    });
+
+    it('waits for the compiled script of a TypeScript file, then installs through its map', async () => {
+      await install(spec('late', 5, 'id={id}', '', 'test/fixtures/mapped/src/late.ts'));
+      assert.equal(sink.lastState('late')!.state, 'pending');
+      const { label } = require(join(MAPPED, 'late.js')) as { label(id: number): string };
+      await new Promise((r) => setImmediate(r));
+      await manager.whenIdle();
+      assert.match(sink.lastState('late')!.reason, /^hot-patched .*late\.js:\d+ \(.*late\.ts:5 by its source map\)$/);
+      assert.equal(label(7), '#7');
+      assert.deepEqual(sink.textsOf('late'), ['id=7']);
+    });
+  });
+
   it('works in an ES module', async () => {
     const { total } = (await import(pathToFileURL(join(FIXTURES, 'shop.mjs')).href)) as { total(c: { items: number[] }): number };
     await install(spec('esm', 4, 'sum={sum} first={cart.items[0]}', '', 'test/fixtures/shop.mjs'));

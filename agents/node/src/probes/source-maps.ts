@@ -1,0 +1,93 @@
+// Source maps of loaded scripts: which original files (TypeScript, or the
+// sources of a bundle) each script was built from, and where an original
+// line landed in the generated code. Maps are read only when a probe names a
+// file that no loaded script has by its own path, then cached per script.
+// Inline (data:) maps and map files are both read; `sourceRoot` is honoured
+// by trace-mapping when it resolves the sources against the map's URL.
+
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generatedPositionFor, LEAST_UPPER_BOUND, TraceMap } from '@jridgewell/trace-mapping';
+import { urlToPath } from './path-match.js';
+import type { ScriptInfo } from './scripts.js';
+
+/** Larger maps are skipped: reading them would stall the host for too long. */
+const MAX_MAP_BYTES = 16 * 1024 * 1024;
+
+interface LoadedMap {
+  map: TraceMap;
+  /** Absolute paths of the sources, by index in map.sources (undefined: not a file). */
+  paths: (string | undefined)[];
+}
+
+export interface GeneratedPosition {
+  /** 1-based line in the generated script. */
+  line: number;
+  /** 0-based column. */
+  column: number;
+}
+
+export class SourceMaps {
+  private readonly byScript = new Map<string, LoadedMap | null>();
+
+  /** Original source path → the script built from it, over every given script that has a map. */
+  sources(scripts: Iterable<ScriptInfo>): Map<string, ScriptInfo> {
+    const out = new Map<string, ScriptInfo>();
+    for (const script of scripts) {
+      if (!script.sourceMapURL) continue;
+      for (const path of this.load(script)?.paths ?? []) if (path !== undefined && path !== script.path) out.set(path, script);
+    }
+    return out;
+  }
+
+  /** Where the first code of an original line landed in the script, or undefined when nothing of that line is there. */
+  generated(script: ScriptInfo, sourcePath: string, line: number): GeneratedPosition | undefined {
+    const loaded = this.load(script);
+    if (!loaded) return undefined;
+    const index = loaded.paths.indexOf(sourcePath);
+    if (index < 0) return undefined;
+    const source = loaded.map.resolvedSources[index] ?? loaded.map.sources[index] ?? '';
+    const pos = generatedPositionFor(loaded.map, { source, line, column: 0, bias: LEAST_UPPER_BOUND });
+    return pos.line === null ? undefined : { line: pos.line, column: pos.column };
+  }
+
+  private load(script: ScriptInfo): LoadedMap | null {
+    const known = this.byScript.get(script.scriptId);
+    if (known !== undefined) return known;
+    let loaded: LoadedMap | null = null;
+    try {
+      loaded = readMap(script);
+    } catch {
+      loaded = null; // an unreadable map is the same as none
+    }
+    this.byScript.set(script.scriptId, loaded);
+    return loaded;
+  }
+}
+
+function readMap(script: ScriptInfo): LoadedMap | null {
+  const ref = script.sourceMapURL ?? '';
+  let text: string;
+  let mapUrl: string;
+  if (ref.startsWith('data:')) {
+    const comma = ref.indexOf(',');
+    if (comma < 0) return null;
+    const meta = ref.slice(5, comma);
+    const data = ref.slice(comma + 1);
+    text = meta.endsWith(';base64') ? Buffer.from(data, 'base64').toString('utf8') : decodeURIComponent(data);
+    mapUrl = script.url;
+  } else {
+    const url = new URL(ref, scriptUrl(script));
+    if (url.protocol !== 'file:') return null;
+    const file = fileURLToPath(url);
+    if (statSync(file).size > MAX_MAP_BYTES) return null;
+    text = readFileSync(file, 'utf8');
+    mapUrl = url.href;
+  }
+  const map = new TraceMap(text, mapUrl);
+  return { map, paths: map.resolvedSources.map((s) => (s == null ? undefined : urlToPath(s))) };
+}
+
+function scriptUrl(script: ScriptInfo): string {
+  return script.url.startsWith('file:') ? script.url : new URL(`file://${script.path}`).href;
+}
