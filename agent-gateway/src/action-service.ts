@@ -12,6 +12,8 @@ import { isTargeted, runtimeOfFile } from './targeting.js';
 
 const { ErrorCode, ActionStateKind } = sonde.v1;
 const FILE_QUERY_TIMEOUT_MS = 2000;
+/** Actions the gateway holds at once; each is pushed to agents and evaluated on hits. */
+export const MAX_ACTIONS = 10_000;
 
 export interface Caller {
   who: string;
@@ -27,6 +29,7 @@ export class ActionService {
     private readonly states: ActionStates,
     private readonly subscribers: Subscribers,
     private readonly now: () => number = Date.now,
+    private readonly maxActions = MAX_ACTIONS,
   ) {
     for (const a of store.actions()) this.actions.set(a.id, a);
   }
@@ -50,6 +53,9 @@ export class ActionService {
 
   async add(input: sonde.v1.IAction, caller: Caller): Promise<sonde.v1.IActionInfo> {
     const action = validateNewAction(input, this.now(), caller.who);
+    if (this.actions.size >= this.maxActions) {
+      throw new RequestError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the gateway already holds ${this.actions.size} actions, its limit; remove some (they also expire after an hour by default)`);
+    }
     const file = action.location?.file ?? '';
     const targeted = this.agents.targetedBy(action);
     if (targeted.length === 0) {

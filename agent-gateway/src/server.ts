@@ -21,6 +21,8 @@ export interface GatewayOptions {
   /** Accept every agent and client without credentials; loopback only. */
   insecureDev: boolean;
   log?: (msg: string) => void;
+  /** How many actions the gateway holds at once (default 10,000). */
+  maxActions?: number;
 }
 
 export interface RunningGateway {
@@ -49,7 +51,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const states = new ActionStates();
   const subscribers = new Subscribers();
   const now = Date.now;
-  const actions = new ActionService(store, agents, states, subscribers, now);
+  const actions = new ActionService(store, agents, states, subscribers, now, opts.maxActions);
   const agentSide = agentHandlers({ store, agents, states, actions, subscribers, log, now });
   const clientSide = clientHandlers({ store, agents, actions, subscribers }, () => 'dev');
   const endpoints: Record<string, { handlers: Handlers; onClose: (peer: Peer) => void }> = {

@@ -117,6 +117,20 @@ describe('gateway', () => {
       c.close();
     });
 
+    it('refuses an action over the gateway\'s limit, keeping the ones it holds', async () => {
+      await gw.close();
+      gw = await startGateway({ dataDir, insecureDev: true, port: 0, log: quiet, maxActions: 2 });
+      const agent = await ScriptedAgent.connect(gw.url, { agentId: 'a1' }, ['/srv/app/src/server.js']);
+      const c = await ProtocolPeer.connect(gw.url, '/v1/client');
+      for (let i = 0; i < 2; i++) assert.ok((await c.request({ addAction: { action: LOG_ACTION } })).actionInfo);
+      const r = await c.request({ addAction: { action: LOG_ACTION } });
+      assert.equal(r.error?.code, ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED);
+      assert.match(r.error?.message ?? '', /already holds 2 actions, its limit/);
+      assert.equal((await c.request({ listActions: {} })).actionList?.actions?.length, 2);
+      agent.close();
+      c.close();
+    });
+
     it('asks an agent to say hello before anything else', async () => {
       const a = await ProtocolPeer.connect(gw.url, '/v1/agent');
       const r = await a.request({ filesLoaded: { files: [] } });

@@ -104,8 +104,29 @@ describe('editor → language server → gateway → agent → back', function (
     assert.ok(!after.some(isLog('name=bb')), 'the removed log sent no line before the barrier arrived');
   });
 
+  it('shows the agent\'s refusal of an unsafe format as a diagnostic at the line', async () => {
+    const mark = lsp.notifications.length;
+    const added = await lsp.request<{ actionId: string }>('workspace/executeCommand', {
+      command: 'sonde.addLog',
+      arguments: [{ uri, line: HELLO_LINE, format: 'name={name = "x"}' }],
+    });
+    const published = await lsp.waitFor(
+      (n) => n.method === 'textDocument/publishDiagnostics' && (n.params.diagnostics as { range: { start: { line: number } }; message: string }[]).some((d) => d.range.start.line === HELLO_LINE && /assignment/.test(d.message)),
+      'a diagnostic with the agent\'s reason',
+      mark,
+    );
+    const diagnostic = (published.params.diagnostics as { message: string }[]).find((d) => /assignment/.test(d.message))!;
+    assert.match(diagnostic.message, /would change program state/);
+    assert.equal(await get('dd'), 'Hello: dd', 'the service is untouched');
+    const removed = lsp.notifications.length;
+    await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId: added.actionId }] });
+    await lsp.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri && (n.params.diagnostics as unknown[]).length === 0, 'the diagnostic cleared', removed);
+  });
+
   it('restores the action from the gateway store after the gateway and the service restart', async () => {
     assert.ok(barrierId, 'needs the barrier action from the previous test');
+    const hitsBefore = (await lenses()).find((l) => l.range.start.line === RESPOND_LINE)?.command?.title.match(/(\d+) hits?\b/)?.[1];
+    assert.ok(hitsBefore, 'the barrier lens shows a hit count');
     const port = new URL(gateway.url).port;
     await service.proc.stop();
     await gateway.proc.stop();
@@ -117,6 +138,9 @@ describe('editor → language server → gateway → agent → back', function (
     await get('cc');
     const line = await lsp.waitFor(isLog('barrier cc'), 'a line from the restored action', mark);
     assert.equal(line.params.actionId, barrierId);
-    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === barrierId && n.params.hits === 2, 'hits summed across both service processes', mark);
+    const total = Number(hitsBefore) + 1;
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === barrierId && n.params.hits === total, `hits summed across both service processes (${total})`, mark);
+    const lens = (await lenses()).find((l) => l.range.start.line === RESPOND_LINE);
+    assert.match(lens?.command?.title ?? '', new RegExp(`log "barrier \\{name\\}" · ${total} hits`));
   });
 });
