@@ -1,6 +1,7 @@
 // `sonde <command>`: one binary whose subcommands start the servers from their
 // own packages. Returns the exit code, or undefined while a server runs.
-import { GATEWAY_USAGE, parseGatewayArgs, startGateway } from '@sonde/agent-gateway';
+// Each command imports its package only when it runs, so that `sonde lsp`
+// never loads the gateway's native SQLite module.
 
 const USAGE = `usage: sonde <command> [options]
 
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
 }
 
 async function gateway(argv: string[]): Promise<number | undefined> {
+  const { GATEWAY_USAGE, parseGatewayArgs, startGateway } = await import('@sonde/agent-gateway');
   let options;
   try {
     options = parseGatewayArgs(argv);

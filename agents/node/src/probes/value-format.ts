@@ -1,24 +1,13 @@
 // Turns one probe value into text for a log line. Strings go in verbatim,
 // primitives take a fast path (this runs on every hit), objects go through
-// util.inspect with options that never call custom inspectors or getters and
-// show proxies without firing their traps. Every value is cut to
+// safeInspect, which never runs program code. Every value is cut to
 // MAX_VALUE_CHARS and the cut is marked, never silent.
 
-import { inspect, type InspectOptions } from 'node:util';
 import { Marker } from './safe-ops.js';
+import { safeInspect } from './safe-inspect.js';
 
 export const MAX_VALUE_CHARS = 255;
 const CUT_MARK = '…';
-
-const INSPECT_OPTIONS: InspectOptions = {
-  depth: 3, // DESIGN's capture depth
-  customInspect: false,
-  showProxy: true,
-  getters: false,
-  maxArrayLength: 100,
-  maxStringLength: MAX_VALUE_CHARS,
-  breakLength: Infinity,
-};
 
 function cut(text: string): string {
   return text.length <= MAX_VALUE_CHARS ? text : text.slice(0, MAX_VALUE_CHARS) + CUT_MARK;
@@ -41,7 +30,6 @@ export function formatValue(v: unknown): string {
     default:
       if (v === null) return 'null';
       if (Marker.is(v)) return v.text;
-      // An error's stack spans lines; a log line is one line.
-      return cut(inspect(v, INSPECT_OPTIONS).replace(/\n\s*/g, ' '));
+      return cut(safeInspect(v));
   }
 }

@@ -1,0 +1,224 @@
+// Renders any value as one line of text without running program code:
+// properties are read through descriptors (getters show as [Getter]),
+// proxies are never looked into, collections are walked with the built-in
+// methods taken before any program could replace them, and nothing is ever
+// converted by calling toString or valueOf. util.inspect comes close but reads
+// Symbol.toStringTag and an error's name and message with plain property reads,
+// which run getters.
+
+import { types } from 'node:util';
+import { Marker } from './safe-ops.js';
+
+const { isProxy, isMap, isSet, isDate, isRegExp, isNativeError, isPromise, isTypedArray, isArrayBuffer, isWeakMap, isWeakSet, isBoxedPrimitive } = types;
+const getOwnDescriptor = Object.getOwnPropertyDescriptor;
+const getPrototypeOf = Object.getPrototypeOf;
+const ownKeys = Object.keys;
+const isArray = Array.isArray;
+const mapForEach = Map.prototype.forEach;
+const setForEach = Set.prototype.forEach;
+const mapSize = getOwnDescriptor(Map.prototype, 'size')!.get!;
+const setSize = getOwnDescriptor(Set.prototype, 'size')!.get!;
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+const regexpSource = getOwnDescriptor(RegExp.prototype, 'source')!.get!;
+const typedArrayLength = getOwnDescriptor(getPrototypeOf(Uint8Array.prototype) as object, 'length')!.get!;
+const call = Function.prototype.call.bind(Function.prototype.call) as (fn: unknown, self: unknown, ...args: unknown[]) => unknown;
+
+export interface InspectLimits {
+  depth: number;
+  fields: number;
+  items: number;
+  stringLength: number;
+  /** Stop building past this many characters (the caller cuts and marks). */
+  budget: number;
+}
+
+export const DEFAULT_LIMITS: InspectLimits = { depth: 3, fields: 20, items: 100, stringLength: 255, budget: 300 };
+
+const STOP: unique symbol = Symbol('stop');
+
+class Out {
+  text = '';
+  constructor(readonly budget: number) {}
+  get full(): boolean {
+    return this.text.length > this.budget;
+  }
+  add(s: string): void {
+    this.text += s;
+  }
+}
+
+function isObject(v: unknown): v is object {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function';
+}
+
+/** A data property, or the marker text for an accessor; undefined when absent. */
+function dataProperty(o: object, key: PropertyKey): { value: unknown } | { accessor: true } | undefined {
+  for (let c: object | null = o; c !== null; c = getPrototypeOf(c) as object | null) {
+    if (isProxy(c)) return undefined;
+    const d = getOwnDescriptor(c, key);
+    if (d !== undefined) return 'value' in d ? { value: d.value } : { accessor: true };
+  }
+  return undefined;
+}
+
+function stringData(o: object, key: PropertyKey): string | undefined {
+  const p = dataProperty(o, key);
+  return p !== undefined && 'value' in p && typeof p.value === 'string' ? p.value : undefined;
+}
+
+/** The name of the class an object was made by, read without getters; '' for Object. */
+function className(o: object): string {
+  const proto = getPrototypeOf(o) as object | null;
+  if (proto === null) return '[Object: null prototype]';
+  if (isProxy(proto)) return '';
+  const ctor = dataProperty(proto, 'constructor');
+  if (ctor === undefined || !('value' in ctor) || typeof ctor.value !== 'function') return '';
+  const name = stringData(ctor.value, 'name') ?? '';
+  return name === 'Object' ? '' : name;
+}
+
+function quote(s: string, limit: number): string {
+  const cut = s.length > limit ? `${s.slice(0, limit)}…` : s;
+  return `'${cut.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
+}
+
+function primitive(v: unknown, limits: InspectLimits, nested: boolean): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return nested ? quote(v, limits.stringLength) : v;
+    case 'number':
+      return v === 0 && 1 / v < 0 ? '-0' : '' + v;
+    case 'bigint':
+      return `${v}n`;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'undefined':
+      return 'undefined';
+    case 'symbol':
+      return String(v); // String() on a symbol reads no property of the program's
+    default:
+      return v === null ? 'null' : undefined;
+  }
+}
+
+export function safeInspect(value: unknown, limits: InspectLimits = DEFAULT_LIMITS): string {
+  const out = new Out(limits.budget);
+  write(value, 0, new Set(), out, limits, false);
+  return out.text;
+}
+
+function write(v: unknown, depth: number, seen: Set<object>, out: Out, limits: InspectLimits, nested: boolean): void {
+  const p = primitive(v, limits, nested);
+  if (p !== undefined) return out.add(p);
+  const o = v as object;
+  if (Marker.is(o)) return out.add(o.text);
+  if (isProxy(o)) return out.add('[proxy]');
+  if (typeof o === 'function') {
+    const name = stringData(o, 'name');
+    return out.add(name ? `[Function: ${name}]` : '[Function (anonymous)]');
+  }
+  if (seen.has(o)) return out.add('[Circular]');
+  const name = className(o);
+  if (isDate(o)) {
+    const t = call(dateTime, o) as number;
+    return out.add(Number.isNaN(t) ? 'Invalid Date' : (call(dateIso, o) as string));
+  }
+  if (isRegExp(o)) return out.add(`/${call(regexpSource, o) as string}/`);
+  if (isNativeError(o)) {
+    const message = stringData(o, 'message');
+    return out.add(`${stringData(o, 'name') || name || 'Error'}${message ? `: ${message}` : ''}`);
+  }
+  if (isPromise(o)) return out.add(`${name || 'Promise'} { … }`);
+  if (isWeakMap(o) || isWeakSet(o)) return out.add(`${name || (isWeakMap(o) ? 'WeakMap' : 'WeakSet')} { <items unknown> }`);
+  if (isTypedArray(o)) return out.add(`${name}(${call(typedArrayLength, o) as number}) [ … ]`);
+  if (isArrayBuffer(o)) return out.add(`${name || 'ArrayBuffer'} { … }`);
+  if (isBoxedPrimitive(o)) return out.add(`[${name || 'Object'}]`);
+  const array = isArray(o);
+  if (depth >= limits.depth) {
+    return out.add(array ? '[Array]' : isMap(o) ? '[Map]' : isSet(o) ? '[Set]' : `[${name || 'Object'}]`);
+  }
+  seen.add(o);
+  if (array) writeArray(o as unknown[], depth, seen, out, limits);
+  else if (isMap(o)) writeMap(o as Map<unknown, unknown>, name, depth, seen, out, limits);
+  else if (isSet(o)) writeSet(o as Set<unknown>, name, depth, seen, out, limits);
+  else writeObject(o, name, depth, seen, out, limits);
+  seen.delete(o);
+}
+
+function writeArray(a: unknown[], depth: number, seen: Set<object>, out: Out, limits: InspectLimits): void {
+  const lengthDescriptor = getOwnDescriptor(a, 'length');
+  const length = typeof lengthDescriptor?.value === 'number' ? lengthDescriptor.value : 0;
+  if (length === 0) return out.add('[]');
+  out.add('[ ');
+  const shown = Math.min(length, limits.items);
+  for (let i = 0; i < shown && !out.full; i++) {
+    if (i > 0) out.add(', ');
+    const d = getOwnDescriptor(a, i);
+    if (d === undefined) out.add('<empty>');
+    else if ('value' in d) write(d.value, depth + 1, seen, out, limits, true);
+    else out.add('[Getter]');
+  }
+  if (length > shown) out.add(`, … ${length - shown} more items`);
+  out.add(' ]');
+}
+
+function writeEntries(
+  label: string,
+  size: number,
+  forEach: (visit: (value: unknown, key: unknown) => void) => void,
+  pairs: boolean,
+  depth: number,
+  seen: Set<object>,
+  out: Out,
+  limits: InspectLimits,
+): void {
+  out.add(`${label}(${size}) {`);
+  let n = 0;
+  try {
+    forEach((value, key) => {
+      // A huge collection is not walked to its end on every hit.
+      if (n >= limits.items || out.full) throw STOP;
+      out.add(n++ === 0 ? ' ' : ', ');
+      if (pairs) {
+        write(key, depth + 1, seen, out, limits, true);
+        out.add(' => ');
+      }
+      write(value, depth + 1, seen, out, limits, true);
+    });
+  } catch (err) {
+    if (err !== STOP) throw err;
+  }
+  if (size > n && !out.full) out.add(`, … ${size - n} more`);
+  out.add(size > 0 ? ' }' : '}');
+}
+
+function writeMap(m: Map<unknown, unknown>, name: string, depth: number, seen: Set<object>, out: Out, limits: InspectLimits): void {
+  const size = call(mapSize, m) as number;
+  writeEntries(name || 'Map', size, (visit) => call(mapForEach, m, visit), true, depth, seen, out, limits);
+}
+
+function writeSet(s: Set<unknown>, name: string, depth: number, seen: Set<object>, out: Out, limits: InspectLimits): void {
+  const size = call(setSize, s) as number;
+  writeEntries(name || 'Set', size, (visit) => call(setForEach, s, visit), false, depth, seen, out, limits);
+}
+
+function writeObject(o: object, name: string, depth: number, seen: Set<object>, out: Out, limits: InspectLimits): void {
+  const keys = ownKeys(o);
+  const prefix = name ? `${name} ` : '';
+  if (keys.length === 0) return out.add(`${prefix}{}`);
+  out.add(`${prefix}{ `);
+  const shown = Math.min(keys.length, limits.fields);
+  for (let i = 0; i < shown && !out.full; i++) {
+    const key = keys[i]!;
+    if (i > 0) out.add(', ');
+    out.add(/^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key, limits.stringLength));
+    out.add(': ');
+    const d = getOwnDescriptor(o, key);
+    if (d === undefined) out.add('undefined');
+    else if ('value' in d) write(d.value, depth + 1, seen, out, limits, true);
+    else out.add(d.set !== undefined && d.get === undefined ? '[Setter]' : '[Getter]');
+  }
+  if (keys.length > shown) out.add(`, … ${keys.length - shown} more`);
+  out.add(' }');
+}

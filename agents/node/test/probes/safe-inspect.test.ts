@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { safeInspect } from '../../src/probes/safe-inspect.js';
+
+describe('probes/safe-inspect', () => {
+  it('renders objects, arrays, maps and sets on one line', () => {
+    class Cart {
+      items = [1, 'two', { three: 3 }];
+      owner = null;
+    }
+    assert.equal(safeInspect(new Cart()), "Cart { items: [ 1, 'two', { three: 3 } ], owner: null }");
+    assert.equal(safeInspect(new Map<unknown, unknown>([['a', 1], [2, [true]]])), "Map(2) { 'a' => 1, 2 => [ true ] }");
+    assert.equal(safeInspect(new Set(['x'])), "Set(1) { 'x' }");
+    assert.equal(safeInspect([]), '[]');
+    assert.equal(safeInspect({}), '{}');
+    assert.equal(safeInspect(Object.create(null)), '[Object: null prototype] {}');
+    assert.equal(safeInspect(new Date(0)), '1970-01-01T00:00:00.000Z');
+    assert.equal(safeInspect(/a+b/g), '/a+b/');
+    assert.equal(safeInspect(new TypeError('bad')), 'TypeError: bad');
+    assert.equal(safeInspect(function named() {}), '[Function: named]');
+    assert.equal(safeInspect({ 'odd key': 1 }), "{ 'odd key': 1 }");
+  });
+
+  it('marks cycles, depth and counts instead of following them', () => {
+    const a: Record<string, unknown> = { name: 'a' };
+    a.self = a;
+    assert.equal(safeInspect(a), "{ name: 'a', self: [Circular] }");
+    assert.equal(safeInspect({ l1: { l2: { l3: { l4: 1 } } } }), '{ l1: { l2: { l3: [Object] } } }');
+    assert.match(safeInspect(Array.from({ length: 150 }, (_, i) => i)), /, … 50 more items \]$/);
+    const wide = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i]));
+    assert.match(safeInspect(wide, { depth: 3, fields: 20, items: 100, stringLength: 255, budget: 10_000 }), /k19: 19, … 10 more \}$/);
+  });
+
+  it('runs no program code: getters, toStringTag, error fields, proxies, overridden collection methods', () => {
+    const calls: string[] = [];
+    const o = {
+      plain: 1,
+      get lazy() {
+        calls.push('getter');
+        return 2;
+      },
+      get [Symbol.toStringTag]() {
+        calls.push('toStringTag');
+        return 'Tag';
+      },
+      toString() {
+        calls.push('toString');
+        return 'x';
+      },
+    };
+    class LoudError extends Error {
+      override get message() {
+        calls.push('message');
+        return 'loud';
+      }
+    }
+    class LoudMap extends Map<number, number> {
+      override forEach() {
+        calls.push('forEach');
+      }
+      override get size() {
+        calls.push('size');
+        return 0;
+      }
+    }
+    const proxy = new Proxy({}, {
+      get: () => calls.push('trap'),
+      ownKeys: () => (calls.push('trap'), []),
+      getPrototypeOf: () => (calls.push('trap'), null),
+    });
+    const text = safeInspect({ o, e: new LoudError(), m: new LoudMap([[1, 2]]), proxy });
+    assert.deepEqual(calls, []);
+    assert.match(text, /lazy: \[Getter\]/);
+    assert.match(text, /proxy: \[proxy\]/);
+    assert.match(text, /m: LoudMap\(1\) \{ 1 => 2 \}/);
+  });
+
+  it('stops walking a huge collection once the line is long enough', () => {
+    const big = new Map<number, number>();
+    for (let i = 0; i < 100_000; i++) big.set(i, i);
+    const text = safeInspect(big);
+    assert.ok(text.length < 400, `${text.length} characters`);
+    assert.match(text, /^Map\(100000\) \{ 0 => 0, 1 => 1/);
+  });
+});
