@@ -1,13 +1,13 @@
 // The agent: wires the probe engine to the gateway connection, batches what
 // probes report, and keeps every failure inside itself.
 import { hostname } from 'node:os';
-import { int64, sonde } from '@sonde/protocol';
+import { enumLabel, int64, sonde } from '@sonde/protocol';
 import type { AgentConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { ProbeManager, type ProbeSpec, type ProbeStateKind } from './probes/index.js';
 
-const { ActionKind, ActionStateKind, Runtime } = sonde.v1;
+const { ActionKind, ActionStateKind, LogDestination, LogLevel, Runtime } = sonde.v1;
 export const AGENT_VERSION = '0.1.0';
 
 const FLUSH_INTERVAL_MS = 100;
@@ -44,17 +44,7 @@ export class Agent {
     this.manager = new ProbeManager(
       {
         state: (actionId, state, reason) => this.setState(actionId, STATE_KIND[state], reason),
-        log: (actionId, text, timeMs) => {
-          const action = this.actions.get(actionId);
-          this.logs.push({
-            log: {
-              actionId,
-              timeMs,
-              text: text.length > MAX_LOG_TEXT ? `${text.slice(0, MAX_LOG_TEXT)}…` : text,
-              level: action?.logLevel || sonde.v1.LogLevel.LOG_LEVEL_INFO,
-            },
-          });
-        },
+        log: (actionId, text, timeMs) => this.logLine(actionId, text, timeMs),
         filesLoaded: (paths) => {
           this.newFiles.push(...paths);
         },
@@ -68,6 +58,19 @@ export class Agent {
       onRemoved: (id) => this.remove(id),
       onFileQuery: (path) => this.manager.query(path),
     }, log);
+  }
+
+  /** One hit's line: to the editor (through the gateway), the app's own output, or both, as the action says. */
+  private logLine(actionId: string, text: string, timeMs: number): void {
+    const action = this.actions.get(actionId);
+    const level = action?.logLevel || LogLevel.LOG_LEVEL_INFO;
+    const line = text.length > MAX_LOG_TEXT ? `${text.slice(0, MAX_LOG_TEXT)}…` : text;
+    const destination = action?.logDestination ?? LogDestination.LOG_DESTINATION_UNSPECIFIED;
+    if (destination === LogDestination.LOG_DESTINATION_APP || destination === LogDestination.LOG_DESTINATION_BOTH) {
+      const stream = level >= LogLevel.LOG_LEVEL_WARN ? process.stderr : process.stdout;
+      stream.write(`[sonde ${enumLabel(LogLevel, level)}] ${line}\n`);
+    }
+    if (destination !== LogDestination.LOG_DESTINATION_APP) this.logs.push({ log: { actionId, timeMs, text: line, level } });
   }
 
   start(): void {

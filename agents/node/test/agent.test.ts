@@ -116,8 +116,8 @@ describe('Node agent in a running program', () => {
     return { app, port };
   }
 
-  async function addLog(file: string, line: number, format: string): Promise<string> {
-    const reply = await client.request({ addAction: { action: { kind: LOG, location: { file, line }, format } } });
+  async function addLog(file: string, line: number, format: string, extra: sonde.v1.IAction = {}): Promise<string> {
+    const reply = await client.request({ addAction: { action: { kind: LOG, location: { file, line }, format, ...extra } } });
     assert.ok(reply.actionInfo, `add_action refused: ${reply.error?.message}`);
     const id = reply.actionInfo.action?.id ?? '';
     await events.waitFor((x) => x.state?.actionId === id && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE, 'the action to become active');
@@ -137,6 +137,20 @@ describe('Node agent in a running program', () => {
     assert.equal(line.actionId, id);
     assert.equal(line.agentId, 'greeter-1');
     await events.waitFor(hitsOf(id, 1), 'one hit');
+  });
+
+  it('writes lines to the app\'s own output when the action says so, and to the editor too for both', async () => {
+    const { app, port } = await startApp(['--require', '@sonde/agent-node/register', 'service.cjs']);
+    const D = sonde.v1.LogDestination;
+    await addLog('service.cjs', 4, 'app-only {name}', { logDestination: D.LOG_DESTINATION_APP });
+    await addLog('service.cjs', 4, 'both {name}', { logDestination: D.LOG_DESTINATION_BOTH, logLevel: sonde.v1.LogLevel.LOG_LEVEL_WARN });
+    await addLog('service.cjs', 4, 'barrier {name}');
+    await fetch(`http://127.0.0.1:${port}/ada`);
+    await app.waitFor(/\[sonde info\] app-only ada/);
+    await app.waitFor(/\[sonde warn\] both ada/);
+    await events.waitFor(logOf('both ada'), 'the line meant for both');
+    await events.waitFor(logOf('barrier ada'), 'a line from the same hit, as a barrier');
+    assert.ok(!events.events.some(logOf('app-only')), 'a line for the app only never reaches the gateway');
   });
 
   it('starts from code in an ES module with start(options)', async () => {
