@@ -68,7 +68,7 @@ export class Agent {
     const destination = action?.logDestination ?? LogDestination.LOG_DESTINATION_UNSPECIFIED;
     if (destination === LogDestination.LOG_DESTINATION_APP || destination === LogDestination.LOG_DESTINATION_BOTH) {
       const stream = level >= LogLevel.LOG_LEVEL_WARN ? process.stderr : process.stdout;
-      stream.write(`[sonde ${enumLabel(LogLevel, level)}] ${line}\n`);
+      if (!stream.destroyed && stream.writable) stream.write(`[sonde ${enumLabel(LogLevel, level)}] ${line}\n`);
     }
     if (destination !== LogDestination.LOG_DESTINATION_APP) this.logs.push({ log: { actionId, timeMs, text: line, level } });
   }
