@@ -92,7 +92,7 @@ export function clientEndpoint(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`gateway URL "${baseUrl}" is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:7070`);
+    throw new Error(`gateway URL "${baseUrl}" is not a URL; give the gateway's base URL, e.g. http://127.0.0.1:8790`);
   }
   const schemes: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' };
   const scheme = schemes[url.protocol];

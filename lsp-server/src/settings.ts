@@ -16,7 +16,7 @@ export function readSettings(initializationOptions: unknown, env: NodeJS.Process
   let options: InitializationOptions = {};
   if (initializationOptions !== undefined && initializationOptions !== null) {
     if (typeof initializationOptions === 'object' && !Array.isArray(initializationOptions)) options = initializationOptions as InitializationOptions;
-    else problems.push('initializationOptions must be an object like {"gatewayUrl": "http://127.0.0.1:7070"}; ignored');
+    else problems.push('initializationOptions must be an object like {"gatewayUrl": "http://127.0.0.1:8790"}; ignored');
   }
   let gatewayUrl: string | undefined;
   if (options.gatewayUrl !== undefined) {

@@ -16,7 +16,7 @@ const quiet = { log: () => {}, initialRetryDelayMs: 20, maxRetryDelayMs: 200 };
 
 describe('gateway client endpoint', () => {
   it('appends /v1/client to the base URL and speaks ws', () => {
-    assert.equal(clientEndpoint('http://127.0.0.1:7070'), 'ws://127.0.0.1:7070/v1/client');
+    assert.equal(clientEndpoint('http://127.0.0.1:8790'), 'ws://127.0.0.1:8790/v1/client');
     assert.equal(clientEndpoint('https://sonde.example.com/base/'), 'wss://sonde.example.com/base/v1/client');
     assert.equal(clientEndpoint('ws://h:1'), 'ws://h:1/v1/client');
     assert.throws(() => clientEndpoint('ftp://h'), /use http, https, ws or wss/);
