@@ -17,6 +17,13 @@ local function wait(what, ms, cond)
   end
 end
 
+local function has(list, pattern)
+  for _, item in ipairs(list) do
+    if item:match(pattern) then return true end
+  end
+  return false
+end
+
 local function run()
   local file = env.SONDE_FILE
   local line = tonumber(env.SONDE_LINE) -- 1-based, as a person reads it
@@ -52,24 +59,14 @@ local function run()
       return applied
     end,
   })
-  wait('the log to become active', 15000, function()
-    for _, s in ipairs(out.states) do
-      if s:match('^active') then return true end
-    end
-    return false
-  end)
+  wait('the log to become active', 15000, function() return has(out.states, '^active') end)
   if not applied then fail('no "Sonde: add log here" code action was offered') end
 
   -- node rather than curl: node is on every machine that runs Sonde.
   local fetch = 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))'
   local body = vim.fn.system({ 'node', '-e', fetch, env.SONDE_SERVICE_URL .. '/nvim' })
   out.body = body
-  wait('the log line', 15000, function()
-    for _, l in ipairs(out.logs) do
-      if l:match('name=nvim') then return true end
-    end
-    return false
-  end)
+  wait('the log line', 15000, function() return has(out.logs, 'name=nvim') end)
 
   wait('the lens with one hit', 15000, function()
     for _, lens in ipairs(vim.lsp.codelens.get(buf)) do
