@@ -66,4 +66,18 @@ export const vectorCases = {
   subscribe: { id: 2, subscribe: {} },
   remove_action: { id: 4, removeAction: { actionId: 'a1' } },
   ack: { replyTo: 4, ack: {} },
+  hello_instance: {
+    id: 1,
+    hello: { agentId: 'node-7f3a', runtime: 'RUNTIME_NODE', pid: 1, instanceId: '9f1c2a7b3d4e5f60' },
+  },
+  list_agents: { id: 5, listAgents: {} },
+  agent_list: {
+    replyTo: 5,
+    agentList: { agents: [{ agentId: 'node-7f3a', appName: 'shop', host: 'web-1', pid: 4242, tags: ['production'], runtimeVersion: 'v20.20.2', connected: true }] },
+  },
+  files_loaded: { filesLoaded: { files: [{ path: '/srv/shop/src/late.js' }] } },
+  error_resource_exhausted: {
+    replyTo: 11,
+    error: { code: 'ERROR_CODE_RESOURCE_EXHAUSTED', message: 'the gateway already holds 10000 actions, its limit' },
+  },
 };
