@@ -80,6 +80,8 @@ describe('editor → language server → gateway → agent → back', function (
     await lsp.waitFor((n) => n.method === 'window/logMessage' && String(n.params.message).includes('name=aa'), 'the line as window/logMessage', mark);
 
     await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.hits === 1, 'the hit count to reach 1', mark);
+    const hovered = await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: HELLO_LINE, character: 4 } });
+    assert.match(hovered?.contents.value ?? '', /\] name=aa/, 'the hover shows the line that came back');
     const lens = (await lenses()).find((l) => l.range.start.line === HELLO_LINE);
     assert.match(lens?.command?.title ?? '', /log "name=\{name\}" · 1 hit\b/);
     assert.ok(lsp.lensRefreshes > 0, 'the server asked the client to refresh lenses');

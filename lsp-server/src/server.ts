@@ -24,6 +24,8 @@ import { executeCommand } from './features/commands.js';
 import { DiagnosticsPublisher } from './features/diagnostics.js';
 import { OutageReporter, type StatusMessage } from './features/gateway-status.js';
 import { logOutputs } from './features/log-output.js';
+import { hover } from './features/hover.js';
+import { RecentLogs } from './features/recent-logs.js';
 import { Refresher } from './features/refresh.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -43,6 +45,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const documents = new TextDocuments(TextDocument);
   const lines = documentLines(documents);
   const mirror = new ActionMirror();
+  const recent = new RecentLogs();
   let workspace = new Workspace(undefined);
   let target: ReturnType<typeof loadTarget>['target'];
   let client: GatewayClient | undefined;
@@ -106,6 +109,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: true,
         codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
         executeCommandProvider: { commands: allCommands },
       },
       serverInfo: { name: 'sonde', version },
@@ -124,10 +128,15 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     // After every (re)connection the gateway's list is the truth.
     client.on('subscribed', (actions) => changed(mirror.reset(actions)));
     client.on('actionInfo', (info) => changed(mirror.upsert(info)));
-    client.on('actionRemoved', ({ actionId }) => changed(mirror.remove(actionId)));
+    client.on('actionRemoved', ({ actionId }) => {
+      recent.drop(actionId);
+      changed(mirror.remove(actionId));
+    });
     client.on('events', (events) => {
       changed(mirror.applyEvents(events));
       for (const out of logOutputs(events, mirror, workspace)) {
+        const n = out.notification;
+        recent.add(n.actionId, { timeMs: n.timeMs, agentId: n.agentId, text: n.text });
         void connection.sendNotification(LogMessageNotification.type, out.message);
         void connection.sendNotification(SondeLogNotification, out.notification);
       }
@@ -144,6 +153,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
 
   connection.onCodeAction((params) => codeActions(params, { mirror, workspace, lines, literalSupport }));
   connection.onCodeLens((params) => codeLenses(params.textDocument.uri, mirror, workspace));
+  connection.onHover((params) => hover(params, mirror, workspace, recent));
   connection.onExecuteCommand((params) =>
     executeCommand(params, { mirror, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
   );

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { ActionMirror } from '../src/action-mirror.js';
+import { hover } from '../src/features/hover.js';
+import { LINES_PER_ACTION, RecentLogs } from '../src/features/recent-logs.js';
+import { Workspace } from '../src/workspace.js';
+import { Kind, logInfo, state } from './support/actions.js';
+
+const workspace = new Workspace('/srv/shop');
+const uri = 'file:///srv/shop/src/server.js';
+const at = (line: number) => ({ textDocument: { uri }, position: { line, character: 4 } });
+
+describe('hover', () => {
+  it('shows the action, its hits and state, and its last lines, on the 0-based line', () => {
+    const mirror = new ActionMirror();
+    mirror.reset([logInfo('a', 'src/server.js', 12, 'name={name}', { hits: 2, states: [state('a', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)] })]);
+    const recent = new RecentLogs();
+    recent.add('a', { timeMs: Date.UTC(2026, 0, 1, 3, 4, 5, 678), agentId: 'agent-1', text: 'name=aa' });
+    const h = hover(at(11), mirror, workspace, recent);
+    const value = (h?.contents as { value: string }).value;
+    assert.match(value, /^\*\*Sonde\*\* log "name=\{name\}" · 2 hits · active\n/);
+    assert.match(value, /03:04:05\.678 \[agent-1\] name=aa/);
+    assert.equal(hover(at(12), mirror, workspace, recent), null, 'nothing on a line without actions');
+  });
+
+  it('keeps only the last lines of each action, and forgets a removed one', () => {
+    const recent = new RecentLogs();
+    for (let i = 0; i < LINES_PER_ACTION + 5; i++) recent.add('a', { timeMs: i, agentId: 'x', text: `n=${i}` });
+    assert.equal(recent.of('a').length, LINES_PER_ACTION);
+    assert.equal(recent.of('a')[0]!.text, 'n=5');
+    recent.drop('a');
+    assert.equal(recent.of('a').length, 0);
+  });
+});
