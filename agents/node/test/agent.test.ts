@@ -3,7 +3,8 @@
 // harmless to its host when the gateway is missing or away.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +152,27 @@ describe('Node agent in a running program', () => {
     await events.waitFor(logOf('both ada'), 'the line meant for both');
     await events.waitFor(logOf('barrier ada'), 'a line from the same hit, as a barrier');
     assert.ok(!events.events.some(logOf('app-only')), 'a line for the app only never reaches the gateway');
+  });
+
+  it('logs from inside third-party code: a published package, and a TypeScript package through its source maps', async () => {
+    const { port } = await startApp(['--require', '@sonde/agent-node/register', 'third-party.cjs']);
+    const requireFromApp = createRequire(join(APP, 'third-party.cjs'));
+    const lineOf = (file: string, needle: string) => {
+      const at = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+      assert.ok(at >= 0, `${needle} not found in ${file}`);
+      return at + 1;
+    };
+    const acornFile = requireFromApp.resolve('acorn'); // its CommonJS entry, dist/acorn.js
+    const codecDir = dirname(dirname(requireFromApp.resolve('@jridgewell/sourcemap-codec')));
+    const codecSource = join(codecDir, 'src', 'sourcemap-codec.ts');
+    const acornId = await addLog('node_modules/acorn/dist/acorn.js', lineOf(acornFile, 'return Parser.tokenizer(input, options)'), 'tokenize {input}');
+    const codecId = await addLog('node_modules/@jridgewell/sourcemap-codec/src/sourcemap-codec.ts', lineOf(codecSource, 'const { length } = mappings;'), 'decode {mappings}');
+    const states = events.events.filter((e) => e.state?.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE);
+    assert.match(states.find((e) => e.state?.actionId === codecId)?.state?.reason ?? '', /sourcemap-codec\.ts:\d+ by its source map/);
+    assert.ok(states.some((e) => e.state?.actionId === acornId));
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/AAAA%3BAACA`)).text(), '{"tokens":3,"mappings":[[[0,0,0,0]],[[0,0,1,0]]]}');
+    await events.waitFor(logOf('tokenize AAAA;AACA'), "the line from acorn's source");
+    await events.waitFor(logOf('decode AAAA;AACA'), "the line from the package's TypeScript source");
   });
 
   it('starts from code in an ES module with start(options)', async () => {

@@ -44,7 +44,16 @@ interface Probe {
   conditionFailureReported: boolean;
   /** How the probe was last reported active, to say again when it resumes after a pause. */
   activeHow: string;
+  /**
+   * Set on a copy: the same probe (same slot, same counter) placed in one
+   * more script built from the same source. The parent holds the state.
+   */
+  parent?: Probe;
+  /** On a parent: its copies in other scripts. */
+  copies: Probe[];
 }
+
+const ownerOf = (p: Probe): Probe => p.parent ?? p;
 
 const sameSpec = (a: ProbeSpec, b: ProbeSpec) =>
   a.file === b.file && a.line === b.line && a.format === b.format && a.condition === b.condition;
@@ -72,8 +81,9 @@ export class ProbeManager {
   private pendingFlush: NodeJS.Immediate | undefined;
 
   private readonly listener: PatcherListener<Probe> = {
-    active: (probe, how) => this.report(probe.spec.id, 'active', how, probe),
-    failed: (probe, reason) => this.fail(probe, reason),
+    active: (probe, how) => this.report(probe.spec.id, 'active', how, ownerOf(probe)),
+    // A copy that cannot go in leaves the parent's state as it is.
+    failed: (probe, reason) => (probe.parent ? this.dropCopy(probe) : this.fail(probe, reason)),
   };
 
   constructor(
@@ -154,7 +164,7 @@ export class ProbeManager {
       const r = resolveFile(file, this.registry.paths(), this.roots);
       if (r.kind === 'loaded') return { loadedPath: r.path };
       const mapped = this.mappedSource(file);
-      if (mapped.kind === 'match') return { loadedPath: `${mapped.path} (in ${mapped.script.path}, by its source map)` };
+      if (mapped.kind === 'match') return { loadedPath: `${mapped.path} (in ${mapped.scripts.map((x) => x.path).join(', ')}, by its source map)` };
       if (mapped.kind === 'ambiguous') return { candidates: mapped.candidates };
       if (r.kind === 'on-disk') return { existingPath: r.path };
       if (r.kind === 'ambiguous') return { candidates: r.candidates };
@@ -220,6 +230,7 @@ export class ProbeManager {
       removed: false,
       conditionFailureReported: false,
       activeHow: '',
+      copies: [],
     };
     const quota = this.quotas.forProbe();
     let hitTime = 0; // one clock read per hit, shared by admit and line
@@ -274,7 +285,7 @@ export class ProbeManager {
           return;
         }
         if (mapped.kind === 'match') {
-          await this.installMapped(probe, mapped.script, mapped.path);
+          await this.installMapped(probe, mapped.scripts, mapped.path);
           return;
         }
       }
@@ -305,7 +316,7 @@ export class ProbeManager {
 
   /** The original source a workspace path names, among the sources of loaded scripts' maps. */
   private mappedSource(file: string):
-    | { kind: 'match'; path: string; script: ScriptInfo }
+    | { kind: 'match'; path: string; scripts: ScriptInfo[] }
     | { kind: 'ambiguous'; candidates: string[] }
     | { kind: 'none' } {
     const sources = this.sourceMaps.sources(this.registry.scripts());
@@ -313,25 +324,59 @@ export class ProbeManager {
     const m = matchPathUnder(file, sources.keys(), this.roots);
     if (m.kind === 'ambiguous') return { kind: 'ambiguous', candidates: m.candidates };
     if (m.kind !== 'match') return { kind: 'none' };
-    return { kind: 'match', path: m.path, script: sources.get(m.path)! };
+    return { kind: 'match', path: m.path, scripts: sources.get(m.path)! };
   }
 
-  /** Installs a probe set on an original source in the script built from it. */
-  private async installMapped(probe: Probe, script: ScriptInfo, sourcePath: string): Promise<void> {
-    const pos = this.sourceMaps.generated(script, sourcePath, probe.spec.line);
-    if (pos === undefined) {
-      this.fail(probe, `line ${probe.spec.line} of ${sourcePath} has no code in ${script.path}, which runs it (by its source map); put the probe on a line with a statement`);
+  /**
+   * Installs a probe set on an original source in every script built from
+   * it, on the line each one's map gives: the probe itself in the first,
+   * copies sharing its slot in the others.
+   */
+  private async installMapped(probe: Probe, scripts: readonly ScriptInfo[], sourcePath: string): Promise<void> {
+    const origin = `${sourcePath}:${probe.spec.line}`;
+    const placed = scripts.flatMap((script) => {
+      const pos = this.sourceMaps.generated(script, sourcePath, probe.spec.line);
+      return pos === undefined ? [] : [{ script, pos }];
+    });
+    if (placed.length === 0) {
+      const where = scripts.map((s) => s.path).join(', ');
+      this.fail(probe, `line ${probe.spec.line} of ${sourcePath} has no code in ${where}, which runs it (by its source map); put the probe on a line with a statement`);
       return;
     }
-    probe.line = pos.line;
-    probe.column = pos.column;
-    probe.origin = `${sourcePath}:${probe.spec.line}`;
-    await this.install(probe, script);
+    for (const [i, { script, pos }] of placed.entries()) {
+      const target = i === 0 ? probe : this.copyOf(probe);
+      target.line = pos.line;
+      target.column = pos.column;
+      target.origin = origin;
+      await this.install(target, script);
+    }
+  }
+
+  private copyOf(parent: Probe): Probe {
+    const copy: Probe = {
+      spec: parent.spec,
+      line: parent.line,
+      compiled: parent.compiled,
+      slot: parent.slot,
+      counter: parent.counter,
+      removed: false,
+      conditionFailureReported: false,
+      activeHow: '',
+      parent,
+      copies: [],
+    };
+    parent.copies.push(copy);
+    return copy;
+  }
+
+  private dropCopy(copy: Probe): void {
+    const siblings = copy.parent!.copies;
+    siblings.splice(siblings.indexOf(copy), 1);
   }
 
   private async install(probe: Probe, script: ScriptInfo): Promise<void> {
     const patcher = await this.patcherFor(script);
-    if (probe.removed) return;
+    if (ownerOf(probe).removed) return;
     probe.path = script.path;
     probe.patcher = patcher;
     await patcher.add(probe);
@@ -362,6 +407,7 @@ export class ProbeManager {
   }
 
   private async detach(probe: Probe): Promise<void> {
+    for (const copy of probe.copies.splice(0)) await this.detach(copy);
     const waiting = probe.path === undefined ? undefined : this.pending.get(probe.path);
     if (waiting?.delete(probe) && waiting.size === 0) this.pending.delete(probe.path!);
     const patcher = probe.patcher;
@@ -428,14 +474,14 @@ export class ProbeManager {
       }
       this.forgetIfEmpty(patcher);
     }
-    const mapped = this.pending.size > 0 ? this.sourceMaps.sources(this.registry.scripts()) : new Map<string, ScriptInfo>();
+    const mapped = this.pending.size > 0 ? this.sourceMaps.sources(this.registry.scripts()) : new Map<string, ScriptInfo[]>();
     for (const [path, probes] of [...this.pending]) {
       const script = this.registry.newest(path);
       const builtFrom = script === undefined ? mapped.get(path) : undefined;
       if (script === undefined && builtFrom === undefined) continue;
       this.pending.delete(path);
       for (const probe of probes) {
-        if (probe.removed) continue;
+        if (ownerOf(probe).removed) continue;
         try {
           if (builtFrom !== undefined) await this.installMapped(probe, builtFrom, path);
           else await this.install(probe, script!);

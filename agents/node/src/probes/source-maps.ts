@@ -30,12 +30,21 @@ export interface GeneratedPosition {
 export class SourceMaps {
   private readonly byScript = new Map<string, LoadedMap | null>();
 
-  /** Original source path → the script built from it, over every given script that has a map. */
-  sources(scripts: Iterable<ScriptInfo>): Map<string, ScriptInfo> {
-    const out = new Map<string, ScriptInfo>();
+  /**
+   * Original source path → the scripts built from it, over every given script
+   * that has a map. One source can run in several scripts (a package's ESM and
+   * CommonJS builds, loaded by different importers).
+   */
+  sources(scripts: Iterable<ScriptInfo>): Map<string, ScriptInfo[]> {
+    const out = new Map<string, ScriptInfo[]>();
     for (const script of scripts) {
       if (!script.sourceMapURL) continue;
-      for (const path of this.load(script)?.paths ?? []) if (path !== undefined && path !== script.path) out.set(path, script);
+      for (const path of this.load(script)?.paths ?? []) {
+        if (path === undefined || path === script.path) continue;
+        const list = out.get(path);
+        if (list === undefined) out.set(path, [script]);
+        else list.push(script);
+      }
     }
     return out;
   }
