@@ -34,6 +34,10 @@ export class ActionService {
     for (const a of store.actions()) this.actions.set(a.id, a);
   }
 
+  get size(): number {
+    return this.actions.size;
+  }
+
   has(id: string): boolean {
     return this.actions.has(id);
   }

@@ -68,7 +68,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     if (path === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', version: GATEWAY_VERSION, agents: agents.all().length, clients: subscribers.size, actions: actions.list().length }));
+      res.end(JSON.stringify({ status: 'ok', version: GATEWAY_VERSION, agents: agents.all().length, clients: subscribers.size, actions: actions.size }));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });

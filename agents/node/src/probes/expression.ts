@@ -63,6 +63,21 @@ export function refuseYieldAt(column: number): string {
   return `yield at column ${column} is refused: a probe cannot suspend the program`;
 }
 
+
+/** Constructs refused whatever their operands: what to call them, and why. */
+const REFUSED = {
+  CallExpression: ['function call', 'a probe never runs program code (read a property or variable instead)'],
+  NewExpression: ['new', 'it runs a constructor'],
+  AwaitExpression: ['await', 'a probe cannot suspend the program'],
+  YieldExpression: ['yield', 'a probe cannot suspend the program'],
+  TaggedTemplateExpression: ['tagged template', 'it calls the tag function'],
+  ImportExpression: ['import()', 'it loads and runs code'],
+  FunctionExpression: ['function expression', 'a probe cannot define code'],
+  ArrowFunctionExpression: ['function expression', 'a probe cannot define code'],
+  ClassExpression: ['class expression', 'a probe cannot define code'],
+  SpreadElement: ['spread (...)', 'it runs iterators and getters'],
+} as const;
+
 class Generator {
   constructor(private readonly column: number) {}
 
@@ -154,24 +169,18 @@ class Generator {
       case 'UpdateExpression':
         return this.refuse(node, node.operator, 'it would change program state');
       case 'CallExpression':
-        return this.refuse(node, 'function call', 'a probe never runs program code (read a property or variable instead)');
       case 'NewExpression':
-        return this.refuse(node, 'new', 'it runs a constructor');
       case 'AwaitExpression':
-        return this.refuse(node, 'await', 'a probe cannot suspend the program');
       case 'YieldExpression':
-        return this.refuse(node, 'yield', 'a probe cannot suspend the program');
       case 'TaggedTemplateExpression':
-        return this.refuse(node, 'tagged template', 'it calls the tag function');
       case 'ImportExpression':
-        return this.refuse(node, 'import()', 'it loads and runs code');
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
-        return this.refuse(node, 'function expression', 'a probe cannot define code');
       case 'ClassExpression':
-        return this.refuse(node, 'class expression', 'a probe cannot define code');
-      case 'SpreadElement':
-        return this.refuse(node, 'spread (...)', 'it runs iterators and getters');
+      case 'SpreadElement': {
+        const [what, why] = REFUSED[node.type];
+        return this.refuse(node, what, why);
+      }
       case 'Super':
         return this.refuse(node, 'super', 'reading through super may run getters');
       case 'MetaProperty':
