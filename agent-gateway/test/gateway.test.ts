@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sonde, encodeEnvelope, MAX_FRAME_BYTES } from '@sonde/protocol';
 import { startGateway, type RunningGateway } from '../src/index.js';
-import { ProtocolPeer, ScriptedAgent } from '@sonde/protocol/testing';
+import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
 
 const { ErrorCode, ActionKind, ActionStateKind } = sonde.v1;
 const LOG_ACTION = { kind: ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'name={name}' };

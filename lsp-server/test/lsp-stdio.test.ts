@@ -18,7 +18,7 @@ import type {
 import { sonde } from '@sonde/protocol';
 import { GatewayClient } from '../src/gateway-client.js';
 import type { AddLogResult, SondeActionStateParams, SondeLogParams } from '../src/lsp-protocol.js';
-import { ScriptedAgent } from '@sonde/protocol/testing';
+import { ScriptedAgent } from '@sonde/rpc/testing';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { LspClient } from './support/lsp-client.js';
 

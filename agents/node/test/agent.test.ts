@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
 import { sonde, type Envelope } from '@sonde/protocol';
-import { ProtocolPeer } from '@sonde/protocol/testing';
+import { ProtocolPeer } from '@sonde/rpc/testing';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'app');
 const LOG = sonde.v1.ActionKind.ACTION_KIND_LOG;

@@ -3,34 +3,37 @@
 // expects, and a scripted agent that answers file queries from a fixed list.
 // For tests of the gateway and of its clients; never used in production code.
 import WebSocket from 'ws';
-import { decodeEnvelope, encodeEnvelope, sonde, type Envelope, type EnvelopeInit } from './index.js';
+import { sonde, type Envelope, type EnvelopeInit } from '@sonde/protocol';
+import { EnvelopeChannel } from './channel.js';
+import { endpointUrl, type EndpointPath } from './endpoint-url.js';
 
 export class ProtocolPeer {
   private nextId = 100;
   /** Frames received and not yet taken by `next`/`request`. */
   readonly received: Envelope[] = [];
+  /** Frames from the gateway that the test peer could not read (none, if the gateway is right). */
+  readonly problems: string[] = [];
   private waiters: { match: (e: Envelope) => boolean; resolve: (e: Envelope) => void }[] = [];
   private listeners = new Set<(e: Envelope) => void>();
   readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly channel: EnvelopeChannel;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const r = decodeEnvelope(new Uint8Array(data as Buffer));
-      if (!r.ok) throw new Error(`gateway sent an undecodable frame: ${r.message}`);
-      for (const l of this.listeners) l(r.envelope);
-      const waiter = this.waiters.find((w) => w.match(r.envelope));
-      if (waiter) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.resolve(r.envelope);
-      } else {
-        this.received.push(r.envelope);
-      }
+    // Every frame goes to `received` (no handlers): the test decides what to answer.
+    this.channel = new EnvelopeChannel(ws, {
+      endpoint: 'the test peer',
+      peer: 'the gateway',
+      observe: (e) => {
+        for (const l of this.listeners) l(e);
+      },
+      fallback: (e) => this.take(e),
+      onProblem: (p) => this.problems.push(p.message),
     });
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  static async connect(url: string, path: '/v1/agent' | '/v1/client', headers: Record<string, string> = {}): Promise<ProtocolPeer> {
-    const ws = new WebSocket(url.replace(/^http/, 'ws') + path, { headers });
+  static async connect(url: string, path: EndpointPath, headers: Record<string, string> = {}): Promise<ProtocolPeer> {
+    const ws = new WebSocket(endpointUrl(url, path), { headers });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -44,7 +47,7 @@ export class ProtocolPeer {
   }
 
   send(init: EnvelopeInit): void {
-    this.ws.send(encodeEnvelope(init));
+    if (!this.channel.send(init)) throw new Error('the test peer could not send: the socket is closed or the frame is over the limit');
   }
 
   async request(init: EnvelopeInit, timeoutMs = 5000): Promise<Envelope> {
@@ -71,7 +74,7 @@ export class ProtocolPeer {
       };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`timed out waiting for ${what}; received: ${JSON.stringify(this.received.map((e) => e.toJSON()))}`));
+        reject(new Error(`timed out waiting for ${what}; received: ${JSON.stringify(this.received.map((e) => e.toJSON()))}${this.problems.length ? `; unreadable frames: ${this.problems.join('; ')}` : ''}`));
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -79,6 +82,16 @@ export class ProtocolPeer {
 
   close(): void {
     this.ws.close();
+  }
+
+  private take(e: Envelope): void {
+    const waiter = this.waiters.find((w) => w.match(e));
+    if (waiter) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve(e);
+    } else {
+      this.received.push(e);
+    }
   }
 }
 

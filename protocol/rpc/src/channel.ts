@@ -1,0 +1,226 @@
+// One WebSocket speaking Envelopes, for either end of any Sonde connection.
+// It checks every frame at the edge (binary only, decodes, never throws),
+// numbers requests and matches replies to them with a timeout, hands every
+// other body to the handler registered for it (one at a time, in the order
+// the peer sent them, so a peer's messages take effect in order) and answers
+// what it cannot use with an Error. Frames over the limit are never sent.
+import WebSocket, { type RawData } from 'ws';
+import { decodeEnvelope, encodeEnvelope, MAX_FRAME_BYTES, sonde, type Body, type Envelope, type EnvelopeInit } from '@sonde/protocol';
+import { RequestError, UnavailableError } from './errors.js';
+
+const { ErrorCode } = sonde.v1;
+
+/** Handles one unsolicited body; what it returns is sent as the reply (when the envelope asked for one). Throw RequestError to reply with an Error. */
+export type Handler<C = void> = (envelope: Envelope, context: C) => Promise<EnvelopeInit | void> | EnvelopeInit | void;
+export type Handlers<C = void> = Partial<Record<Body, Handler<C>>>;
+
+/** Something the peer sent that this side could not use; the connection stays open. */
+export interface ProtocolProblem {
+  kind: 'text-frame' | 'undecodable' | 'late-reply' | 'not-accepted';
+  message: string;
+}
+
+export interface ChannelOptions<C> {
+  /** The endpoint, for messages about what it accepts: "/v1/agent". */
+  endpoint: string;
+  /** The other end, for messages about its answers: "the Sonde gateway at ws://…". */
+  peer: string;
+  /** This end, for messages about its own failures: "the gateway". Default: the endpoint. */
+  self?: string;
+  handlers?: Handlers<C>;
+  /** Passed to every handler (the gateway's connection record, for instance). */
+  context?: C;
+  /**
+   * Takes what no handler and no pending request took (unsolicited bodies
+   * without a handler, replies nobody waits for) instead of the default
+   * (an Error reply or a late-reply problem). Test peers use it.
+   */
+  fallback?: (envelope: Envelope, body: Body) => void;
+  /** Sees every decoded envelope first. */
+  observe?: (envelope: Envelope) => void;
+  onProblem?: (problem: ProtocolProblem) => void;
+  /** A handler failed with something other than RequestError; it was answered as INTERNAL. */
+  onHandlerFailure?: (body: Body, err: unknown) => void;
+  /** Default timeout of request(). Default 10 s. */
+  requestTimeoutMs?: number;
+}
+
+export interface RequestOptions {
+  /** The reply body wanted; any other (but an Error) rejects. */
+  expect?: Body;
+  /** What the request is, for messages ("list_actions"). */
+  what?: string;
+  timeoutMs?: number;
+}
+
+interface Pending {
+  what: string;
+  expect: Body | undefined;
+  resolve: (envelope: Envelope) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class EnvelopeChannel<C = void> {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private queue: Promise<void> = Promise.resolve();
+  private closeReason: string | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly options: ChannelOptions<C>,
+  ) {
+    socket.binaryType = 'nodebuffer';
+    socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    socket.on('close', (code, reason) => {
+      this.closeReason = reason.length > 0 ? `closed with ${code}: ${reason.toString()}` : `closed with ${code}`;
+      this.failPending(`the connection closed before it answered (${this.closeReason}); try again`, 'closed');
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends one envelope; false when the socket is not open or the frame is over the limit (then onProblem is not called: the caller decides). */
+  send(init: EnvelopeInit): boolean {
+    if (!this.isOpen) return false;
+    const frame = encodeEnvelope(init);
+    if (frame.length > MAX_FRAME_BYTES) return false;
+    this.socket.send(frame, { binary: true });
+    return true;
+  }
+
+  /** Encoded size of an envelope, to check it against MAX_FRAME_BYTES before sending. */
+  static sizeOf(init: EnvelopeInit): number {
+    return encodeEnvelope(init).length;
+  }
+
+  sendError(replyTo: number, code: sonde.v1.ErrorCode, message: string): void {
+    this.send({ replyTo, error: { code, message } });
+  }
+
+  /**
+   * Sends a request and resolves with its reply. Rejects with RequestError
+   * when the peer answers with an Error, with UnavailableError when there is
+   * no answer to be had (not open, closed meanwhile, no reply in time), and
+   * with a plain Error for a frame over the limit or a reply of the wrong kind.
+   */
+  request(init: EnvelopeInit, options: RequestOptions = {}): Promise<Envelope> {
+    const what = options.what ?? 'the request';
+    if (!this.isOpen) {
+      return Promise.reject(new UnavailableError(`${what}: not connected (${this.closeReason ?? 'the connection is not open'})`, 'not-open'));
+    }
+    const id = this.nextId;
+    this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
+    const frame = encodeEnvelope({ ...init, id });
+    if (frame.length > MAX_FRAME_BYTES) {
+      return Promise.reject(new Error(`${what} request is ${frame.length} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit; shorten it`));
+    }
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
+    return new Promise<Envelope>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new UnavailableError(`${this.options.peer} did not answer ${what} within ${timeoutMs} ms; try again`, 'timeout'));
+      }, timeoutMs);
+      this.pending.set(id, { what, expect: options.expect, resolve, reject, timer });
+      this.socket.send(frame, { binary: true }, (err) => {
+        if (!err) return;
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        clearTimeout(p.timer);
+        reject(new UnavailableError(`could not send ${what} (${err.message}); try again once the peer is reachable`, 'send-failed'));
+      });
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (!isBinary) {
+      const message = `text frames are not accepted on ${this.options.endpoint}; send one protobuf-encoded sonde.v1.Envelope per binary frame`;
+      this.problem({ kind: 'text-frame', message });
+      this.sendError(0, ErrorCode.ERROR_CODE_INVALID_FRAME, message);
+      return;
+    }
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const decoded = decodeEnvelope(bytes);
+    if (!decoded.ok) {
+      this.problem({ kind: 'undecodable', message: decoded.message });
+      this.sendError(decoded.id, decoded.code, decoded.message);
+      return;
+    }
+    const { envelope, body } = decoded;
+    this.options.observe?.(envelope);
+    if (envelope.replyTo !== 0) {
+      this.settle(envelope, body);
+      return;
+    }
+    const handler = this.options.handlers?.[body];
+    if (handler) {
+      this.queue = this.queue.then(() => this.run(handler, envelope, body));
+      return;
+    }
+    if (this.options.fallback) {
+      this.options.fallback(envelope, body);
+      return;
+    }
+    const message = `${body} is not accepted on ${this.options.endpoint}`;
+    this.problem({ kind: 'not-accepted', message });
+    // An Error or an Ack is never answered: two peers must not bounce errors forever.
+    if (body !== 'error' && body !== 'ack') this.sendError(envelope.id, ErrorCode.ERROR_CODE_UNKNOWN_MESSAGE, message);
+  }
+
+  private settle(envelope: Envelope, body: Body): void {
+    const p = this.pending.get(envelope.replyTo);
+    if (!p) {
+      if (this.options.fallback) this.options.fallback(envelope, body);
+      else this.problem({ kind: 'late-reply', message: `${this.options.peer} replied to request ${envelope.replyTo}, which is not pending (it may have timed out)` });
+      return;
+    }
+    this.pending.delete(envelope.replyTo);
+    clearTimeout(p.timer);
+    if (body === 'error') {
+      const error = envelope.error ?? {};
+      p.reject(new RequestError(error.code ?? ErrorCode.ERROR_CODE_UNSPECIFIED, error.message ?? ''));
+    } else if (p.expect !== undefined && body !== p.expect) {
+      p.reject(new Error(`${this.options.peer} answered ${p.what} with ${body} instead of ${p.expect}; it may speak another protocol version`));
+    } else {
+      p.resolve(envelope);
+    }
+  }
+
+  private async run(handler: Handler<C>, envelope: Envelope, body: Body): Promise<void> {
+    try {
+      const reply = await handler(envelope, this.options.context as C);
+      if (reply && envelope.id) this.send({ ...reply, replyTo: envelope.id });
+    } catch (err) {
+      if (err instanceof RequestError) {
+        this.sendError(envelope.id, err.code, err.message);
+      } else {
+        this.options.onHandlerFailure?.(body, err);
+        this.sendError(envelope.id, ErrorCode.ERROR_CODE_INTERNAL, `${body} failed inside ${this.options.self ?? this.options.endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  private problem(problem: ProtocolProblem): void {
+    try {
+      this.options.onProblem?.(problem);
+    } catch {
+      // a reporting callback must not break the connection
+    }
+  }
+
+  private failPending(message: string, cause: 'closed'): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(new UnavailableError(`${p.what}: ${message}`, cause));
+    }
+  }
+}
