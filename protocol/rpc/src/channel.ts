@@ -172,7 +172,9 @@ export class EnvelopeChannel<C = void> {
     const message = `${body} is not accepted on ${this.options.endpoint}`;
     this.problem({ kind: 'not-accepted', message });
     // An Error or an Ack is never answered: two peers must not bounce errors forever.
-    if (body !== 'error' && body !== 'ack') this.sendError(envelope.id, ErrorCode.ERROR_CODE_UNKNOWN_MESSAGE, message);
+    if (body === 'error' || body === 'ack') return;
+    // Queued, so that replies leave in the order the requests came.
+    this.queue = this.queue.then(() => this.sendError(envelope.id, ErrorCode.ERROR_CODE_UNKNOWN_MESSAGE, message));
   }
 
   private settle(envelope: Envelope, body: Body): void {

@@ -117,7 +117,8 @@ export class Reconnector {
     let failure: string | undefined;
     if (this.options.unref) socket.on('upgrade', (res) => res.socket.unref());
     socket.on('error', (err) => {
-      failure = err.message;
+      // terminate() after a refused upgrade reports an error too; the refusal is the reason.
+      failure ??= err.message;
     });
     socket.on('unexpected-response', (_req, res) => {
       const auth = res.statusCode === 401 || res.statusCode === 403 ? '; check the credential' : '';
