@@ -80,4 +80,16 @@ export const vectorCases = {
     replyTo: 11,
     error: { code: 'ERROR_CODE_RESOURCE_EXHAUSTED', message: 'the gateway already holds 10000 actions, its limit' },
   },
+  states_with_reason_codes: {
+    events: {
+      events: [
+        { state: { actionId: 'a1', agentId: 'node-7f3a', state: 'ACTION_STATE_KIND_ERROR', reasonCode: 'REASON_CODE_FILE_NOT_FOUND',
+          reason: 'src/nope.js is not loaded in this process and was not found under /srv/shop', timeMs: '1764144003000' } },
+        { state: { actionId: 'a2', agentId: 'node-7f3a', state: 'ACTION_STATE_KIND_ACTIVE', reasonCode: 'REASON_CODE_INSTALLED_FALLBACK',
+          reason: 'breakpoint at /srv/shop/src/server.js:12 (function on the stack; upgraded when it returns)', timeMs: '1764144003001' } },
+        { state: { actionId: 'a3', agentId: 'node-7f3a', state: 'ACTION_STATE_KIND_PAUSED_QUOTA', reasonCode: 'REASON_CODE_QUOTA',
+          reason: 'Logpoint is paused due to high call rate until log quota is restored', timeMs: '1764144003002' } },
+      ],
+    },
+  },
 };
