@@ -199,7 +199,11 @@ export class EnvelopeChannel<C = void> {
   private async run(handler: Handler<C>, envelope: Envelope, body: Body): Promise<void> {
     try {
       const reply = await handler(envelope, this.options.context as C);
-      if (reply && envelope.id) this.send({ ...reply, replyTo: envelope.id });
+      if (reply && envelope.id && !this.send({ ...reply, replyTo: envelope.id }) && this.isOpen) {
+        // Over the frame limit: the requester must hear why rather than wait for its timeout.
+        const size = EnvelopeChannel.sizeOf({ ...reply, replyTo: envelope.id });
+        this.sendError(envelope.id, ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the reply to ${body} is ${size} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit; ask for less`);
+      }
     } catch (err) {
       if (err instanceof RequestError) {
         this.sendError(envelope.id, err.code, err.message);

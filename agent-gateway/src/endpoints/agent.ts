@@ -2,27 +2,30 @@
 // batches of events that the gateway aggregates and fans out to clients.
 import { randomUUID } from 'node:crypto';
 import { int64, sonde, CloseCode } from '@sonde/protocol';
-import type { ActionService } from './action-service.js';
-import type { ActionStates } from './action-states.js';
-import type { AgentRegistry, ConnectedAgent } from './agent-registry.js';
-import { RequestError, type Handlers, type Peer } from './peer.js';
-import type { Store } from './store.js';
-import type { Subscribers } from './subscribers.js';
+import { RequestError, type Handlers } from '@sonde/rpc';
+import type { ActionService } from '../actions/service.js';
+import type { ActionStates } from '../actions/states.js';
+import type { Bus } from '../bus/bus.js';
+import type { AgentRegistry, ConnectedAgent } from '../connections/agent-registry.js';
+import type { AgentStore, HitStore } from '../store/store.js';
+import type { Endpoint, Peer } from './peer.js';
 
 const { ErrorCode } = sonde.v1;
 
 export interface AgentEndpointDeps {
-  store: Store;
+  store: AgentStore & HitStore;
+  /** The agents connected here; this endpoint adds and removes them. */
   agents: AgentRegistry;
   states: ActionStates;
   actions: ActionService;
-  subscribers: Subscribers;
+  /** Events reach subscribed clients through it, wherever they are connected. */
+  bus: Bus;
   log: (msg: string) => void;
   now: () => number;
 }
 
 /** Per-connection handlers; `agent` is set once the peer said hello. */
-export function agentHandlers(deps: AgentEndpointDeps): { handlers: Handlers; onClose: (peer: Peer) => void } {
+export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
   const byPeer = new WeakMap<Peer, ConnectedAgent>();
 
   function agentOf(peer: Peer): ConnectedAgent {
@@ -31,7 +34,7 @@ export function agentHandlers(deps: AgentEndpointDeps): { handlers: Handlers; on
     return agent;
   }
 
-  const handlers: Handlers = {
+  const handlers: Handlers<Peer> = {
     hello(envelope, peer) {
       const hello = envelope.hello!;
       if (byPeer.has(peer)) throw new RequestError(ErrorCode.ERROR_CODE_FAILED_PRECONDITION, 'hello was already said on this connection');
@@ -45,7 +48,7 @@ export function agentHandlers(deps: AgentEndpointDeps): { handlers: Handlers; on
       byPeer.set(peer, agent);
       const previous = deps.agents.add(agent);
       if (previous && previous.peer !== peer) {
-        previous.peer.socket.close(CloseCode.policyViolation, 'replaced by a newer connection with the same agent id');
+        previous.peer.close(CloseCode.policyViolation, 'replaced by a newer connection with the same agent id');
       }
       deps.store.putAgent(hello, deps.now());
       deps.log(`agent ${hello.agentId} connected (app ${hello.appName || '-'}, pid ${hello.pid}, ${hello.files?.length ?? 0} files, from ${peer.remote})`);
@@ -79,7 +82,7 @@ export function agentHandlers(deps: AgentEndpointDeps): { handlers: Handlers; on
       if (hits.length) {
         for (const [actionId, total] of deps.store.putHits(agent.instance, hits)) out.push({ hits: { actionId, agentId: '', hits: total } });
       }
-      if (out.length) deps.subscribers.broadcast({ events: { events: out } });
+      if (out.length) deps.bus.toClients({ events: { events: out } });
     },
   };
 
@@ -90,7 +93,7 @@ export function agentHandlers(deps: AgentEndpointDeps): { handlers: Handlers; on
     if (!deps.agents.remove(agentId, peer)) return;
     deps.log(`agent ${agentId} disconnected`);
     for (const actionId of deps.states.dropAgent(agentId)) {
-      if (deps.actions.has(actionId)) deps.subscribers.broadcast({ actionInfo: deps.actions.info(actionId) });
+      if (deps.actions.has(actionId)) deps.bus.toClients({ actionInfo: deps.actions.info(actionId) });
     }
   }
 

@@ -1,21 +1,26 @@
 // /v1/client: editors and the command line list, add and remove actions and
 // subscribe to what agents report.
-import type { ActionService } from './action-service.js';
-import type { AgentRegistry } from './agent-registry.js';
-import type { Handlers, Peer } from './peer.js';
-import type { Store } from './store.js';
-import type { Subscribers } from './subscribers.js';
+// Changes act as the connection's principal: its name is the creator of
+// what it adds and the `who` of the audit log.
+import type { Handlers } from '@sonde/rpc';
+import type { ActionService, Caller } from '../actions/service.js';
+import type { Bus } from '../bus/bus.js';
+import type { Subscribers } from '../connections/subscribers.js';
+import type { AgentStore } from '../store/store.js';
+import type { Endpoint, Peer } from './peer.js';
 
 export interface ClientEndpointDeps {
-  store: Store;
-  agents: AgentRegistry;
+  store: AgentStore;
   actions: ActionService;
+  /** Which agents are connected now, wherever. */
+  bus: Bus;
+  /** The clients subscribed here; this endpoint adds and removes them. */
   subscribers: Subscribers;
 }
 
-export function clientHandlers(deps: ClientEndpointDeps, who: (peer: Peer) => string): { handlers: Handlers; onClose: (peer: Peer) => void } {
-  const caller = (peer: Peer) => ({ who: who(peer), remote: peer.remote });
-  const handlers: Handlers = {
+export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
+  const caller = (peer: Peer): Caller => ({ who: peer.principal.name, remote: peer.remote });
+  const handlers: Handlers<Peer> = {
     subscribe(_e, peer) {
       deps.subscribers.add(peer);
       return { actionList: { actions: deps.actions.list() } };
@@ -31,7 +36,7 @@ export function clientHandlers(deps: ClientEndpointDeps, who: (peer: Peer) => st
       return { ack: {} };
     },
     listAgents() {
-      const connected = new Set(deps.agents.all().map((a) => a.hello.agentId));
+      const connected = new Set(deps.bus.agents().map((a) => a.agentId));
       return {
         agentList: {
           agents: deps.store.knownAgents().map(({ hello }) => ({

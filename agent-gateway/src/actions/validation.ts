@@ -1,7 +1,7 @@
 // Checks an action a client asks for before anything is stored: every problem
 // is reported with the field it concerns and what to do about it.
 import { int64, sonde } from '@sonde/protocol';
-import { RequestError } from './peer.js';
+import { RequestError } from '@sonde/rpc';
 
 const { ActionKind, ErrorCode } = sonde.v1;
 const MAX_FORMAT = 4096;

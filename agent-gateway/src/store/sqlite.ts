@@ -1,21 +1,13 @@
-// The gateway's durable state in one SQLite file: actions (so they survive a
-// restart and are re-sent to agents that reconnect), the agent registry,
-// hit counts per action and agent, and the audit log of every change.
+// The embedded store: one SQLite file in the data folder, holding the
+// actions, the agents seen and the hit counts (and, through the same
+// connection, the audit log: audit/sqlite.ts).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
+import type { GatewayStore, KnownAgent } from './store.js';
 
 type Action = sonde.v1.Action;
-
-export interface AuditEntry {
-  timeMs: number;
-  who: string;
-  what: string;
-  actionId: string;
-  detail: string;
-  remote: string;
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS actions (
@@ -35,26 +27,20 @@ CREATE TABLE IF NOT EXISTS hits (
   hits INTEGER NOT NULL,
   PRIMARY KEY (action_id, instance)
 );
-CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  time_ms INTEGER NOT NULL,
-  who TEXT NOT NULL,
-  what TEXT NOT NULL,
-  action_id TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  remote TEXT NOT NULL
-);
 `;
 
-export class Store {
-  private readonly db: Database.Database;
+/** Opens (creating if need be) `sonde.db` in the data folder; the caller closes it. */
+export function openSqliteFile(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'sonde.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'sonde.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+export class SqliteStore implements GatewayStore {
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
   }
 
   actions(): Action[] {
@@ -82,12 +68,11 @@ export class Store {
       .run(hello.agentId, Buffer.from(sonde.v1.Hello.encode({ ...hello, files: [] }).finish()), nowMs);
   }
 
-  knownAgents(): { hello: sonde.v1.Hello; lastSeenMs: number }[] {
+  knownAgents(): KnownAgent[] {
     const rows = this.db.prepare('SELECT hello, last_seen_ms FROM agents ORDER BY agent_id').all() as { hello: Buffer; last_seen_ms: number }[];
     return rows.map((r) => ({ hello: sonde.v1.Hello.decode(r.hello), lastSeenMs: r.last_seen_ms }));
   }
 
-  /** Stores cumulative hit counts reported by one agent process; returns the new totals of the actions touched. */
   putHits(instance: string, counts: { actionId: string; hits: number }[]): Map<string, number> {
     const upsert = this.db.prepare(
       'INSERT INTO hits (action_id, instance, hits) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM actions WHERE id = ?) ' +
@@ -104,21 +89,5 @@ export class Store {
 
   totalHits(actionId: string): number {
     return (this.db.prepare('SELECT coalesce(sum(hits), 0) AS n FROM hits WHERE action_id = ?').get(actionId) as { n: number }).n;
-  }
-
-  audit(entry: AuditEntry): void {
-    this.db
-      .prepare('INSERT INTO audit (time_ms, who, what, action_id, detail, remote) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.timeMs, entry.who, entry.what, entry.actionId, entry.detail, entry.remote);
-  }
-
-  auditLog(): AuditEntry[] {
-    return this.db
-      .prepare('SELECT time_ms AS timeMs, who, what, action_id AS actionId, detail, remote FROM audit ORDER BY seq')
-      .all() as AuditEntry[];
-  }
-
-  close(): void {
-    this.db.close();
   }
 }

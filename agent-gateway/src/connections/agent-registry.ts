@@ -1,7 +1,7 @@
-// The agents connected to this gateway right now.
+// The agents connected to this gateway process right now (in cluster mode,
+// others sit on other gateways: the bus reaches those).
 import type { sonde } from '@sonde/protocol';
-import type { Peer } from './peer.js';
-import { isTargeted } from './targeting.js';
+import type { Peer } from '../endpoints/peer.js';
 
 export interface ConnectedAgent {
   peer: Peer;
@@ -34,9 +34,5 @@ export class AgentRegistry {
 
   all(): ConnectedAgent[] {
     return [...this.byId.values()];
-  }
-
-  targetedBy(action: sonde.v1.IAction): ConnectedAgent[] {
-    return this.all().filter((a) => isTargeted(action, a.hello));
   }
 }

@@ -1,6 +1,6 @@
 // Clients (editors, the command line) that asked for events: the fan-out set.
 import type { EnvelopeInit } from '@sonde/protocol';
-import type { Peer } from './peer.js';
+import type { Peer } from '../endpoints/peer.js';
 
 export class Subscribers {
   private readonly peers = new Set<Peer>();

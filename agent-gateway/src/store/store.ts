@@ -1,0 +1,35 @@
+// What the gateway keeps durably: actions (so they survive a restart and are
+// re-sent to agents that reconnect), the agents it has seen, and hit counts
+// per action and agent process. The SQLite file (sqlite.ts) is the embedded
+// implementation; a PostgreSQL one shared by a cluster's gateways sits here
+// too. These are synchronous because better-sqlite3 is; a cluster store will
+// need them async, and the action service and endpoints with them.
+import type { sonde } from '@sonde/protocol';
+
+export interface ActionStore {
+  /** Every stored action, oldest first. */
+  actions(): sonde.v1.Action[];
+  putAction(action: sonde.v1.Action): void;
+  /** Deletes the action and its hit counts; false if there was none. */
+  deleteAction(id: string): boolean;
+}
+
+export interface KnownAgent {
+  hello: sonde.v1.Hello;
+  lastSeenMs: number;
+}
+
+export interface AgentStore {
+  /** Records an agent's hello (without its file list) as last seen now. */
+  putAgent(hello: sonde.v1.IHello, nowMs: number): void;
+  /** Every agent ever seen, by id. */
+  knownAgents(): KnownAgent[];
+}
+
+export interface HitStore {
+  /** Stores cumulative hit counts reported by one agent process; returns the new totals of the actions touched. */
+  putHits(instance: string, counts: { actionId: string; hits: number }[]): Map<string, number>;
+  totalHits(actionId: string): number;
+}
+
+export interface GatewayStore extends ActionStore, AgentStore, HitStore {}
