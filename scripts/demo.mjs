@@ -14,8 +14,8 @@ import { root, setup } from './setup.mjs';
 const keep = process.argv.includes('--keep');
 setup();
 
-const { startGateway, startService, serviceDir } = await import('../e2e/dist/test/support/processes.js');
-const { LspClient } = await import('../e2e/dist/test/support/lsp-client.js');
+const { startGateway, startService, serviceDir, sondeBin } = await import('../e2e/dist/test/support/processes.js');
+const { LspClient, editorInitializeParams } = await import('@sonde/lsp-server/testing');
 
 const say = (label, text) => process.stdout.write(`  ${label.padEnd(13)} ${text}\n`);
 const file = join(serviceDir, 'server.js');
@@ -33,7 +33,8 @@ say('node-service', `${service.url}  (node --import @sonde/agent-node/register s
 let lsp;
 let code = 0;
 try {
-  lsp = await LspClient.start(root, gateway.url);
+  lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
+  await lsp.initialize(editorInitializeParams(root, { gatewayUrl: gateway.url }));
   await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
   const actions = await lsp.request('textDocument/codeAction', {
     textDocument: { uri },

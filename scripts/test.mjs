@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { root, setup, setupEditors } from './setup.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
-const MOCHA_SUITES = ['protocol', 'protocol/rpc', 'agent-gateway', 'agents/node', 'lsp-server', 'clients/cli', 'e2e'];
+const MOCHA_SUITES = ['protocol', 'protocol/rpc', 'agent-gateway', 'agents/node', 'clients/core', 'lsp-server', 'clients/cli', 'e2e'];
 
 const SUITE_LIMIT_MS = 5 * 60 * 1000;
 

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient, type Notification } from './support/lsp-client.js';
-import { repoRoot, serviceDir, startGateway, startService, waitForClients, type Proc } from './support/processes.js';
+import { editorInitializeParams, LspClient, type Received as Notification } from '@sonde/lsp-server/testing';
+import { repoRoot, serviceDir, sondeBin, startGateway, startService, waitForClients, type Proc } from './support/processes.js';
 
 interface Command { title: string; command: string; arguments?: unknown[] }
 interface CodeAction { title: string; command?: Command }
@@ -38,7 +38,8 @@ describe('editor → language server → gateway → agent → back', function (
     dataDir = mkdtempSync(join(tmpdir(), 'sonde-e2e-'));
     gateway = await startGateway(0, dataDir);
     service = await startService(gateway.url);
-    lsp = await LspClient.start(repoRoot, gateway.url);
+    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
+    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
     await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
   });
 

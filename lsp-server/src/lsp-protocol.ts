@@ -2,6 +2,9 @@
 // and its initialization options. Editor clients (Neovim plugin, Emacs client,
 // tests) rely on these shapes; change them additively only.
 import { NotificationType } from 'vscode-languageserver';
+import type { StateLabel } from '@sonde/client-core';
+
+export type { StateLabel };
 
 export const Commands = {
   addLog: 'sonde.addLog',
@@ -45,13 +48,18 @@ export interface ShowActionArgs {
   actionId: string;
 }
 
-/** An action's state label: the protocol's ActionStateKind without its prefix, lower-case, or `unknown` before any agent reported. */
-export type StateLabel = 'active' | 'pending' | 'error' | 'paused_quota' | 'expired' | 'hit_limit_reached' | 'removed' | 'unknown';
+export interface ShowActionResult {
+  actionId: string;
+  /** What was also shown with window/showMessage. */
+  text: string;
+}
 
 export interface AgentStateParams {
   agentId: string;
   state: StateLabel;
   reason?: string;
+  /** The reason as a code: the protocol's ReasonCode without its prefix, lower-case (`file_not_found`, `quota`, …); absent when the agent sent none. */
+  reasonCode?: string;
 }
 
 /** `sonde/log`: one log line from an agent. */
@@ -82,8 +90,18 @@ export interface SondeActionStateParams {
   format: string;
   state: StateLabel;
   reason?: string;
+  /** The code of the agent state `reason` comes from (see AgentStateParams.reasonCode); absent when it has none. */
+  reasonCode?: string;
   hits: number;
   agents: AgentStateParams[];
+}
+
+/** `data` of each Sonde diagnostic (`code` is `action-error` or `action-paused`). */
+export interface SondeDiagnosticData {
+  actionId: string;
+  agentId: string;
+  /** The agent's ReasonCode label, e.g. `file_not_found`; `unspecified` when it sent none. */
+  reasonCode: string;
 }
 
 export const SondeLogNotification = new NotificationType<SondeLogParams>('sonde/log');

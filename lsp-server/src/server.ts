@@ -1,6 +1,5 @@
 // Wires an LSP connection to Sonde's features and the gateway client to the
 // action mirror. Nothing else lives here: each feature is its own module.
-import { createRequire } from 'node:module';
 import {
   CodeLensRefreshRequest,
   LogMessageNotification,
@@ -12,23 +11,20 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ActionMirror } from './action-mirror.js';
+import { SONDE_VERSION } from '@sonde/protocol';
+import { ActionMirror, GatewayClient, RecentLogs, type GatewayClientOptions } from '@sonde/client-core';
+import { executeCommand } from './commands/index.js';
 import { documentLines } from './document-lines.js';
-import { GatewayClient, type GatewayClientOptions } from './gateway-client.js';
 import { allCommands, SondeActionStateNotification, SondeLogNotification } from './lsp-protocol.js';
 import { readSettings } from './settings.js';
 import { loadTarget, Workspace } from './workspace.js';
 import { codeActions } from './features/code-actions.js';
 import { codeLenses } from './features/code-lens.js';
-import { executeCommand } from './features/commands.js';
 import { DiagnosticsPublisher } from './features/diagnostics.js';
 import { OutageReporter, type StatusMessage } from './features/gateway-status.js';
 import { logOutputs } from './features/log-output.js';
 import { hover } from './features/hover.js';
-import { RecentLogs } from './features/recent-logs.js';
 import { Refresher } from './features/refresh.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export interface ServerOptions {
   /** Environment to read SONDE_GATEWAY_URL from. Default: process.env. */
@@ -112,7 +108,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         hoverProvider: true,
         executeCommandProvider: { commands: allCommands },
       },
-      serverInfo: { name: 'sonde', version },
+      serverInfo: { name: 'sonde', version: SONDE_VERSION },
     };
   });
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { sonde } from '@sonde/protocol';
-import { normalisePath } from './action-mirror.js';
+import { normalisePath } from '@sonde/client-core';
 import type { TargetConfig } from './lsp-protocol.js';
 
 export interface RootParams {

@@ -1,14 +1,15 @@
 // Lenses, code actions, diagnostics and log output, computed from a mirror.
 import assert from 'node:assert/strict';
 import { DiagnosticSeverity, MessageType, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
-import { ActionMirror } from '../src/action-mirror.js';
+import { sonde } from '@sonde/protocol';
+import { ActionMirror } from '@sonde/client-core';
 import type { LineSource } from '../src/document-lines.js';
 import { codeActions } from '../src/features/code-actions.js';
 import { codeLenses, lensTitle } from '../src/features/code-lens.js';
 import { diagnosticsFor, DiagnosticsPublisher } from '../src/features/diagnostics.js';
 import { logOutputs } from '../src/features/log-output.js';
 import { Workspace } from '../src/workspace.js';
-import { Kind, hits, logEvent, logInfo, state, stateEvent } from './support/actions.js';
+import { Kind, hits, logEvent, logInfo, state, stateEvent } from '@sonde/client-core/testing';
 
 const root = '/srv/shop';
 const uri = 'file:///srv/shop/src/server.js';
@@ -83,6 +84,21 @@ describe('diagnostics', () => {
     assert.deepEqual(list[0]!.range, { start: { line: 11, character: 2 }, end: { line: 11, character: 26 } });
     assert.equal(list[0]!.severity, DiagnosticSeverity.Error);
     assert.equal(list[0]!.message, 'Sonde log "x={x}" failed on agent a1: x is not defined here');
+  });
+
+  it('keeps the kind of problem as the code and carries the agent\'s reason code in data', () => {
+    const m = mirrorWith(
+      logInfo('e', 'src/server.js', 12, 'x', { states: [state('e', 'a1', Kind.ACTION_STATE_KIND_ERROR, 'src/server.js is not under the roots', sonde.v1.ReasonCode.REASON_CODE_FILE_NOT_FOUND)] }),
+      logInfo('p', 'src/server.js', 13, 'y', { states: [state('p', 'a1', Kind.ACTION_STATE_KIND_PAUSED_QUOTA)] }),
+    );
+    const list = diagnosticsFor('src/server.js', m, (line) => source[line]);
+    assert.deepEqual(
+      list.map((d) => [d.code, d.data]),
+      [
+        ['action-error', { actionId: 'e', agentId: 'a1', reasonCode: 'file_not_found' }],
+        ['action-paused', { actionId: 'p', agentId: 'a1', reasonCode: 'unspecified' }],
+      ],
+    );
   });
 
   it('publishes per file, only when a file\'s diagnostics change, and clears them once the errors are gone', () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { ActionMirror } from '../src/action-mirror.js';
+import { ActionMirror, RecentLogs } from '@sonde/client-core';
+import { Kind, logInfo, state } from '@sonde/client-core/testing';
 import { hover } from '../src/features/hover.js';
-import { LINES_PER_ACTION, RecentLogs } from '../src/features/recent-logs.js';
 import { Workspace } from '../src/workspace.js';
-import { Kind, logInfo, state } from './support/actions.js';
 
 const workspace = new Workspace('/srv/shop');
 const uri = 'file:///srv/shop/src/server.js';
@@ -20,14 +19,5 @@ describe('hover', () => {
     assert.match(value, /^\*\*Sonde\*\* log "name=\{name\}" · 2 hits · active\n/);
     assert.match(value, /03:04:05\.678 \[agent-1\] name=aa/);
     assert.equal(hover(at(12), mirror, workspace, recent), null, 'nothing on a line without actions');
-  });
-
-  it('keeps only the last lines of each action, and forgets a removed one', () => {
-    const recent = new RecentLogs();
-    for (let i = 0; i < LINES_PER_ACTION + 5; i++) recent.add('a', { timeMs: i, agentId: 'x', text: `n=${i}` });
-    assert.equal(recent.of('a').length, LINES_PER_ACTION);
-    assert.equal(recent.of('a')[0]!.text, 'n=5');
-    recent.drop('a');
-    assert.equal(recent.of('a').length, 0);
   });
 });

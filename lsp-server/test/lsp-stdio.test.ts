@@ -16,11 +16,11 @@ import type {
   ShowMessageParams,
 } from 'vscode-languageserver-protocol';
 import { sonde } from '@sonde/protocol';
-import { GatewayClient } from '../src/gateway-client.js';
+import { GatewayClient } from '@sonde/client-core';
 import type { AddLogResult, SondeActionStateParams, SondeLogParams } from '../src/lsp-protocol.js';
 import { ScriptedAgent } from '@sonde/rpc/testing';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
-import { LspClient } from './support/lsp-client.js';
+import { LspClient } from '../src/testing/lsp-client.js';
 
 const { ActionStateKind } = sonde.v1;
 const MessageType = { Error: 1, Warning: 2, Info: 3, Log: 4 } as const;
@@ -57,7 +57,7 @@ describe('sonde lsp over stdio', function () {
   });
 
   async function initialize(opts: { refreshSupport: boolean; initializationOptions?: object; env?: NodeJS.ProcessEnv }): Promise<InitializeResult> {
-    lsp = LspClient.start(opts.env ?? {});
+    lsp = LspClient.start({ env: opts.env ?? {} });
     const result = await lsp.connection.sendRequest<InitializeResult>('initialize', {
       processId: null,
       rootUri,
@@ -166,7 +166,7 @@ describe('sonde lsp over stdio', function () {
       hits: 3,
       agents: [{ agentId: 'agent-1', state: 'active' }],
     });
-    await lsp!.request('workspace/codeLens/refresh');
+    await lsp!.serverRequest('workspace/codeLens/refresh');
     assert.deepEqual(await lensTitles(), ['3: log "name={name}" · 3 hits']);
     // Clicking the lens shows the action; it changes nothing.
     const [lens] = await lsp!.connection.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: fileUri } });
@@ -189,6 +189,34 @@ describe('sonde lsp over stdio', function () {
     assert.deepEqual(await lensTitles(), []);
     // The gateway told the agent to drop it.
     await agent.waitUntil(() => !agent.actions.has(result.actionId));
+  });
+
+  it('carries the agent\'s reason code on diagnostics and on sonde/actionState', async () => {
+    const agent = await ScriptedAgent.connect(gateway.url, { agentId: 'agent-1' }, ['/srv/app/src/server.js']);
+    agents.push(agent);
+    await initialize({ refreshSupport: false });
+    await subscribed();
+    const result = (await lsp!.connection.sendRequest('workspace/executeCommand', { command: 'sonde.addLog', arguments: [{ uri: fileUri, line: 3 }] })) as AddLogResult;
+    await agent.waitForAction((a) => a.id === result.actionId);
+
+    agent.sendEvents([
+      {
+        state: {
+          actionId: result.actionId,
+          agentId: 'agent-1',
+          state: ActionStateKind.ACTION_STATE_KIND_ERROR,
+          reason: 'src/server.js matches two loaded files',
+          reasonCode: sonde.v1.ReasonCode.REASON_CODE_AMBIGUOUS_PATH,
+        },
+      },
+    ]);
+    const diagnostics = await lsp!.notification<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.diagnostics.length > 0);
+    assert.equal(diagnostics.diagnostics[0]?.code, 'action-error');
+    assert.deepEqual(diagnostics.diagnostics[0]?.data, { actionId: result.actionId, agentId: 'agent-1', reasonCode: 'ambiguous_path' });
+    const state = await lsp!.notification<SondeActionStateParams>('sonde/actionState', (p) => p.state === 'error');
+    assert.equal(state.reason, 'src/server.js matches two loaded files');
+    assert.equal(state.reasonCode, 'ambiguous_path');
+    assert.deepEqual(state.agents, [{ agentId: 'agent-1', state: 'error', reason: 'src/server.js matches two loaded files', reasonCode: 'ambiguous_path' }]);
   });
 
   it('says once that the gateway is unreachable, then connects and rebuilds its actions from the subscription', async () => {
@@ -214,7 +242,7 @@ describe('sonde lsp over stdio', function () {
     // The lens request above was answered after the flush that sent sonde/actionState,
     // so a refresh request from that flush would have arrived before it.
     assert.deepEqual(lsp!.requests.filter((r) => r.method === 'workspace/codeLens/refresh'), []);
-    const warnings = lsp!.notifications.filter((n) => n.method === 'window/showMessage' && /gateway/.test((n.params as ShowMessageParams).message));
+    const warnings = lsp!.notifications.filter((n) => n.method === 'window/showMessage' && /gateway/.test(String(n.params.message)));
     assert.equal(warnings.length, 1);
     await lsp!.notification<LogMessageParams>('window/logMessage', (p) => /connected to the gateway/.test(p.message));
   });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { ActionMirror } from '../src/action-mirror.js';
+import { sonde } from '@sonde/protocol';
+import { ActionMirror } from '@sonde/client-core';
 import { actionStateParams, Refresher, Throttle, type Timers } from '../src/features/refresh.js';
 import type { SondeActionStateParams } from '../src/lsp-protocol.js';
 import { Workspace } from '../src/workspace.js';
-import { Kind, hits, logInfo, state } from './support/actions.js';
+import { Kind, hits, logInfo, state } from '@sonde/client-core/testing';
 
 /** A clock that moves only when the test says so. */
 class FakeTimers implements Timers {
@@ -121,5 +122,25 @@ describe('refresher', () => {
     assert.equal(p.state, 'error');
     assert.equal(p.reason, 'nope');
     assert.deepEqual(p.agents, [{ agentId: 'a1', state: 'error', reason: 'nope' }]);
+  });
+
+  it('adds the reason code of each agent, and of the state the summary stands for, when the agent sent one', () => {
+    const Reason = sonde.v1.ReasonCode;
+    const mirror = new ActionMirror();
+    mirror.upsert(logInfo('e', 'a.js', 1, 'x', {
+      states: [
+        state('e', 'a1', Kind.ACTION_STATE_KIND_ACTIVE, 'installed', Reason.REASON_CODE_INSTALLED),
+        state('e', 'a2', Kind.ACTION_STATE_KIND_ERROR, 'a.js is not loaded here', Reason.REASON_CODE_FILE_NOT_FOUND),
+        state('e', 'a3', Kind.ACTION_STATE_KIND_PENDING),
+      ],
+    }));
+    const p = actionStateParams('e', mirror, workspace)!;
+    assert.equal(p.reason, 'a.js is not loaded here');
+    assert.equal(p.reasonCode, 'file_not_found');
+    assert.deepEqual(p.agents, [
+      { agentId: 'a1', state: 'active', reason: 'installed', reasonCode: 'installed' },
+      { agentId: 'a2', state: 'error', reason: 'a.js is not loaded here', reasonCode: 'file_not_found' },
+      { agentId: 'a3', state: 'pending' },
+    ]);
   });
 });

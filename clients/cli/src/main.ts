@@ -2,6 +2,7 @@
 // own packages. Returns the exit code, or undefined while a server runs.
 // Each command imports its package only when it runs, so that `sonde lsp`
 // never loads the gateway's native SQLite module.
+import { SONDE_VERSION } from '@sonde/protocol';
 
 const USAGE = `usage: sonde <command> [options]
 
@@ -12,7 +13,7 @@ commands:
 
 Run "sonde <command> --help" for a command's options.`;
 
-export const VERSION = '0.1.0';
+export const VERSION = SONDE_VERSION;
 
 export async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;

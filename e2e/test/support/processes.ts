@@ -16,15 +16,15 @@ export interface Proc {
   stop: () => Promise<void>;
 }
 
-export function start(cmd: string, args: string[], opts: SpawnOptions & { name: string; pipeStdin?: boolean }): Proc {
-  const child = spawn(cmd, args, { ...opts, stdio: [opts.pipeStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+export function start(cmd: string, args: string[], opts: SpawnOptions & { name: string }): Proc {
+  const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
     out += d.toString();
     for (const l of listeners) l();
   };
-  if (!opts.pipeStdin) child.stdout?.on('data', onData);
+  child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

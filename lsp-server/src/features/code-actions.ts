@@ -2,12 +2,10 @@
 // has one. Both are commands, so that every editor can run them (some never
 // apply a code action's edit, all run its command).
 import type { CodeAction, CodeActionParams, Command } from 'vscode-languageserver';
-import { sonde } from '@sonde/protocol';
-import type { ActionMirror } from '../action-mirror.js';
+import { describeAction, kindWord, type ActionMirror } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
 import { Commands, type AddLogArgs, type RemoveLogArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
-import { describeAction, kindLabel } from './action-text.js';
 import { defaultFormat } from './default-format.js';
 
 export interface CodeActionDeps {
@@ -33,9 +31,8 @@ export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (Co
   const here = deps.mirror.atLine(file, line + 1);
   for (const entry of here) {
     const removeArgs: RemoveLogArgs = { actionId: entry.id };
-    const kind = entry.action.kind === sonde.v1.ActionKind.ACTION_KIND_LOG ? 'log' : kindLabel(entry.action);
     // Several actions on one line: say which one each entry removes.
-    const title = here.length === 1 ? `Sonde: remove ${kind}` : `Sonde: remove ${describeAction(entry.action, 40)}`;
+    const title = here.length === 1 ? `Sonde: remove ${kindWord(entry.action)}` : `Sonde: remove ${describeAction(entry.action, 40)}`;
     commands.push({ title, command: Commands.removeLog, arguments: [removeArgs] });
   }
   if (!deps.literalSupport) return commands;

@@ -1,10 +1,9 @@
 // A lens above every line that has actions, one per action:
 // `log "name={name}" · 3 hits`, plus the state when it is not active.
 import type { CodeLens } from 'vscode-languageserver';
-import type { ActionMirror, MirroredAction } from '../action-mirror.js';
+import { describeAction, hitsText, stateText, type ActionMirror, type MirroredAction } from '@sonde/client-core';
 import { Commands, type ShowActionArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
-import { describeAction, hitsText, stateText } from './action-text.js';
 
 export function lensTitle(entry: MirroredAction): string {
   const parts = [describeAction(entry.action), hitsText(entry.hits)];

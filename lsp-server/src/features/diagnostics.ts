@@ -3,10 +3,10 @@
 // log does not fire without looking anywhere else.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { sonde } from '@sonde/protocol';
-import type { ActionMirror } from '../action-mirror.js';
+import { describeAction, reasonCodeLabel, type ActionMirror } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
+import type { SondeDiagnosticData } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
-import { describeAction } from './action-text.js';
 
 const Kind = sonde.v1.ActionStateKind;
 
@@ -23,13 +23,15 @@ export function diagnosticsFor(file: string, mirror: ActionMirror, lineText: (li
       if (!error && state.state !== Kind.ACTION_STATE_KIND_PAUSED_QUOTA) continue;
       const agent = state.agentId ? ` on agent ${state.agentId}` : '';
       const reason = state.reason || (error ? 'the agent gave no reason' : 'over its rate budget');
+      const data: SondeDiagnosticData = { actionId: entry.id, agentId: state.agentId, reasonCode: reasonCodeLabel(state.reasonCode) };
       out.push({
         range: { start: { line, character: start }, end: { line, character: Math.max(start, end) } },
         severity: error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
         source: 'sonde',
         code: error ? 'action-error' : 'action-paused',
         message: `Sonde ${describeAction(entry.action)} ${error ? 'failed' : 'is paused'}${agent}: ${reason}`,
-        data: { actionId: entry.id, agentId: state.agentId },
+        // `code` says which kind of problem; data.reasonCode says why, for editors that act on codes rather than prose.
+        data,
       });
     }
   }

@@ -1,7 +1,7 @@
 // Tells the user once when the gateway cannot be reached (not at every retry),
 // and quietly logs when it is back.
 import { MessageType } from 'vscode-languageserver';
-import type { GatewayClientEvents } from '../gateway-client.js';
+import type { GatewayClientEvents } from '@sonde/client-core';
 
 export interface StatusMessage {
   /** showMessage for what the user must act on, logMessage otherwise. */

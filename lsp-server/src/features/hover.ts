@@ -1,10 +1,8 @@
 // Hover on a line with actions: what each action is, its state and hits, and
 // its last log lines with their time and agent.
 import type { Hover, HoverParams } from 'vscode-languageserver';
-import type { ActionMirror } from '../action-mirror.js';
+import { describeAction, hitsText, stateText, type ActionMirror, type RecentLogs } from '@sonde/client-core';
 import type { Workspace } from '../workspace.js';
-import { describeAction, hitsText, stateText } from './action-text.js';
-import type { RecentLogs } from './recent-logs.js';
 
 export function hover(params: HoverParams, mirror: ActionMirror, workspace: Workspace, recent: RecentLogs): Hover | null {
   const file = workspace.pathOf(params.textDocument.uri);

@@ -3,8 +3,7 @@
 // own editor clients use.
 import { MessageType, type LogMessageParams } from 'vscode-languageserver';
 import { sonde, enumLabel, int64 } from '@sonde/protocol';
-import type { ActionMirror } from '../action-mirror.js';
-import type { GatewayEvent } from '../gateway-client.js';
+import type { ActionMirror, GatewayEvent } from '@sonde/client-core';
 import type { SondeLogParams } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 

@@ -3,12 +3,10 @@
 // clients that advertised it. Hit counts can change many times a second, so
 // all of it is throttled: at most one flush per interval, carrying the latest
 // state of everything that changed since the previous one.
-import type { ActionMirror, MirrorChange } from '../action-mirror.js';
-import type { SondeActionStateParams } from '../lsp-protocol.js';
-import type { Workspace } from '../workspace.js';
-import { describeAction, kindLabel, stateLabel } from './action-text.js';
-import { summarise } from '../action-mirror.js';
 import { sonde } from '@sonde/protocol';
+import { kindLabel, leadingState, reasonCodeLabel, stateFormat, stateLabel, summarise, type ActionMirror, type AgentState, type MirrorChange } from '@sonde/client-core';
+import type { AgentStateParams, SondeActionStateParams } from '../lsp-protocol.js';
+import type { Workspace } from '../workspace.js';
 
 export const DEFAULT_REFRESH_INTERVAL_MS = 500;
 
@@ -63,13 +61,29 @@ export function actionStateParams(actionId: string, mirror: ActionMirror, worksp
     uri: workspace.uriOf(entry.file),
     line: Math.max(0, entry.line - 1),
     kind: kindLabel(entry.action),
-    format: entry.action.kind === sonde.v1.ActionKind.ACTION_KIND_LOG ? (entry.action.format ?? '') : describeAction(entry.action),
+    format: stateFormat(entry.action),
     state: stateLabel(summary.state),
     hits: entry.hits,
-    agents: [...entry.states.values()].map((s) => ({ agentId: s.agentId, state: stateLabel(s.state), ...(s.reason ? { reason: s.reason } : {}) })),
+    agents: [...entry.states.values()].map(agentParams),
   };
   if (summary.reason) params.reason = summary.reason;
+  const code = leadingState(entry)?.reasonCode;
+  if (hasCode(code)) params.reasonCode = reasonCodeLabel(code);
   return params;
+}
+
+// Like `reason`, a code is said only when the agent sent one, so clients see no field rather than `unspecified`.
+function hasCode(code: sonde.v1.ReasonCode | undefined): code is sonde.v1.ReasonCode {
+  return code !== undefined && code !== sonde.v1.ReasonCode.REASON_CODE_UNSPECIFIED;
+}
+
+function agentParams(s: AgentState): AgentStateParams {
+  return {
+    agentId: s.agentId,
+    state: stateLabel(s.state),
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(hasCode(s.reasonCode) ? { reasonCode: reasonCodeLabel(s.reasonCode) } : {}),
+  };
 }
 
 export interface RefresherDeps {

@@ -1,4 +1,5 @@
-// Builders for the protocol messages unit tests feed the mirror.
+// Builders for the protocol messages that tests of clients feed the mirror
+// (here, in the language server, in later clients). For tests only.
 import { sonde } from '@sonde/protocol';
 
 export const Kind = sonde.v1.ActionStateKind;
@@ -11,16 +12,16 @@ export function logInfo(id: string, file: string, line: number, format: string, 
   };
 }
 
-export function state(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = ''): sonde.v1.IActionState {
-  return { actionId, agentId, state: kind, reason, timeMs: 1 };
+export function state(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = '', reasonCode?: sonde.v1.ReasonCode): sonde.v1.IActionState {
+  return { actionId, agentId, state: kind, reason, timeMs: 1, ...(reasonCode !== undefined ? { reasonCode } : {}) };
 }
 
 export function hits(actionId: string, count: number, agentId = ''): sonde.v1.IEvent {
   return { hits: { actionId, agentId, hits: count } };
 }
 
-export function stateEvent(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = ''): sonde.v1.IEvent {
-  return { state: state(actionId, agentId, kind, reason) };
+export function stateEvent(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = '', reasonCode?: sonde.v1.ReasonCode): sonde.v1.IEvent {
+  return { state: state(actionId, agentId, kind, reason, reasonCode) };
 }
 
 export function logEvent(actionId: string, agentId: string, text: string, timeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): sonde.v1.IEvent {

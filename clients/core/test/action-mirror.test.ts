@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { ActionMirror, summarise } from '../src/action-mirror.js';
-import { Kind, hits, logInfo, state, stateEvent } from './support/actions.js';
+import { sonde } from '@sonde/protocol';
+import { ActionMirror, leadingState, summarise } from '../src/action-mirror.js';
+import { Kind, hits, logInfo, state, stateEvent } from '../src/testing.js';
 
 describe('action mirror', () => {
   it('finds actions by file and 1-based line', () => {
@@ -58,5 +59,19 @@ describe('action mirror', () => {
     m.upsert(logInfo('a', 'f.js', 1, 'x', { states: [state('a', 'a1', Kind.ACTION_STATE_KIND_ACTIVE)] }));
     m.applyEvents([stateEvent('a', 'a1', Kind.ACTION_STATE_KIND_REMOVED)]);
     assert.equal(m.get('a')!.states.size, 0);
+  });
+
+  it('keeps each agent\'s reason code, and the leading agent is the one the summary speaks for', () => {
+    const Reason = sonde.v1.ReasonCode;
+    const m = new ActionMirror();
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { states: [state('a', 'a1', Kind.ACTION_STATE_KIND_ACTIVE, 'installed', Reason.REASON_CODE_INSTALLED)] }));
+    assert.equal(m.get('a')!.states.get('a1')?.reasonCode, Reason.REASON_CODE_INSTALLED);
+    m.applyEvents([stateEvent('a', 'a2', Kind.ACTION_STATE_KIND_ERROR, 'src/f.js is not loaded', Reason.REASON_CODE_FILE_NOT_FOUND), stateEvent('a', 'a3', Kind.ACTION_STATE_KIND_PENDING)]);
+    const entry = m.get('a')!;
+    assert.equal(entry.states.get('a3')?.reasonCode, Reason.REASON_CODE_UNSPECIFIED, 'no code sent: unspecified');
+    assert.deepEqual([leadingState(entry)?.agentId, leadingState(entry)?.reasonCode], ['a2', Reason.REASON_CODE_FILE_NOT_FOUND]);
+    assert.equal(summarise(entry).reason, leadingState(entry)?.reason);
+    m.upsert(logInfo('b', 'f.js', 2, 'y'));
+    assert.equal(leadingState(m.get('b')!), undefined);
   });
 });

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { sonde } from '@sonde/protocol';
-import { clientEndpoint, GatewayClient, GatewayRequestError, GatewayUnavailableError, type GatewayEvent } from '../src/gateway-client.js';
+import { clientEndpoint, GatewayClient, GatewayRequestError, GatewayUnavailableError, type GatewayEvent } from '../src/index.js';
 import { ScriptedAgent } from '@sonde/rpc/testing';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { nextEvent } from './support/wait.js';

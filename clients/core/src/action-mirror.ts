@@ -1,4 +1,4 @@
-// The server's view of the gateway's actions, by id: the action, each agent's
+// A client's view of the gateway's actions, by id: the action, each agent's
 // state and the total hits, kept current from the gateway's replies and
 // pushes. Knows nothing of LSP: lines here are the protocol's (1-based) and
 // files are the paths the actions carry.
@@ -11,6 +11,8 @@ export interface AgentState {
   agentId: string;
   state: sonde.v1.ActionStateKind;
   reason: string;
+  /** The reason as a code, for clients that act on it; UNSPECIFIED when the agent sent none. */
+  reasonCode: sonde.v1.ReasonCode;
   timeMs: number;
 }
 
@@ -58,15 +60,37 @@ export function normalisePath(file: string): string {
   return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
-export function summarise(entry: MirroredAction): StateSummary {
-  // REMOVED from one agent (it went away) says nothing about the others.
-  const reporting = [...entry.states.values()].filter((s) => s.state !== Kind.ACTION_STATE_KIND_REMOVED && s.state !== Kind.ACTION_STATE_KIND_UNSPECIFIED);
+/** Agents that reported a state; REMOVED from one agent (it went away) says nothing about the others. */
+function reporting(entry: MirroredAction): AgentState[] {
+  return [...entry.states.values()].filter((s) => s.state !== Kind.ACTION_STATE_KIND_REMOVED && s.state !== Kind.ACTION_STATE_KIND_UNSPECIFIED);
+}
+
+/** The agent state that stands for all of them: the first in the most severe state, or undefined until some agent reported. */
+export function leadingState(entry: MirroredAction): AgentState | undefined {
+  const states = reporting(entry);
   for (const kind of severity) {
-    const inState = reporting.filter((s) => s.state === kind);
-    const first = inState[0];
-    if (first) return { state: kind, reason: first.reason, agentsInState: inState.length, agentsReporting: reporting.length };
+    const first = states.find((s) => s.state === kind);
+    if (first) return first;
   }
-  return { state: undefined, reason: '', agentsInState: 0, agentsReporting: 0 };
+  return undefined;
+}
+
+export function summarise(entry: MirroredAction): StateSummary {
+  const lead = leadingState(entry);
+  if (!lead) return { state: undefined, reason: '', agentsInState: 0, agentsReporting: 0 };
+  const states = reporting(entry);
+  return { state: lead.state, reason: lead.reason, agentsInState: states.filter((s) => s.state === lead.state).length, agentsReporting: states.length };
+}
+
+/** An ActionState from the gateway as the mirror keeps it. */
+function agentState(s: sonde.v1.IActionState): AgentState {
+  return {
+    agentId: s.agentId ?? '',
+    state: s.state ?? Kind.ACTION_STATE_KIND_UNSPECIFIED,
+    reason: s.reason ?? '',
+    reasonCode: s.reasonCode ?? sonde.v1.ReasonCode.REASON_CODE_UNSPECIFIED,
+    timeMs: int64(s.timeMs),
+  };
 }
 
 export class ActionMirror {
@@ -112,10 +136,7 @@ export class ActionMirror {
     if (!action || !id) return [];
     const old = this.byId.get(id);
     const states = new Map<string, AgentState>();
-    for (const s of info.states ?? []) {
-      const agentId = s.agentId ?? '';
-      states.set(agentId, { agentId, state: s.state ?? Kind.ACTION_STATE_KIND_UNSPECIFIED, reason: s.reason ?? '', timeMs: int64(s.timeMs) });
-    }
+    for (const s of info.states ?? []) states.set(s.agentId ?? '', agentState(s));
     const entry: MirroredAction = {
       id,
       action,
@@ -153,7 +174,7 @@ export class ActionMirror {
         const agentId = s.agentId ?? '';
         const states = new Map(entry.states);
         if (s.state === Kind.ACTION_STATE_KIND_REMOVED) states.delete(agentId);
-        else states.set(agentId, { agentId, state: s.state ?? Kind.ACTION_STATE_KIND_UNSPECIFIED, reason: s.reason ?? '', timeMs: int64(s.timeMs) });
+        else states.set(agentId, agentState(s));
         this.byId.set(entry.id, { ...entry, states });
         changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
       } else if (event.hits) {

@@ -1,0 +1,96 @@
+// How an action reads to a person, shared by every client (lenses,
+// diagnostics, messages, notifications, the command line):
+// `log "name={name}"`, `· 3 hits`, `· error: <reason>`. What differs by
+// action kind is decided here, in one table, so a new kind is one entry.
+import { sonde, enumLabel } from '@sonde/protocol';
+import { summarise, type MirroredAction } from './action-mirror.js';
+
+const Kind = sonde.v1.ActionStateKind;
+const ActionKind = sonde.v1.ActionKind;
+
+/** An action's state label: the protocol's ActionStateKind without its prefix, lower-case, or `unknown` before any agent reported. */
+export type StateLabel = 'active' | 'pending' | 'error' | 'paused_quota' | 'expired' | 'hit_limit_reached' | 'removed' | 'unknown';
+
+/** What each action kind says about itself. */
+interface KindText {
+  /** The short word for the kind, as in "Sonde: remove log". */
+  word: string;
+  /** The quoted part of its description (`log "name={name}"`), when the kind has one. */
+  subject(action: sonde.v1.IAction): string | undefined;
+  /** The `format` a client is told (sonde/actionState); by default the description. */
+  format?(action: sonde.v1.IAction): string;
+}
+
+const kindTexts: Partial<Record<sonde.v1.ActionKind, KindText>> = {
+  [ActionKind.ACTION_KIND_LOG]: { word: 'log', subject: (a) => a.format ?? '', format: (a) => a.format ?? '' },
+  [ActionKind.ACTION_KIND_SNAPSHOT]: { word: 'snapshot', subject: () => undefined },
+  [ActionKind.ACTION_KIND_COUNTER]: { word: 'counter', subject: (a) => a.metricName || undefined },
+  [ActionKind.ACTION_KIND_TICTOC]: { word: 'tictoc', subject: (a) => a.metricName || undefined },
+  [ActionKind.ACTION_KIND_METRIC]: { word: 'metric', subject: (a) => a.expressions?.[0] ?? a.metricName ?? '' },
+};
+
+function textOf(action: sonde.v1.IAction): KindText {
+  return kindTexts[action.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED] ?? { word: kindLabel(action), subject: () => undefined };
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The protocol's label of the kind (`log`, `snapshot`, …), as notifications carry it. */
+export function kindLabel(action: sonde.v1.IAction): string {
+  return enumLabel(ActionKind, action.kind);
+}
+
+/** The short word for the kind in titles such as "Sonde: remove log". */
+export function kindWord(action: sonde.v1.IAction): string {
+  return textOf(action).word;
+}
+
+/** `log "name={name}" if n > 3`, `metric "cart.total"`, `snapshot`. */
+export function describeAction(action: sonde.v1.IAction, maxText = 60): string {
+  const what = textOf(action).subject(action);
+  let text = kindLabel(action);
+  if (what !== undefined) text += ` "${truncate(what, maxText)}"`;
+  if (action.condition) text += ` if ${truncate(action.condition, maxText)}`;
+  return text;
+}
+
+/** The `format` of sonde/actionState: a log's own format, the description for other kinds. */
+export function stateFormat(action: sonde.v1.IAction): string {
+  const text = textOf(action);
+  return text.format ? text.format(action) : describeAction(action);
+}
+
+export function hitsText(hits: number): string {
+  return `${hits} ${hits === 1 ? 'hit' : 'hits'}`;
+}
+
+export function stateLabel(state: sonde.v1.ActionStateKind | undefined): StateLabel {
+  if (state === undefined || state === Kind.ACTION_STATE_KIND_UNSPECIFIED) return 'unknown';
+  return enumLabel(Kind, state) as StateLabel;
+}
+
+/** A reason code's label (`file_not_found`, …); `unspecified` when the agent sent none. */
+export function reasonCodeLabel(code: sonde.v1.ReasonCode | undefined): string {
+  return enumLabel(sonde.v1.ReasonCode, code);
+}
+
+/** The state part of a lens, empty while every agent reports the action active. */
+export function stateText(entry: MirroredAction, maxReason = 80): string {
+  const s = summarise(entry);
+  if (s.state === undefined) return 'waiting for agents';
+  if (s.state === Kind.ACTION_STATE_KIND_ACTIVE) return '';
+  const words: Partial<Record<sonde.v1.ActionStateKind, string>> = {
+    [Kind.ACTION_STATE_KIND_PENDING]: 'pending',
+    [Kind.ACTION_STATE_KIND_ERROR]: 'error',
+    [Kind.ACTION_STATE_KIND_PAUSED_QUOTA]: 'paused',
+    [Kind.ACTION_STATE_KIND_EXPIRED]: 'expired',
+    [Kind.ACTION_STATE_KIND_HIT_LIMIT_REACHED]: 'hit limit reached',
+  };
+  let text = words[s.state] ?? stateLabel(s.state);
+  if (s.agentsInState < s.agentsReporting) text += ` on ${s.agentsInState} of ${s.agentsReporting} agents`;
+  const showReason = s.state === Kind.ACTION_STATE_KIND_ERROR || s.state === Kind.ACTION_STATE_KIND_PAUSED_QUOTA;
+  if (showReason && s.reason) text += `: ${truncate(s.reason, maxReason)}`;
+  return text;
+}

@@ -1,0 +1,28 @@
+// @sonde/client-core: what every Sonde client builds on (the language server,
+// the command line, later the MCP server and the editor clients): the gateway
+// client, the action mirror, and how each action kind reads to a person.
+// Nothing here knows LSP.
+export {
+  GatewayClient,
+  clientEndpoint,
+  type GatewayClientOptions,
+  type GatewayClientEvents,
+  type GatewayClientEvent,
+  type ActionInfo,
+  type Action,
+  type AgentInfo,
+  type GatewayEvent,
+} from './gateway-client.js';
+export { GatewayRequestError, GatewayUnavailableError } from './gateway-errors.js';
+export {
+  ActionMirror,
+  leadingState,
+  normalisePath,
+  summarise,
+  type AgentState,
+  type MirroredAction,
+  type MirrorChange,
+  type StateSummary,
+} from './action-mirror.js';
+export { describeAction, hitsText, kindLabel, kindWord, reasonCodeLabel, stateFormat, stateLabel, stateText, truncate, type StateLabel } from './action-text.js';
+export { LINES_PER_ACTION, RecentLogs, type RecentLine } from './recent-logs.js';

@@ -1,0 +1,44 @@
+// The real gateway, in-process on a loopback port with a throw-away data dir.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway } from '@sonde/agent-gateway';
+
+export interface TestGateway {
+  url: string;
+  port: number;
+  dataDir: string;
+  logs: string[];
+  /** Stops the gateway, keeping its data (for restart). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  restart(): Promise<void>;
+  /** Stops it and removes its data. */
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sonde-lsp-gw-'));
+  const logs: string[] = [];
+  const log = (msg: string): void => void logs.push(msg);
+  let running: Awaited<ReturnType<typeof startGateway>> | undefined = await startGateway({ dataDir, insecureDev: true, log });
+  const port = running.port;
+  const gateway: TestGateway = {
+    url: running.url,
+    port,
+    dataDir,
+    logs,
+    async stop() {
+      await running?.close();
+      running = undefined;
+    },
+    async restart() {
+      running = await startGateway({ dataDir, insecureDev: true, log, port });
+    },
+    async close() {
+      await gateway.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return gateway;
+}

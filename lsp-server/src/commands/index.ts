@@ -1,0 +1,24 @@
+// workspace/executeCommand: each Sonde command is its own module; this one
+// only finds the command by name. A new command is one module and one entry.
+import { ErrorCodes, type ExecuteCommandParams } from 'vscode-languageserver';
+import { Commands, type AddLogResult, type RemoveLogResult, type ShowActionResult } from '../lsp-protocol.js';
+import { addLog } from './add-log.js';
+import { removeLog } from './remove-log.js';
+import { showAction } from './show-action.js';
+import { fail, type CommandDeps } from './support.js';
+
+export type { ActionGateway, CommandDeps } from './support.js';
+
+type CommandResult = AddLogResult | RemoveLogResult | ShowActionResult;
+
+const commands: Record<string, (arg: unknown, deps: CommandDeps) => CommandResult | Promise<CommandResult>> = {
+  [Commands.addLog]: addLog,
+  [Commands.removeLog]: removeLog,
+  [Commands.showAction]: showAction,
+};
+
+export async function executeCommand(params: ExecuteCommandParams, deps: CommandDeps): Promise<CommandResult> {
+  const run = Object.hasOwn(commands, params.command) ? commands[params.command] : undefined;
+  if (!run) throw fail(deps, ErrorCodes.InvalidRequest, `unknown command ${params.command}; Sonde runs ${Object.values(Commands).join(', ')}`);
+  return run(params.arguments?.[0], deps);
+}
