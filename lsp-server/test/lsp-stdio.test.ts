@@ -19,7 +19,7 @@ import { sonde } from '@sonde/protocol';
 import { GatewayClient } from '@sonde/client-core';
 import type { AddLogResult, SondeActionStateParams, SondeLogParams } from '../src/lsp-protocol.js';
 import { ScriptedAgent } from '@sonde/rpc/testing';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestGateway, type TestGateway } from '@sonde/agent-gateway/testing';
 import { LspClient } from '../src/testing/lsp-client.js';
 
 const { ActionStateKind } = sonde.v1;

@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { sonde } from '@sonde/protocol';
 import { clientEndpoint, GatewayClient, GatewayRequestError, GatewayUnavailableError, type GatewayEvent } from '../src/index.js';
 import { ScriptedAgent } from '@sonde/rpc/testing';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestGateway, type TestGateway } from '@sonde/agent-gateway/testing';
 import { nextEvent } from './support/wait.js';
 
 const { ErrorCode, ActionKind, ActionStateKind } = sonde.v1;

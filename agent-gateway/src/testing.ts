@@ -1,8 +1,10 @@
-// The real gateway, in-process on a loopback port with a throw-away data dir.
+// A real gateway for other packages' tests: in-process on a loopback port
+// with a throw-away data folder, stopped and started again on the same port
+// and data (restart tests). Never used in production code.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway } from '@sonde/agent-gateway';
+import { startGateway } from './server.js';
 
 export interface TestGateway {
   url: string;
@@ -18,7 +20,7 @@ export interface TestGateway {
 }
 
 export async function startTestGateway(): Promise<TestGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sonde-lsp-gw-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'sonde-test-gw-'));
   const logs: string[] = [];
   const log = (msg: string): void => void logs.push(msg);
   let running: Awaited<ReturnType<typeof startGateway>> | undefined = await startGateway({ dataDir, insecureDev: true, log });
