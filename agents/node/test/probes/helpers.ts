@@ -3,7 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProbeSink, ProbeStateKind } from '../../src/probes/index.js';
+import type { ProbeEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
 
 /** Compiled tests run from dist/test/probes; fixtures stay in the source tree. */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
@@ -14,6 +14,7 @@ export interface StateEvent {
   id: string;
   state: ProbeStateKind;
   reason: string;
+  code: ReasonCode;
 }
 
 export class RecordingSink implements ProbeSink {
@@ -22,13 +23,13 @@ export class RecordingSink implements ProbeSink {
   readonly files: string[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
-  state(id: string, state: ProbeStateKind, reason: string): void {
-    this.states.push({ id, state, reason });
+  state(id: string, state: ProbeStateKind, reason: string, code: ReasonCode): void {
+    this.states.push({ id, state, reason, code });
     this.wake();
   }
 
-  log(id: string, text: string): void {
-    this.lines.push({ id, text });
+  event(id: string, event: ProbeEvent): void {
+    this.lines.push({ id, text: event.text });
     this.wake();
   }
 
