@@ -9,6 +9,8 @@ import type { ProbeEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../sr
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
 /** The agent package: the root the fixtures' workspace-relative paths start from. */
 export const AGENT_ROOT = join(FIXTURES, '..', '..');
+/** The behaviour every agent shares, as data (protocol/conformance). */
+export const CONFORMANCE = join(AGENT_ROOT, '..', '..', 'protocol', 'conformance');
 
 export interface StateEvent {
   id: string;
