@@ -1,5 +1,5 @@
 // Per-hit cost of a two-value log probe on a 3-line function, three ways, in
-// one process: no probe; Sonde's hot-patched probe (ProbeManager); the V8
+// one process: no probe; Sonde's hot-patched probe (ProbeEngine); the V8
 // conditional breakpoint other Node agents use (condition emits [i, x] and
 // returns false). A fourth row, for reference, is the bare technique Sonde
 // builds on: the source patched to call a no-op with [i, x], no formatting.
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // The agent's package exports only its entry point; the probe engine is reached by path.
-import { ProbeManager } from '../../agents/node/dist/src/probes/index.js';
+import { ProbeEngine } from '../../agents/node/dist/src/probes/index.js';
 
 const require = createRequire(import.meta.url);
 const WORK = 'function work(i, x) {\n  const y = x * 2;\n  return y + i;\n}\nmodule.exports = { work };\n';
@@ -65,12 +65,12 @@ try {
   // (2) Sonde: a probe through the engine; every call is a hit.
   const states = [];
   let lastSondeLine = '';
-  const manager = new ProbeManager(
+  const manager = new ProbeEngine(
     {
       state: (_id, state, reason) => states.push(`${state}: ${reason}`),
-      log: (_id, text) => {
-        push(text);
-        lastSondeLine = text;
+      event: (_id, event) => {
+        push(event.text);
+        lastSondeLine = event.text;
       },
       filesLoaded: () => {},
     },
@@ -78,16 +78,16 @@ try {
     { roots: [dir], quota: { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity } },
   );
   manager.start();
-  manager.upsert({ id: 'bench', file: 'sonde.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
+  manager.upsert({ id: 'bench', kind: 'log', file: 'sonde.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
   await manager.whenIdle();
   if (!states.some((s) => s.startsWith('active: hot-patched'))) throw new Error(`Sonde's probe did not install: ${states.join('; ')}`);
 
   // (2b) Sonde with the default log quota, which a tight loop exhausts at once:
   // what a hit costs while the probe is paused (counted, not formatted).
   const throttledStates = [];
-  const throttledManager = new ProbeManager({ state: (_id, state) => throttledStates.push(state), log: (_id, text) => push(text), filesLoaded: () => {} }, { roots: [dir] });
+  const throttledManager = new ProbeEngine({ state: (_id, state) => throttledStates.push(state), event: (_id, event) => push(event.text), filesLoaded: () => {} }, { roots: [dir] });
   throttledManager.start();
-  throttledManager.upsert({ id: 'throttled', file: 'throttled.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
+  throttledManager.upsert({ id: 'throttled', kind: 'log', file: 'throttled.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
   await throttledManager.whenIdle();
 
   // (3) The breakpoint technique, on its own session.

@@ -1,14 +1,16 @@
 // The agent: wires the probe engine to the gateway connection, batches what
-// probes report, and keeps every failure inside itself.
+// probes report, and keeps every failure inside itself. Action states live
+// in the engine (one owner); each flush takes the ones not sent yet.
 import { hostname } from 'node:os';
-import { enumLabel, int64, sonde } from '@sonde/protocol';
+import { enumLabel, int64, SONDE_VERSION, sonde } from '@sonde/protocol';
+import { RequestError } from '@sonde/rpc';
 import type { AgentConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
 import { GatewayConnection } from './gateway-connection.js';
-import { ProbeManager, type ProbeSpec, type ProbeStateKind } from './probes/index.js';
+import { ProbeEngine, type ProbeEvent } from './probes/index.js';
+import { AGENT_NAME, toActionState, toSpec } from './wire.js';
 
-const { ActionKind, ActionStateKind, LogDestination, LogLevel, Runtime } = sonde.v1;
-export const AGENT_VERSION = '0.1.0';
+const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
 const FLUSH_INTERVAL_MS = 100;
 const STATS_INTERVAL_MS = 10_000;
@@ -17,20 +19,10 @@ const BUFFER_CAPACITY = 10_000;
 const BATCH_BYTES = 256 * 1024;
 const MAX_LOG_TEXT = 8 * 1024;
 
-const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
-  active: ActionStateKind.ACTION_STATE_KIND_ACTIVE,
-  pending: ActionStateKind.ACTION_STATE_KIND_PENDING,
-  error: ActionStateKind.ACTION_STATE_KIND_ERROR,
-  paused: ActionStateKind.ACTION_STATE_KIND_PAUSED_QUOTA,
-};
-
 export class Agent {
-  private readonly manager: ProbeManager;
+  private readonly engine: ProbeEngine;
   private readonly connection: GatewayConnection;
   private readonly logs = new EventBuffer<sonde.v1.IEvent>(BUFFER_CAPACITY);
-  /** The latest state of each action, sent once; never dropped. */
-  private readonly states = new Map<string, sonde.v1.IActionState>();
-  private readonly unsentStates = new Set<string>();
   private readonly actions = new Map<string, sonde.v1.IAction>();
   private readonly sentHits = new Map<string, number>();
   private newFiles: string[] = [];
@@ -41,23 +33,38 @@ export class Agent {
     readonly config: AgentConfig,
     private readonly log: (msg: string) => void,
   ) {
-    this.manager = new ProbeManager(
+    this.engine = new ProbeEngine(
       {
-        state: (actionId, state, reason) => this.setState(actionId, STATE_KIND[state], reason),
-        log: (actionId, text, timeMs) => this.logLine(actionId, text, timeMs),
+        event: (actionId, event) => this.onEvent(actionId, event),
         filesLoaded: (paths) => {
           this.newFiles.push(...paths);
         },
       },
-      { roots: config.roots },
+      { roots: config.roots, agentName: AGENT_NAME, log },
     );
     this.connection = new GatewayConnection(config.gatewayUrl, config.agentKey, {
       hello: () => this.hello(),
       onActionSet: (actions) => this.setAll(actions),
       onUpsert: (action) => this.upsert(action),
       onRemoved: (id) => this.remove(id),
-      onFileQuery: (path) => this.manager.query(path),
+      onFileQuery: (path) => this.fileQuery(path),
     }, log);
+  }
+
+  /** What a hit produced. The event object is reused by the engine: read it at once. */
+  private onEvent(actionId: string, event: ProbeEvent): void {
+    switch (event.kind) {
+      case 'log':
+        this.logLine(actionId, event.text, event.timeMs);
+        break;
+    }
+  }
+
+  /** The gateway's question about a path; a failure of the look-up is an error reply, never "not under its roots". */
+  private fileQuery(path: string): sonde.v1.IFileQueryResult {
+    const { internalError, ...answer } = this.engine.query(path);
+    if (internalError !== undefined) throw new RequestError(ErrorCode.ERROR_CODE_INTERNAL, `the agent failed to look up ${path}: ${internalError}`);
+    return answer;
   }
 
   /** One hit's line: to the editor (through the gateway), the app's own output, or both, as the action says. */
@@ -74,7 +81,7 @@ export class Agent {
   }
 
   start(): void {
-    this.manager.start();
+    this.engine.start();
     this.connection.start();
     this.flushTimer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
     this.flushTimer.unref();
@@ -84,14 +91,14 @@ export class Agent {
     clearInterval(this.flushTimer);
     this.flush();
     this.connection.stop();
-    this.manager.stop();
+    this.engine.stop();
   }
 
   private hello(): sonde.v1.IHello {
     this.newFiles = [];
     // Everything is re-reported on reconnect.
     this.sentHits.clear();
-    for (const id of this.states.keys()) this.unsentStates.add(id);
+    this.engine.resendStates();
     return {
       agentId: this.config.agentId,
       instanceId: this.config.instanceId,
@@ -102,49 +109,26 @@ export class Agent {
       appName: this.config.appName,
       appVersion: this.config.appVersion,
       tags: this.config.tags,
-      agentVersion: AGENT_VERSION,
-      files: this.manager.loadedFiles().map((path) => ({ path })),
+      agentVersion: SONDE_VERSION,
+      files: this.engine.loadedFiles().map((path) => ({ path })),
       roots: this.config.roots,
     };
   }
 
   private setAll(actions: sonde.v1.IAction[]): void {
-    const specs: ProbeSpec[] = [];
     this.actions.clear();
-    for (const id of this.states.keys()) if (!actions.some((a) => a.id === id)) this.states.delete(id);
-    for (const a of actions) {
-      this.actions.set(a.id ?? '', a);
-      const spec = this.toSpec(a);
-      if (spec) specs.push(spec);
-    }
-    this.manager.setAll(specs);
+    for (const a of actions) this.actions.set(a.id ?? '', a);
+    this.engine.setAll(actions.map(toSpec));
   }
 
   private upsert(action: sonde.v1.IAction): void {
     this.actions.set(action.id ?? '', action);
-    const spec = this.toSpec(action);
-    if (spec) this.manager.upsert(spec);
+    this.engine.upsert(toSpec(action));
   }
 
   private remove(id: string): void {
     this.actions.delete(id);
-    this.states.delete(id);
-    this.manager.remove(id);
-  }
-
-  /** The probe for an action, or undefined (with an error state) when this agent cannot run it. */
-  private toSpec(a: sonde.v1.IAction): ProbeSpec | undefined {
-    const id = a.id ?? '';
-    if (a.kind !== ActionKind.ACTION_KIND_LOG) {
-      this.setState(id, ActionStateKind.ACTION_STATE_KIND_ERROR, `${sonde.v1.ActionKind[a.kind ?? 0]} is not supported by the Node.js agent ${AGENT_VERSION} yet; only logs are`);
-      return undefined;
-    }
-    return { id, file: a.location?.file ?? '', line: a.location?.line ?? 0, format: a.format ?? '', condition: a.condition ?? '' };
-  }
-
-  private setState(actionId: string, state: sonde.v1.ActionStateKind, reason: string): void {
-    this.states.set(actionId, { actionId, agentId: this.config.agentId, state, reason, timeMs: Date.now() });
-    this.unsentStates.add(actionId);
+    this.engine.remove(id);
   }
 
   private expireDue(now: number): void {
@@ -163,12 +147,7 @@ export class Agent {
       const now = Date.now();
       this.expireDue(now);
       if (!this.connection.isReady) return;
-      const events: sonde.v1.IEvent[] = [];
-      for (const id of this.unsentStates) {
-        const state = this.states.get(id);
-        if (state) events.push({ state });
-      }
-      this.unsentStates.clear();
+      const events: sonde.v1.IEvent[] = this.engine.takeStates().map((s) => ({ state: toActionState(s, this.config.agentId) }));
       if (this.newFiles.length) {
         this.connection.send({ filesLoaded: { files: this.newFiles.map((path) => ({ path })) } });
         this.newFiles = [];
@@ -184,7 +163,7 @@ export class Agent {
           bytes = 0;
         }
       }
-      for (const [actionId, hits] of this.manager.hits()) {
+      for (const [actionId, hits] of this.engine.hits()) {
         if ((this.sentHits.get(actionId) ?? 0) === hits || !this.actions.has(actionId)) continue;
         this.sentHits.set(actionId, hits);
         events.push({ hits: { actionId, agentId: this.config.agentId, hits } });
@@ -192,7 +171,7 @@ export class Agent {
       if (now - this.lastStatsMs >= STATS_INTERVAL_MS) {
         this.lastStatsMs = now;
         let total = 0;
-        for (const h of this.manager.hits().values()) total += h;
+        for (const h of this.engine.hits().values()) total += h;
         events.push({ stats: { agentId: this.config.agentId, hits: total, droppedEvents: this.logs.dropped, activeProbes: this.actions.size } });
       }
       if (events.length) this.connection.send({ events: { events } });

@@ -1,9 +1,12 @@
 // Public entry of the Node.js agent: start(options) from code, or
 // `node --import @sonde/agent-node/register app.js` with no code change.
-import { Agent, AGENT_VERSION } from './agent.js';
+import { SONDE_VERSION } from '@sonde/protocol';
+import { Agent } from './agent.js';
 import { resolveConfig, type AgentOptions } from './config.js';
 
-export { AGENT_VERSION, type AgentOptions };
+export type { AgentOptions };
+/** This agent's version: the one Sonde version. */
+export const AGENT_VERSION = SONDE_VERSION;
 
 export interface AgentHandle {
   agentId: string;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
-import { sonde, type Envelope } from '@sonde/protocol';
+import { SONDE_VERSION, sonde, type Envelope } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'app');
@@ -138,6 +138,19 @@ describe('Node agent in a running program', () => {
     assert.equal(line.actionId, id);
     assert.equal(line.agentId, 'greeter-1');
     await events.waitFor(hitsOf(id, 1), 'one hit');
+  });
+
+  it('gives each state its reason code, and refuses kinds it does not run, saying which it does', async () => {
+    await startApp(['--require', '@sonde/agent-node/register', 'service.cjs']);
+    const R = sonde.v1.ReasonCode;
+    const id = await addLog('service.cjs', 4, 'coded {name}');
+    const active = events.events.find((e) => e.state?.actionId === id && e.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE)!.state!;
+    assert.equal(active.reasonCode, R.REASON_CODE_INSTALLED);
+    const reply = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_SNAPSHOT, location: { file: 'service.cjs', line: 4 } } } });
+    const snapshot = reply.actionInfo?.action?.id ?? '';
+    const refused = (await events.waitFor((x) => x.state?.actionId === snapshot && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ERROR, 'the refusal')).state!;
+    assert.equal(refused.reason, `ACTION_KIND_SNAPSHOT is not supported by the Node.js agent ${SONDE_VERSION} yet; only logs are`);
+    assert.equal(refused.reasonCode, R.REASON_CODE_UNSUPPORTED_KIND);
   });
 
   it('writes lines to the app\'s own output when the action says so, and to the editor too for both', async () => {

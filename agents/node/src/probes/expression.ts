@@ -13,7 +13,8 @@
 import { parseExpressionAt, type Expression, type Node, type Property, type SpreadElement, type Super, type PrivateIdentifier, type TemplateLiteral } from 'acorn';
 import { HOOK_ALIAS, RESERVED_PREFIXES } from './hook-names.js';
 
-export type CompileResult = { ok: true; code: string } | { ok: false; error: string };
+/** `unsafe`: refused as something that could change program state or run program code (else it does not parse). */
+export type CompileResult = { ok: true; code: string } | { ok: false; error: string; unsafe: boolean };
 
 const H = HOOK_ALIAS;
 
@@ -40,20 +41,20 @@ export function compileExpression(source: string, column = 1): CompileResult {
   } catch (err) {
     const pos = (err as { pos?: number }).pos ?? 0;
     const message = err instanceof Error ? err.message.replace(/\s*\(\d+:\d+\)$/, '') : String(err);
-    return { ok: false, error: `does not parse at column ${pos + column}: ${message}` };
+    return { ok: false, error: `does not parse at column ${pos + column}: ${message}`, unsafe: false };
   }
   let end = node.end;
   while (end < source.length && /\s/.test(source[end]!)) end++;
   if (end < source.length) {
     if (node.type === 'Identifier' && node.name === 'yield') {
-      return { ok: false, error: refuseYieldAt(node.start + column) };
+      return { ok: false, error: refuseYieldAt(node.start + column), unsafe: true };
     }
-    return { ok: false, error: `unexpected text at column ${end + column}: a probe takes one expression` };
+    return { ok: false, error: `unexpected text at column ${end + column}: a probe takes one expression`, unsafe: false };
   }
   try {
     return { ok: true, code: new Generator(column).expr(node) };
   } catch (err) {
-    if (err instanceof Refused) return { ok: false, error: err.message };
+    if (err instanceof Refused) return { ok: false, error: err.message, unsafe: true };
     throw err;
   }
 }

@@ -10,7 +10,8 @@ export type FormatPart =
   | { kind: 'text'; text: string }
   | { kind: 'expr'; source: string; /** 1-based column of the source's first character in the format */ column: number };
 
-export type FormatResult = { ok: true; parts: FormatPart[] } | { ok: false; error: string };
+/** `unsafe`: a refused construct (yield) rather than a format that does not parse. */
+export type FormatResult = { ok: true; parts: FormatPart[] } | { ok: false; error: string; unsafe?: true };
 
 function skipSpaces(text: string, from: number): number {
   let i = from;
@@ -68,7 +69,7 @@ export function parseFormat(format: string): FormatResult {
       return { ok: false, error: `unclosed { at column ${open + 1}: close it with } or write {{ for a literal brace` };
     }
     if (format[close] !== '}') {
-      if (node.type === 'Identifier' && node.name === 'yield') return { ok: false, error: refuseYieldAt(first + 1) };
+      if (node.type === 'Identifier' && node.name === 'yield') return { ok: false, error: refuseYieldAt(first + 1), unsafe: true };
       return {
         ok: false,
         error: `unexpected "${format[close]}" at column ${close + 1} in the expression opened at column ${open + 1}: expected }`,

@@ -1,8 +1,10 @@
 // Maps a workspace-relative path (what the editor knows) onto absolute paths
-// (what this process loaded or has on disk). The rule, shared by every Sonde
-// agent: the longest common suffix at path-segment boundaries wins; a tie
-// among the best is an error that lists the candidates. Candidates are plain
-// strings so that source-map sources can be matched the same way later.
+// (what this process loaded or has on disk). The rule: the longest common
+// suffix at path-segment boundaries wins; a tie among the best is an error
+// that lists the candidates. Every Sonde agent follows it; its cases, as
+// data, are protocol/conformance/path-match.json (test/probes/conformance.test.ts
+// runs them here). Candidates are plain strings so that source-map sources
+// are matched the same way.
 
 import { realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';

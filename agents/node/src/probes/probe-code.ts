@@ -1,7 +1,8 @@
-// Turns a ProbeSpec into the code that runs at the probed line: checks the
-// format and condition (nothing is installed if they are refused), then
-// renders a single-line statement for hot patching and the same work as a
-// breakpoint condition that always answers false, so the thread never pauses.
+// The code that runs at the probed line, whatever the probe's kind: a
+// condition and values, compiled by the kind's module (probes/kinds/),
+// rendered here as a single-line statement for hot patching and as the same
+// work in a breakpoint condition that always answers false, so the thread
+// never pauses. What the values become is the kind's slot handler's business.
 //
 // Shape of the statement (one line, no newline anywhere):
 //   try{const $sonde$=__sonde$probe;if($sonde$.c(COND)){let v0;try{v0=E0}catch(e){v0=$sonde$.m(e)}…
@@ -10,43 +11,27 @@
 // (e.g. <x is not defined>) instead of losing the line.
 
 import { compileExpression } from './expression.js';
-import { parseFormat } from './format.js';
 import { HOOK_ALIAS, HOOK_GLOBAL } from './hook-names.js';
-import type { ProbeSpec } from './types.js';
 
 export interface CompiledProbe {
-  /** Text around the values; one more than values. */
-  literals: string[];
   /** Generated code per value, in order. */
   values: string[];
   /** Generated condition code, or undefined for "always". */
   condition: string | undefined;
 }
 
-export type CompileProbeResult = { ok: true; probe: CompiledProbe } | { ok: false; error: string };
+/** Why compiling failed: the text does not parse, or it could change program state or run program code. */
+export type CompileFailure = { ok: false; error: string; code: 'invalid-expression' | 'unsafe-expression' };
 
-export function compileProbe(spec: Pick<ProbeSpec, 'format' | 'condition'>): CompileProbeResult {
-  let condition: string | undefined;
-  if (spec.condition.trim() !== '') {
-    const c = compileExpression(spec.condition);
-    if (!c.ok) return { ok: false, error: `condition: ${c.error}` };
-    condition = c.code;
-  }
-  const format = parseFormat(spec.format);
-  if (!format.ok) return { ok: false, error: `format: ${format.error}` };
-  const literals = [''];
-  const values: string[] = [];
-  for (const part of format.parts) {
-    if (part.kind === 'text') {
-      literals[literals.length - 1] += part.text;
-      continue;
-    }
-    const e = compileExpression(part.source, part.column);
-    if (!e.ok) return { ok: false, error: `format: ${e.error}` };
-    values.push(e.code);
-    literals.push('');
-  }
-  return { ok: true, probe: { literals, values, condition } };
+export function compileFailure(error: string, unsafe: boolean): CompileFailure {
+  return { ok: false, error, code: unsafe ? 'unsafe-expression' : 'invalid-expression' };
+}
+
+/** A probe's condition: undefined code for an empty one (always). */
+export function compileCondition(condition: string): { ok: true; code: string | undefined } | CompileFailure {
+  if (condition.trim() === '') return { ok: true, code: undefined };
+  const c = compileExpression(condition);
+  return c.ok ? c : compileFailure(`condition: ${c.error}`, c.unsafe);
 }
 
 const A = HOOK_ALIAS;

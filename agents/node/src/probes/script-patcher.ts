@@ -14,6 +14,7 @@ import type { InspectorClient } from './inspector-client.js';
 import { renderBreakpointCondition, renderStatement, type CompiledProbe } from './probe-code.js';
 import { RetryTimer } from './retry-timer.js';
 import type { ScriptInfo } from './scripts.js';
+import type { ReasonCode } from './types.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
 /** A probe as the patcher needs it. */
@@ -30,9 +31,9 @@ export interface PatchTarget {
 
 export interface PatcherListener<T> {
   /** The probe is live; `how` says how (hot patch or breakpoint, and why). */
-  active(probe: T, how: string): void;
+  active(probe: T, how: string, code: 'installed' | 'installed-fallback'): void;
   /** The probe cannot be served here; it has been dropped from the script. */
-  failed(probe: T, reason: string): void;
+  failed(probe: T, reason: string, code: ReasonCode): void;
 }
 
 interface Placement {
@@ -95,7 +96,11 @@ export class ScriptPatcher<T extends PatchTarget> {
   async add(probe: T): Promise<void> {
     const lines = this.original.split('\n').length;
     if (probe.line > lines) {
-      this.listener.failed(probe, `line ${probe.line} is past the end of ${this.info.path} (${lines} lines); the file the editor shows may differ from the one running`);
+      this.listener.failed(
+        probe,
+        `line ${probe.line} is past the end of ${this.info.path} (${lines} lines); the file the editor shows may differ from the one running`,
+        'line-out-of-range',
+      );
       return;
     }
     const found = this.index.siteAt(probe.line, probe.column);
@@ -226,12 +231,12 @@ export class ScriptPatcher<T extends PatchTarget> {
     try {
       result = await this.client.setBreakpoint({ scriptId: this.info.scriptId, lineNumber, columnNumber }, renderBreakpointCondition(probe.compiled, probe.slot));
     } catch (err) {
-      this.drop(probe, `could not set a breakpoint at ${where}: ${err instanceof Error ? err.message : String(err)}`);
+      this.drop(probe, `could not set a breakpoint at ${where}: ${err instanceof Error ? err.message : String(err)}`, 'runtime-refused');
       return;
     }
     if (result.actualLocation.lineNumber !== lineNumber) {
       await this.client.removeBreakpoint(result.breakpointId).catch(() => undefined);
-      this.drop(probe, `no code at line ${probe.line} of ${this.info.path} (blank, comment or closing brace); put the probe on a line with a statement`);
+      this.drop(probe, `no code at line ${probe.line} of ${this.info.path} (blank, comment or closing brace); put the probe on a line with a statement`, 'no-code-at-line');
       return;
     }
     placement.breakpointId = result.breakpointId;
@@ -244,23 +249,23 @@ export class ScriptPatcher<T extends PatchTarget> {
     await this.client.removeBreakpoint(id).catch(() => undefined); // already gone with an old source
   }
 
-  private drop(probe: T, reason: string): void {
+  private drop(probe: T, reason: string, code: ReasonCode): void {
     this.live.delete(probe);
     if (!this.inSource.has(probe)) this.placements.delete(probe);
-    this.listener.failed(probe, reason);
+    this.listener.failed(probe, reason, code);
   }
 
   private reportAll(): void {
     for (const probe of this.live) {
       const placement = this.placements.get(probe)!;
       const where = `${this.info.path}:${probe.line}${probe.origin ? ` (${probe.origin} by its source map)` : ''}`;
-      if (this.inSource.has(probe)) this.listener.active(probe, `hot-patched ${where}`);
+      if (this.inSource.has(probe)) this.listener.active(probe, `hot-patched ${where}`, 'installed');
       else if (placement.breakpointId !== undefined) {
         const why =
           placement.site === undefined
             ? `${placement.siteReason}; a breakpoint serves it, slower per hit`
             : (placement.unpatchableReason ?? 'function on the stack; upgraded when it returns');
-        this.listener.active(probe, `breakpoint at ${where} (${why})`);
+        this.listener.active(probe, `breakpoint at ${where} (${why})`, 'installed-fallback');
       }
     }
   }

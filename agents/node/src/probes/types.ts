@@ -3,28 +3,89 @@
 
 import type { QuotaOptions } from './quota.js';
 
-/** One log probe: where it goes and what it prints. */
-export interface ProbeSpec {
+/** What every probe has, whatever its kind: the engine's kind-agnostic parts use only this. */
+export interface ProbeSpecBase {
   /** The action id the gateway assigned. */
   id: string;
+  /** Which kind of probe; picks the module in probes/kinds/. */
+  kind: string;
   /** Path relative to the user's workspace, forward slashes, e.g. "src/app.ts". */
   file: string;
   /** 1-based line. */
   line: number;
-  /** Log format, e.g. "Hello {name}, cart {cart.items.length}"; {{ and }} are literal braces. */
-  format: string;
   /** JavaScript condition; empty means always. */
   condition: string;
 }
 
+/** A log probe: prints a line per hit. */
+export interface LogProbeSpec extends ProbeSpecBase {
+  kind: 'log';
+  /** Log format, e.g. "Hello {name}, cart {cart.items.length}"; {{ and }} are literal braces. */
+  format: string;
+}
+
+/** The probes this engine runs, one member per module in probes/kinds/. */
+export type ProbeSpec = LogProbeSpec;
+
+/** What upsert accepts: a probe, or an action of a kind this engine does not run (refused as 'unsupported-kind'). */
+export type AnySpec = ProbeSpec | ProbeSpecBase;
+
 export type ProbeStateKind = 'active' | 'pending' | 'error' | 'paused';
+
+/**
+ * Why a probe is in its state, as a code beside the readable reason. Mirrors
+ * sonde.v1.ReasonCode (protocol/proto/sonde/v1/action.proto) without importing it.
+ */
+export type ReasonCode =
+  | 'installed'
+  | 'installed-fallback'
+  | 'file-not-loaded'
+  | 'file-not-found'
+  | 'ambiguous-path'
+  | 'invalid-expression'
+  | 'unsafe-expression'
+  | 'no-code-at-line'
+  | 'line-out-of-range'
+  | 'runtime-refused'
+  | 'quota'
+  | 'unsupported-kind'
+  | 'invalid-action'
+  | 'agent-unavailable'
+  | 'internal-error';
+
+/** One action's latest state, as the engine holds it until the agent takes it. */
+export interface ProbeState {
+  actionId: string;
+  state: ProbeStateKind;
+  /** For 'error', what went wrong and what to do; for 'active', how the probe is installed. */
+  reason: string;
+  code: ReasonCode;
+  timeMs: number;
+}
+
+/** One log line. */
+export interface LogEvent {
+  readonly kind: 'log';
+  readonly text: string;
+  readonly timeMs: number;
+}
+
+/** What a hit produces, one member per kind. */
+export type ProbeEvent = LogEvent;
 
 /** Where the engine reports; implemented by the agent's connection layer. */
 export interface ProbeSink {
-  /** reason: for 'error', what went wrong and what to do; for 'active', how the probe is installed. */
-  state(actionId: string, state: ProbeStateKind, reason: string): void;
-  /** One formatted line per hit. Called on the host's own thread, inside the probed function. */
-  log(actionId: string, text: string, timeMs: number): void;
+  /**
+   * What a hit produced. Called on the host's own thread, inside the probed
+   * function. The object is reused for the probe's next hit (no allocation on
+   * the hot path): read what you keep before doing anything else.
+   */
+  event(actionId: string, event: ProbeEvent): void;
+  /**
+   * Each state as it is reported. Optional: the engine keeps every action's
+   * latest state anyway (takeStates, resendStates).
+   */
+  state?(actionId: string, state: ProbeStateKind, reason: string, code: ReasonCode): void;
   /** Absolute paths of scripts loaded since the last call; batched, never called during module loading. */
   filesLoaded(paths: string[]): void;
 }
@@ -37,11 +98,20 @@ export interface FileQueryAnswer {
   existingPath?: string;
   /** Several files match equally well: the path is ambiguous. */
   candidates?: string[];
+  /** The look-up itself failed (a bug in the engine, not an unknown path): its message. */
+  internalError?: string;
 }
 
-export interface ProbeManagerOptions {
+export interface ProbeEngineOptions {
   /** Folders under which the app's files live; default [process.cwd(), dirname(process.argv[1])]. */
   roots?: string[];
   /** Log budgets; over budget a probe reports 'paused' and resumes by itself. */
   quota?: QuotaOptions;
+  /** Who runs the engine, in refusals of unsupported kinds; default "the Node.js agent". */
+  agentName?: string;
+  /**
+   * Where the engine reports what it caught to protect the host (a failing
+   * sink, an internal error during cleanup). Default: stderr, "sonde agent: …".
+   */
+  log?: (message: string) => void;
 }

@@ -3,17 +3,20 @@
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProbeSink, ProbeStateKind } from '../../src/probes/index.js';
+import type { ProbeEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
 
 /** Compiled tests run from dist/test/probes; fixtures stay in the source tree. */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
 /** The agent package: the root the fixtures' workspace-relative paths start from. */
 export const AGENT_ROOT = join(FIXTURES, '..', '..');
+/** The behaviour every agent shares, as data (protocol/conformance). */
+export const CONFORMANCE = join(AGENT_ROOT, '..', '..', 'protocol', 'conformance');
 
 export interface StateEvent {
   id: string;
   state: ProbeStateKind;
   reason: string;
+  code: ReasonCode;
 }
 
 export class RecordingSink implements ProbeSink {
@@ -22,13 +25,13 @@ export class RecordingSink implements ProbeSink {
   readonly files: string[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
-  state(id: string, state: ProbeStateKind, reason: string): void {
-    this.states.push({ id, state, reason });
+  state(id: string, state: ProbeStateKind, reason: string, code: ReasonCode): void {
+    this.states.push({ id, state, reason, code });
     this.wake();
   }
 
-  log(id: string, text: string): void {
-    this.lines.push({ id, text });
+  event(id: string, event: ProbeEvent): void {
+    this.lines.push({ id, text: event.text });
     this.wake();
   }
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { ProbeManager, type ProbeSpec } from '../../src/probes/index.js';
+import { ProbeEngine, type ProbeSpec } from '../../src/probes/index.js';
 import { AGENT_ROOT, FIXTURES, RecordingSink } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -17,18 +17,18 @@ interface Greet {
 }
 
 function spec(id: string, line: number, format: string, condition = '', file = 'test/fixtures/greet.cjs'): ProbeSpec {
-  return { id, file, line, format, condition };
+  return { id, kind: 'log', file, line, format, condition };
 }
 
-describe('probes/ProbeManager (real inspector, real scripts)', function () {
+describe('probes/ProbeEngine (real inspector, real scripts)', function () {
   this.timeout(20_000);
   let sink: RecordingSink;
-  let manager: ProbeManager;
+  let manager: ProbeEngine;
   const fixture = () => require(join(FIXTURES, 'greet.cjs')) as Greet;
 
   beforeEach(() => {
     sink = new RecordingSink();
-    manager = new ProbeManager(sink, { roots: [AGENT_ROOT] });
+    manager = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
     manager.start();
   });
 
@@ -54,7 +54,7 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
   it('pauses a probe over its log quota, keeps counting hits, and resumes by itself', async () => {
     manager.stop();
     await manager.whenIdle();
-    manager = new ProbeManager(sink, { roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
+    manager = new ProbeEngine(sink, { roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
     manager.start();
     const { greet } = fixture();
     await install(spec('q', 4, 'name={name}'));
@@ -189,14 +189,14 @@ describe('probes/ProbeManager (real inspector, real scripts)', function () {
   it("finds the running script again after another session's edits left V8 copies behind", async () => {
     const { greet } = fixture();
     // Another engine edits the script (each edit leaves a Script with the same url), then stops.
-    const first = new ProbeManager(new RecordingSink(), { roots: [AGENT_ROOT] });
+    const first = new ProbeEngine(new RecordingSink(), { roots: [AGENT_ROOT] });
     first.start();
     first.upsert(spec('first', 4, 'first'));
     await first.whenIdle();
     first.stop();
     await first.whenIdle();
     // A later engine sees those copies replayed and must still patch the script that runs.
-    const later = new ProbeManager(sink, { roots: [AGENT_ROOT] });
+    const later = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
     later.start();
     try {
       later.upsert(spec('later', 4, 'later {name}'));

@@ -1,0 +1,290 @@
+// The probe engine's front door: turns probe specs into installed probes.
+// It only orchestrates: admission checks a spec and has its kind's module
+// compile it (nothing unsafe is ever installed), the placer finds the file a
+// workspace-relative path means and installs there, probes wait in
+// PendingLoads until their file loads, each script's probes go to a
+// ScriptPatcher (which talks to V8), and the StateReporter holds every
+// action's state. Every inspector task runs on one serial TaskQueue.
+// Nothing here throws into the host: failures become error states, each
+// with its reason code, or lines in the engine's log.
+
+import { dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { admit, type EngineStatus } from './admission.js';
+import { describe, logToStderr } from './describe.js';
+import { LoadedFilesBatch } from './file-batch.js';
+import { InspectorClient } from './inspector-client.js';
+import { PendingLoads } from './pending-loads.js';
+import { Patchers } from './patchers.js';
+import { Placer } from './placement.js';
+import { dropCopy, newProbe, ownerOf, sameSpec, type Probe } from './probe.js';
+import { Quotas } from './quota.js';
+import { installRuntime, type ProbeRuntime } from './runtime.js';
+import type { PatcherListener } from './script-patcher.js';
+import { ScriptRegistry, type ScriptInfo, type ScriptParsedParams } from './scripts.js';
+import { SourceMaps } from './source-maps.js';
+import { StateReporter } from './state-reporter.js';
+import { TaskQueue } from './task-queue.js';
+import type { AnySpec, FileQueryAnswer, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
+
+/** The agent's own compiled code (dist/src): never offered for probes, a probe there could recurse. */
+const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + sep;
+
+export class ProbeEngine {
+  private readonly log: (message: string) => void;
+  private readonly status: EngineStatus;
+  private readonly quotas: Quotas;
+  private readonly client = new InspectorClient();
+  private readonly registry = new ScriptRegistry((path) => path.startsWith(AGENT_CODE_DIR));
+  private readonly placer: Placer;
+  private readonly states: StateReporter;
+  private readonly queue: TaskQueue;
+  private readonly files: LoadedFilesBatch;
+  private readonly pending: PendingLoads;
+  private readonly patchers: Patchers;
+  private runtime: ProbeRuntime | undefined;
+  private readonly probes = new Map<string, Probe>();
+
+  private readonly listener: PatcherListener<Probe> = {
+    active: (probe, how, code) => this.report(ownerOf(probe), 'active', how, code),
+    // A copy that cannot go in leaves the parent's state as it is.
+    failed: (probe, reason, code) => (probe.parent ? dropCopy(probe) : this.fail(probe, reason, code)),
+  };
+
+  constructor(
+    private readonly sink: ProbeSink,
+    options: ProbeEngineOptions = {},
+  ) {
+    const defaults = [process.cwd()];
+    if (process.argv[1] !== undefined) defaults.push(dirname(resolve(process.argv[1])));
+    this.log = options.log ?? logToStderr;
+    this.status = { started: false, stopped: false, startError: undefined, agentName: options.agentName ?? 'the Node.js agent' };
+    this.quotas = new Quotas(options.quota);
+    this.states = new StateReporter(sink, this.log);
+    this.queue = new TaskQueue(this.log);
+    this.files = new LoadedFilesBatch(this.registry, sink, this.log);
+    this.patchers = new Patchers(this.client, this.listener, (task) => this.queue.enqueue(task));
+    const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
+    this.placer = new Placer(this.registry, new SourceMaps(), this.patchers, roots);
+    this.pending = new PendingLoads({
+      registry: this.registry,
+      patchers: this.patchers,
+      placer: this.placer,
+      schedule: (task) => this.queue.enqueue(task),
+      fail: (probe, reason, code) => this.fail(probe, reason, code),
+    });
+  }
+
+  // ---- public API -------------------------------------------------------
+
+  start(): void {
+    if (this.status.started) return;
+    this.status.started = true;
+    try {
+      this.runtime = installRuntime();
+      this.client.connect();
+      this.client.on('Debugger.scriptParsed', (message) => this.onScriptParsed(message.params));
+      this.queue.enqueue(async () => {
+        // Scripts reported before enable answers are the replay of what was already loaded.
+        this.registry.replaying = true;
+        try {
+          await this.client.post('Debugger.enable');
+        } finally {
+          this.registry.replaying = false;
+        }
+      });
+    } catch (err) {
+      this.status.startError = `the probe engine could not start (${describe(err)}); probes cannot be installed in this process`;
+    }
+  }
+
+  upsert(spec: AnySpec): void {
+    try {
+      this.upsertUnsafe(spec);
+    } catch (err) {
+      this.states.report(String(spec?.id), 'error', `internal error while installing the probe: ${describe(err)}`, 'internal-error');
+    }
+  }
+
+  /** Removes the action's probe and forgets its state. */
+  remove(id: string): void {
+    this.states.forget(id);
+    this.removeProbe(id);
+  }
+
+  setAll(specs: AnySpec[]): void {
+    try {
+      const keep = new Set(specs.map((s) => s.id));
+      this.states.retain(keep);
+      for (const id of [...this.probes.keys()]) if (!keep.has(id)) this.removeProbe(id);
+      for (const spec of specs) this.upsert(spec);
+    } catch (err) {
+      this.log(`internal error while replacing the probes: ${describe(err)}`);
+    }
+  }
+
+  hits(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [id, probe] of this.probes) out.set(id, probe.counter.hits);
+    return out;
+  }
+
+  loadedFiles(): string[] {
+    return this.registry.paths();
+  }
+
+  /** What this process can say about a path; `internalError` when the look-up itself failed. */
+  query(file: string): FileQueryAnswer {
+    return this.placer.query(file);
+  }
+
+  /** Every state not taken yet, oldest first (each action's latest only). */
+  takeStates(): ProbeState[] {
+    return this.states.takeUnsent();
+  }
+
+  /** Makes every action's latest state unsent again (a new connection to the gateway). */
+  resendStates(): void {
+    this.states.resendAll();
+  }
+
+  stop(): void {
+    if (this.status.stopped) return;
+    this.status.stopped = true;
+    try {
+      for (const probe of this.probes.values()) this.silence(probe);
+      this.probes.clear();
+      this.pending.clear();
+      this.files.cancel();
+      this.queue.enqueue(async () => {
+        await this.patchers.closeAll();
+        this.client.disconnect();
+      });
+    } catch (err) {
+      this.log(`internal error while stopping the probe engine: ${describe(err)}`); // stopping must never throw into the host
+    }
+  }
+
+  /** Resolves once the inspector work queued so far is done (tests, orderly shutdown). */
+  whenIdle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+
+  // ---- installing ---------------------------------------------------------
+
+  private upsertUnsafe(spec: AnySpec): void {
+    const existing = this.probes.get(spec.id);
+    if (existing !== undefined && sameSpec(existing.spec, spec)) {
+      // After a reconnect the gateway resends everything: say where it stands.
+      this.states.reemit(spec.id);
+      return;
+    }
+    if (existing !== undefined) this.removeProbe(spec.id);
+    const admitted = admit(spec, this.status);
+    if (admitted.kind === 'refused') {
+      this.states.report(spec.id, 'error', admitted.reason, admitted.code);
+      return;
+    }
+    const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0 });
+    this.states.begin(spec.id);
+    (probe as { slot: number }).slot = this.runtime!.allocate(
+      admitted.probe.handler({
+        id: spec.id,
+        counter: probe.counter,
+        quota: this.quotas.forProbe(),
+        sink: this.sink,
+        paused: (reason) => this.report(probe, 'paused', reason, 'quota'),
+        resumed: () => this.report(probe, 'active', probe.activeHow, probe.activeCode),
+      }),
+    );
+    this.probes.set(spec.id, probe);
+    this.queue.enqueue(() => this.place(probe));
+  }
+
+  /** Finds the probe's file and installs it there, or leaves it pending until the file loads. */
+  private async place(probe: Probe): Promise<void> {
+    if (probe.removed) return;
+    try {
+      const where = this.placer.place(probe.spec.file);
+      if (where.kind === 'refused') this.fail(probe, where.reason, where.code);
+      else if (where.kind === 'mapped') await this.installMapped(probe, where.scripts, where.sourcePath);
+      else if (where.kind === 'script') await this.placer.install(probe, where.script);
+      else {
+        probe.path = where.path;
+        this.pending.add(probe, where.path);
+        this.report(probe, 'pending', `${where.path} is not loaded yet; the probe goes in when it loads`, 'file-not-loaded');
+      }
+    } catch (err) {
+      this.fail(probe, `could not install the probe: ${describe(err)}`, 'internal-error');
+    }
+  }
+
+  private async installMapped(probe: Probe, scripts: readonly ScriptInfo[], sourcePath: string): Promise<void> {
+    const refusal = await this.placer.installMapped(probe, scripts, sourcePath);
+    if (refusal !== undefined) this.fail(probe, refusal.reason, refusal.code);
+  }
+
+  // ---- removal ------------------------------------------------------------
+
+  private removeProbe(id: string): void {
+    try {
+      const probe = this.probes.get(id);
+      if (probe === undefined) return;
+      this.probes.delete(id);
+      this.silence(probe);
+      this.queue.enqueue(() => this.detach(probe));
+    } catch (err) {
+      // removal is best effort; silence() already made the probe inert
+      this.log(`internal error while removing probe ${id}: ${describe(err)}`);
+    }
+  }
+
+  /** Makes the probe inert at once (its slot stops logging); its code leaves the script on the queue. */
+  private silence(probe: Probe): void {
+    probe.removed = true;
+    if (probe.slot >= 0) this.runtime?.release(probe.slot);
+  }
+
+  private async detach(probe: Probe): Promise<void> {
+    for (const copy of probe.copies.splice(0)) await this.detach(copy);
+    this.pending.delete(probe);
+    const patcher = probe.patcher;
+    if (patcher === undefined) return;
+    probe.patcher = undefined;
+    await patcher.remove(probe);
+    this.patchers.forgetIfEmpty(patcher);
+  }
+
+  // ---- script events ------------------------------------------------------
+
+  /** Runs synchronously inside module compilation: record and schedule, nothing more. */
+  private onScriptParsed(params: ScriptParsedParams): void {
+    try {
+      const info = this.registry.add(params);
+      if (info === undefined || this.status.stopped) return;
+      this.files.schedule();
+      const mayMapPending = info.sourceMapURL !== undefined && this.pending.size > 0;
+      if (mayMapPending || this.pending.has(info.path) || this.patchers.replacesProbed(info)) this.pending.wake();
+    } catch (err) {
+      // never disturb module loading
+      this.log(`internal error while recording a loaded script (${String(params?.url)}): ${describe(err)}`);
+    }
+  }
+
+  // ---- reporting ----------------------------------------------------------
+
+  private fail(probe: Probe, reason: string, code: ReasonCode): void {
+    this.report(probe, 'error', reason, code);
+    if (this.probes.get(probe.spec.id) === probe) this.silence(probe);
+  }
+
+  /** A probe's change of state; the same state and reason twice in a row is said once. */
+  private report(probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode): void {
+    if (probe.removed && state !== 'error') return;
+    if (state === 'active') {
+      probe.activeHow = reason;
+      probe.activeCode = code;
+    }
+    this.states.change(probe.spec.id, state, reason, code);
+  }
+}

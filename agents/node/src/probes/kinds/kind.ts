@@ -1,0 +1,38 @@
+// What a kind of probe is to the engine: one module in this folder that
+// checks its spec's own fields, compiles the code that runs at the line, and
+// handles the hits. The engine does everything else (placing, installing,
+// states) the same way for every kind.
+
+import type { CompiledProbe, CompileFailure } from '../probe-code.js';
+import type { ProbeQuota } from '../quota.js';
+import type { SlotHandler } from '../runtime.js';
+import type { ProbeSink, ProbeSpec } from '../types.js';
+
+/** What a kind's hit handler works with. */
+export interface HitContext {
+  readonly id: string;
+  /** Hits the engine reports; the handler counts them. */
+  readonly counter: { hits: number };
+  readonly quota: ProbeQuota;
+  readonly sink: ProbeSink;
+  /** The probe went over its quota: the engine reports it paused, with this reason. */
+  paused(reason: string): void;
+  /** The quota lets it through again: the engine reports it active, as it was installed. */
+  resumed(): void;
+}
+
+/** A compiled probe of some kind: the code the patcher renders, and the handler its slot gets. */
+export interface KindProbe {
+  readonly code: CompiledProbe;
+  /** Called once per probe; the handler it returns runs on every hit, so it allocates nothing there. */
+  handler(ctx: HitContext): SlotHandler;
+}
+
+export interface ProbeKind<S extends ProbeSpec = ProbeSpec> {
+  readonly kind: S['kind'];
+  /** The kind in the plural, as refusals name it ("only logs are"). */
+  readonly plural: string;
+  /** Checks the kind's own fields (the engine checks file and line): what is wrong, or undefined. */
+  check(spec: S): string | undefined;
+  compile(spec: S): { ok: true; probe: KindProbe } | CompileFailure;
+}

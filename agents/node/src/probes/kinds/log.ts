@@ -1,0 +1,77 @@
+// Log probes: a format such as "Hello {name}" and a condition; each admitted
+// hit becomes one line for the sink.
+
+import { compileExpression } from '../expression.js';
+import { parseFormat } from '../format.js';
+import { compileCondition, compileFailure } from '../probe-code.js';
+import { PAUSED_REASON } from '../quota.js';
+import type { SlotHandler } from '../runtime.js';
+import type { LogProbeSpec } from '../types.js';
+import type { HitContext, ProbeKind } from './kind.js';
+
+export const logKind: ProbeKind<LogProbeSpec> = {
+  kind: 'log',
+  plural: 'logs',
+
+  check(spec) {
+    if (typeof spec.format !== 'string' || typeof spec.condition !== 'string') {
+      return 'format and condition must be strings (an empty condition means always)';
+    }
+    return undefined;
+  },
+
+  compile(spec) {
+    const condition = compileCondition(spec.condition);
+    if (!condition.ok) return condition;
+    const format = parseFormat(spec.format);
+    if (!format.ok) return compileFailure(`format: ${format.error}`, format.unsafe === true);
+    const literals = [''];
+    const values: string[] = [];
+    for (const part of format.parts) {
+      if (part.kind === 'text') {
+        literals[literals.length - 1] += part.text;
+        continue;
+      }
+      const e = compileExpression(part.source, part.column);
+      if (!e.ok) return compileFailure(`format: ${e.error}`, e.unsafe);
+      values.push(e.code);
+      literals.push('');
+    }
+    return { ok: true, probe: { code: { values, condition: condition.code }, handler: (ctx) => logHandler(ctx, literals) } };
+  },
+};
+
+/**
+ * The slot handler the runtime calls on every hit: admit (count, quota),
+ * then the formatted line to the sink. Nothing on this path allocates but
+ * the line itself: one clock read a hit, one event object a probe.
+ */
+function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
+  const { id, counter, quota, sink } = ctx;
+  const event = { kind: 'log' as const, text: '', timeMs: 0 };
+  let hitTime = 0; // one clock read per hit, shared by admit and line
+  let conditionFailureReported = false;
+  return {
+    literals,
+    admit: () => {
+      counter.hits++;
+      const wasPaused = quota.paused;
+      const admitted = quota.admit((hitTime = Date.now()));
+      if (quota.paused !== wasPaused) {
+        if (quota.paused) ctx.paused(PAUSED_REASON);
+        else ctx.resumed();
+      }
+      return admitted;
+    },
+    line: (text) => {
+      event.text = text;
+      event.timeMs = hitTime;
+      sink.event(id, event);
+    },
+    failed: (reason) => {
+      if (conditionFailureReported) return;
+      conditionFailureReported = true;
+      sink.event(id, { kind: 'log', text: `[sonde] the condition could not be evaluated: ${reason}; no line is logged while it fails`, timeMs: Date.now() });
+    },
+  };
+}

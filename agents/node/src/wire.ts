@@ -1,0 +1,52 @@
+// The agent's translations between the probe engine's vocabulary and the
+// wire protocol: actions into specs, engine states into ActionStates.
+
+import { SONDE_VERSION, sonde } from '@sonde/protocol';
+import type { AnySpec, ProbeSpec, ProbeState, ProbeStateKind, ReasonCode } from './probes/index.js';
+
+const { ActionKind, ActionStateKind, ReasonCode: Code } = sonde.v1;
+
+/** How refusals name this agent. */
+export const AGENT_NAME = `the Node.js agent ${SONDE_VERSION}`;
+
+/** Action kinds the engine has a module for; any other goes in under its label, and the engine refuses it. */
+const KIND: Partial<Record<sonde.v1.ActionKind, ProbeSpec['kind']>> = {
+  [ActionKind.ACTION_KIND_LOG]: 'log',
+};
+
+const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
+  active: ActionStateKind.ACTION_STATE_KIND_ACTIVE,
+  pending: ActionStateKind.ACTION_STATE_KIND_PENDING,
+  error: ActionStateKind.ACTION_STATE_KIND_ERROR,
+  paused: ActionStateKind.ACTION_STATE_KIND_PAUSED_QUOTA,
+};
+
+const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
+  installed: Code.REASON_CODE_INSTALLED,
+  'installed-fallback': Code.REASON_CODE_INSTALLED_FALLBACK,
+  'file-not-loaded': Code.REASON_CODE_FILE_NOT_LOADED,
+  'file-not-found': Code.REASON_CODE_FILE_NOT_FOUND,
+  'ambiguous-path': Code.REASON_CODE_AMBIGUOUS_PATH,
+  'invalid-expression': Code.REASON_CODE_INVALID_EXPRESSION,
+  'unsafe-expression': Code.REASON_CODE_UNSAFE_EXPRESSION,
+  'no-code-at-line': Code.REASON_CODE_NO_CODE_AT_LINE,
+  'line-out-of-range': Code.REASON_CODE_LINE_OUT_OF_RANGE,
+  'runtime-refused': Code.REASON_CODE_RUNTIME_REFUSED,
+  quota: Code.REASON_CODE_QUOTA,
+  'unsupported-kind': Code.REASON_CODE_UNSUPPORTED_KIND,
+  'invalid-action': Code.REASON_CODE_INVALID_ACTION,
+  'agent-unavailable': Code.REASON_CODE_AGENT_UNAVAILABLE,
+  'internal-error': Code.REASON_CODE_INTERNAL_ERROR,
+};
+
+/** The spec for an action, whatever its kind (the engine refuses the kinds it does not run, with the reason). */
+export function toSpec(a: sonde.v1.IAction): AnySpec {
+  const base = { id: a.id ?? '', file: a.location?.file ?? '', line: a.location?.line ?? 0, condition: a.condition ?? '' };
+  const kind = KIND[a.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED];
+  if (kind === 'log') return { ...base, kind, format: a.format ?? '' };
+  return { ...base, kind: String(ActionKind[a.kind ?? 0]) };
+}
+
+export function toActionState(s: ProbeState, agentId: string): sonde.v1.IActionState {
+  return { actionId: s.actionId, agentId, state: STATE_KIND[s.state], reason: s.reason, reasonCode: REASON_CODE[s.code], timeMs: s.timeMs };
+}
