@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
 import { SONDE_VERSION, sonde, type Envelope } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
+import { Agent } from '../src/agent.js';
+import { resolveConfig } from '../src/config.js';
+import { ScriptRegistry } from '../src/probes/scripts.js';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'app');
 const LOG = sonde.v1.ActionKind.ACTION_KIND_LOG;
@@ -236,6 +239,26 @@ describe('Node agent in a running program', () => {
       const port = Number((await app.waitFor(/listening (\d+)/))[1]);
       assert.equal(await (await fetch(`http://127.0.0.1:${port}/zz`)).text(), 'Hello: zz');
       await app.waitFor(url ? /is not an http\(s\) or ws\(s\) URL; the agent stays idle/ : /SONDE_GATEWAY_URL is not set; the agent stays idle/);
+    }
+  });
+
+  it('answers a file query it failed to look up with an INTERNAL error, which the gateway names, rather than "not under its roots"', async () => {
+    // An agent in this process, so that its look-up can be made to fail.
+    const logs: string[] = [];
+    const agent = new Agent(resolveConfig({ gatewayUrl: gateway.url, agentId: 'in-test', roots: [APP] }), (m) => logs.push(m));
+    const paths = Object.getOwnPropertyDescriptor(ScriptRegistry.prototype, 'paths')!;
+    agent.start();
+    try {
+      while (!logs.some((m) => m.startsWith('connected to'))) await new Promise((r) => setTimeout(r, 20));
+      ScriptRegistry.prototype.paths = () => {
+        throw new Error('the registry broke');
+      };
+      const reply = await client.request({ addAction: { action: { kind: LOG, location: { file: 'service.cjs', line: 4 }, format: 'x' } } });
+      assert.equal(reply.error?.code, sonde.v1.ErrorCode.ERROR_CODE_NOT_FOUND);
+      assert.match(reply.error?.message ?? '', /in-test: error: the agent failed to look up service\.cjs: the registry broke/);
+    } finally {
+      Object.defineProperty(ScriptRegistry.prototype, 'paths', paths);
+      agent.stop();
     }
   });
 });
