@@ -80,6 +80,22 @@ export const vectorCases = {
     replyTo: 11,
     error: { code: 'ERROR_CODE_RESOURCE_EXHAUSTED', message: 'the gateway already holds 10000 actions, its limit' },
   },
+  action_list_part: {
+    replyTo: 2,
+    more: true,
+    actionList: { actions: [{ action: { id: 'a1', kind: 'ACTION_KIND_LOG', location: { file: 'src/server.js', line: 12 }, format: 'name={name}' },
+      totalHits: '3', totalDropped: '1', totalSuppressed: '250' }] },
+  },
+  hits_with_drops: {
+    events: {
+      events: [
+        { hits: { actionId: 'a1', agentId: 'node-7f3a', hits: '1000', dropped: '12', suppressed: '700' } },
+        { stats: { agentId: 'node-7f3a', hits: '1000', droppedEvents: '12', suppressed: '700', activeProbes: 1 } },
+        { state: { actionId: 'a9', agentId: 'node-7f3a', state: 'ACTION_STATE_KIND_ERROR', reasonCode: 'REASON_CODE_PROBE_LIMIT',
+          reason: 'this agent already holds 2000 probes, its limit; remove some', timeMs: '1764144004000' } },
+      ],
+    },
+  },
   states_with_reason_codes: {
     events: {
       events: [

@@ -10,8 +10,14 @@ import { RequestError, UnavailableError } from './errors.js';
 
 const { ErrorCode } = sonde.v1;
 
-/** Handles one unsolicited body; what it returns is sent as the reply (when the envelope asked for one). Throw RequestError to reply with an Error. */
-export type Handler<C = void> = (envelope: Envelope, context: C) => Promise<EnvelopeInit | void> | EnvelopeInit | void;
+/**
+ * Handles one unsolicited body; what it returns is sent as the reply (when
+ * the envelope asked for one): one envelope, or the parts of a reply too
+ * large for one frame (see fitFrames), sent in order with `more` set on all
+ * but the last. Throw RequestError to reply with an Error.
+ */
+export type Handler<C = void> = (envelope: Envelope, context: C) => Promise<Reply | void> | Reply | void;
+export type Reply = EnvelopeInit | readonly EnvelopeInit[];
 export type Handlers<C = void> = Partial<Record<Body, Handler<C>>>;
 
 /** Something the peer sent that this side could not use; the connection stays open. */
@@ -59,7 +65,14 @@ interface Pending {
   resolve: (envelope: Envelope) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+  timeoutMs: number;
+  /** The frames of a reply in parts, until its last part. */
+  parts: Buffer[];
+  partBytes: number;
 }
+
+/** A reply in parts larger than this in all is refused: a peer must not grow this process without bound. */
+export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
 export class EnvelopeChannel<C = void> {
   private nextId = 1;
@@ -120,11 +133,8 @@ export class EnvelopeChannel<C = void> {
     }
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
     return new Promise<Envelope>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new UnavailableError(`${this.options.peer} did not answer ${what} within ${timeoutMs} ms; try again`, 'timeout'));
-      }, timeoutMs);
-      this.pending.set(id, { what, expect: options.expect, resolve, reject, timer });
+      const timer = this.timeout(id, what, timeoutMs, reject);
+      this.pending.set(id, { what, expect: options.expect, resolve, reject, timer, timeoutMs, parts: [], partBytes: 0 });
       this.socket.send(frame, { binary: true }, (err) => {
         if (!err) return;
         const p = this.pending.get(id);
@@ -134,6 +144,13 @@ export class EnvelopeChannel<C = void> {
         reject(new UnavailableError(`could not send ${what} (${err.message}); try again once the peer is reachable`, 'send-failed'));
       });
     });
+  }
+
+  private timeout(id: number, what: string, timeoutMs: number, reject: (err: Error) => void): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.pending.delete(id);
+      reject(new UnavailableError(`${this.options.peer} did not answer ${what} within ${timeoutMs} ms; try again`, 'timeout'));
+    }, timeoutMs);
   }
 
   close(code: number, reason: string): void {
@@ -157,7 +174,7 @@ export class EnvelopeChannel<C = void> {
     const { envelope, body } = decoded;
     this.options.observe?.(envelope);
     if (envelope.replyTo !== 0) {
-      this.settle(envelope, body);
+      this.settle(envelope, body, bytes);
       return;
     }
     const handler = this.options.handlers?.[body];
@@ -177,15 +194,41 @@ export class EnvelopeChannel<C = void> {
     this.queue = this.queue.then(() => this.sendError(envelope.id, ErrorCode.ERROR_CODE_UNKNOWN_MESSAGE, message));
   }
 
-  private settle(envelope: Envelope, body: Body): void {
-    const p = this.pending.get(envelope.replyTo);
+  private settle(received: Envelope, body: Body, bytes: Buffer): void {
+    const p = this.pending.get(received.replyTo);
     if (!p) {
-      if (this.options.fallback) this.options.fallback(envelope, body);
-      else this.problem({ kind: 'late-reply', message: `${this.options.peer} replied to request ${envelope.replyTo}, which is not pending (it may have timed out)` });
+      if (this.options.fallback) this.options.fallback(received, body);
+      else this.problem({ kind: 'late-reply', message: `${this.options.peer} replied to request ${received.replyTo}, which is not pending (it may have timed out)` });
       return;
     }
-    this.pending.delete(envelope.replyTo);
+    const id = received.replyTo;
     clearTimeout(p.timer);
+    let envelope = received;
+    if (body !== 'error' && (received.more || p.parts.length > 0)) {
+      p.parts.push(bytes);
+      p.partBytes += bytes.length;
+      if (p.partBytes > MAX_REPLY_BYTES) {
+        this.pending.delete(id);
+        p.reject(new Error(`${this.options.peer} answered ${p.what} with more than ${MAX_REPLY_BYTES} bytes in parts; ask for less`));
+        return;
+      }
+      if (received.more) {
+        // Each part restarts the clock: a long list arrives as long as it keeps arriving.
+        p.timer = this.timeout(id, p.what, p.timeoutMs, p.reject);
+        return;
+      }
+      // Concatenated protobuf messages decode as their merge: the parts' lists join up.
+      const merged = decodeEnvelope(Buffer.concat(p.parts));
+      if (!merged.ok) {
+        this.pending.delete(id);
+        p.reject(new Error(`${this.options.peer} answered ${p.what} in parts that do not merge: ${merged.message}`));
+        return;
+      }
+      envelope = merged.envelope;
+      // proto3 never encodes a false bool, so the merge kept the earlier parts' `more`.
+      envelope.more = false;
+    }
+    this.pending.delete(id);
     if (body === 'error') {
       const error = envelope.error ?? {};
       p.reject(new RequestError(error.code ?? ErrorCode.ERROR_CODE_UNSPECIFIED, error.message ?? ''));
@@ -199,11 +242,7 @@ export class EnvelopeChannel<C = void> {
   private async run(handler: Handler<C>, envelope: Envelope, body: Body): Promise<void> {
     try {
       const reply = await handler(envelope, this.options.context as C);
-      if (reply && envelope.id && !this.send({ ...reply, replyTo: envelope.id }) && this.isOpen) {
-        // Over the frame limit: the requester must hear why rather than wait for its timeout.
-        const size = EnvelopeChannel.sizeOf({ ...reply, replyTo: envelope.id });
-        this.sendError(envelope.id, ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the reply to ${body} is ${size} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit; ask for less`);
-      }
+      if (reply && envelope.id) this.reply(envelope.id, body, reply);
     } catch (err) {
       if (err instanceof RequestError) {
         this.sendError(envelope.id, err.code, err.message);
@@ -211,6 +250,18 @@ export class EnvelopeChannel<C = void> {
         this.options.onHandlerFailure?.(body, err);
         this.sendError(envelope.id, ErrorCode.ERROR_CODE_INTERNAL, `${body} failed inside ${this.options.self ?? this.options.endpoint}: ${err instanceof Error ? err.message : String(err)}`);
       }
+    }
+  }
+
+  private reply(replyTo: number, body: Body, reply: Reply): void {
+    const parts: readonly EnvelopeInit[] = Array.isArray(reply) ? reply : [reply as EnvelopeInit];
+    for (const [i, part] of parts.entries()) {
+      const init = { ...part, replyTo, more: i < parts.length - 1 };
+      if (this.send(init) || !this.isOpen) continue;
+      // Over the frame limit: the requester must hear why rather than wait for its timeout.
+      const size = EnvelopeChannel.sizeOf(init);
+      this.sendError(replyTo, ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the reply to ${body} is ${size} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit; ask for less`);
+      return;
     }
   }
 
