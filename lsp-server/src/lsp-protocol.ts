@@ -88,11 +88,18 @@ export interface SondeActionStateParams {
   line: number;
   kind: string;
   format: string;
+  /** The agents' summary, or the gateway's own word (`expired`, just before it removes the action); `unknown` while no agent reports one. */
   state: StateLabel;
+  /** Why: the leading agent state's reason; on a removal, `expired` when the action expired rather than being removed by someone. */
   reason?: string;
   /** The code of the agent state `reason` comes from (see AgentStateParams.reasonCode); absent when it has none. */
   reasonCode?: string;
   hits: number;
+  /** Events of this action lost before they left an agent (buffer full while the gateway was away), summed over agents; present only when above 0. */
+  dropped?: number;
+  /** Hits whose event an agent's rate limit held back, summed over agents; present only when above 0. */
+  suppressed?: number;
+  /** One per agent that reported; the gateway's own state is not an agent's and is not listed. */
   agents: AgentStateParams[];
 }
 

@@ -12,10 +12,11 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SONDE_VERSION } from '@sonde/protocol';
-import { ActionMirror, GatewayClient, RecentLogs, type GatewayClientOptions } from '@sonde/client-core';
+import { ActionMirror, GatewayClient, RecentLogs, expiredText, type GatewayClientOptions } from '@sonde/client-core';
 import { executeCommand } from './commands/index.js';
 import { documentLines } from './document-lines.js';
 import { allCommands, SondeActionStateNotification, SondeLogNotification } from './lsp-protocol.js';
+import { checkCodeActionParams, checkCodeLensParams, checkExecuteCommandParams, checkHoverParams } from './request-params.js';
 import { readSettings } from './settings.js';
 import { loadTarget, Workspace } from './workspace.js';
 import { codeActions } from './features/code-actions.js';
@@ -37,12 +38,17 @@ export interface ServerOptions {
 
 const NO_GATEWAY = 'no gateway URL is configured; set initializationOptions.gatewayUrl or SONDE_GATEWAY_URL and restart the language server';
 
-export function createServer(connection: Connection, options: ServerOptions = {}): void {
+export interface SondeServer {
+  /** The editor sent shutdown: ending now is an orderly exit. */
+  shutdownRequested(): boolean;
+}
+
+export function createServer(connection: Connection, options: ServerOptions = {}): SondeServer {
   const documents = new TextDocuments(TextDocument);
-  const lines = documentLines(documents);
+  let workspace = new Workspace(undefined);
+  const lines = documentLines(documents, () => workspace.root);
   const mirror = new ActionMirror();
   const recent = new RecentLogs();
-  let workspace = new Workspace(undefined);
   let target: ReturnType<typeof loadTarget>['target'];
   let client: GatewayClient | undefined;
   let noGatewayReason = NO_GATEWAY;
@@ -126,7 +132,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     client.on('actionInfo', (info) => changed(mirror.upsert(info)));
     client.on('actionRemoved', ({ actionId }) => {
       recent.drop(actionId);
-      changed(mirror.remove(actionId));
+      const entry = mirror.get(actionId);
+      const changes = mirror.remove(actionId);
+      // Its lens just goes: say why, since nobody removed it.
+      if (entry && changes.some((c) => c.expired)) say({ show: false, type: MessageType.Info, message: `[sonde] ${expiredText(entry)}` });
+      changed(changes);
     });
     client.on('events', (events) => {
       changed(mirror.applyEvents(events));
@@ -147,17 +157,21 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     if (file !== undefined) diagnostics?.update([file]);
   });
 
-  connection.onCodeAction((params) => codeActions(params, { mirror, workspace, lines, literalSupport }));
-  connection.onCodeLens((params) => codeLenses(params.textDocument.uri, mirror, workspace));
-  connection.onHover((params) => hover(params, mirror, workspace, recent));
+  // Params are checked here, at the edge: features get well-formed positions.
+  connection.onCodeAction((params) => codeActions(checkCodeActionParams(params, lines), { mirror, workspace, lines, literalSupport }));
+  connection.onCodeLens((params) => codeLenses(checkCodeLensParams(params).textDocument.uri, mirror, workspace));
+  connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent));
   connection.onExecuteCommand((params) =>
-    executeCommand(params, { mirror, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
+    executeCommand(checkExecuteCommandParams(params), { mirror, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
   );
 
+  let shutdown = false;
   connection.onShutdown(async () => {
+    shutdown = true;
     refresher?.dispose();
     await client?.close();
   });
 
   documents.listen(connection);
+  return { shutdownRequested: () => shutdown };
 }

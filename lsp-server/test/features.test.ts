@@ -15,7 +15,10 @@ const root = '/srv/shop';
 const uri = 'file:///srv/shop/src/server.js';
 const workspace = new Workspace(root);
 const source: Record<number, string> = { 11: "  return 'Hello: ' + name;", 12: '  }' };
-const lines: LineSource = { lineAt: (u, line) => (u === uri && source[line] !== undefined ? { text: source[line]!, languageId: 'javascript' } : undefined) };
+const lines: LineSource = {
+  lineAt: (u, line) => (u === uri && source[line] !== undefined ? { text: source[line]!, languageId: 'javascript' } : undefined),
+  lineCount: (u) => (u === uri ? 13 : undefined),
+};
 
 function mirrorWith(...infos: Parameters<ActionMirror['upsert']>[0][]): ActionMirror {
   const m = new ActionMirror();

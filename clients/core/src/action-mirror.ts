@@ -23,9 +23,20 @@ export interface MirroredAction {
   file: string;
   /** 1-based. */
   line: number;
+  /** Each agent's state, by agent id; the empty id is the gateway's own word (it says EXPIRED before removing an action). */
   states: ReadonlyMap<string, AgentState>;
   /** Summed over agents, as the gateway reports it. */
   hits: number;
+  /** Events lost before they left an agent (its buffer was full while the gateway was away), summed over agents. */
+  dropped: number;
+  /** Hits whose event an agent's rate limit held back, summed over agents. */
+  suppressed: number;
+  /**
+   * Agents that had reported a state and whose state the gateway then dropped
+   * because they disconnected, until they report again: with no state left,
+   * the action is not waiting for its first report but for agents to come back.
+   */
+  disconnected: readonly string[];
 }
 
 /** Something about an action changed; `file`/`line` say where it is (or was, once removed). */
@@ -34,6 +45,8 @@ export interface MirrorChange {
   file: string;
   line: number;
   removed: boolean;
+  /** Set on a removal the gateway announced as an expiry (it sends EXPIRED, then removes the action). */
+  expired?: true;
 }
 
 /** One state standing for all agents' states, for a lens or a notification. */
@@ -60,13 +73,32 @@ export function normalisePath(file: string): string {
   return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
-/** Agents that reported a state; REMOVED from one agent (it went away) says nothing about the others. */
-function reporting(entry: MirroredAction): AgentState[] {
-  return [...entry.states.values()].filter((s) => s.state !== Kind.ACTION_STATE_KIND_REMOVED && s.state !== Kind.ACTION_STATE_KIND_UNSPECIFIED);
+/** The id under which the gateway's own states are kept: no agent has an empty id (the gateway refuses one). */
+export const GATEWAY_STATE_ID = '';
+
+function isReport(s: AgentState): boolean {
+  return s.state !== Kind.ACTION_STATE_KIND_REMOVED && s.state !== Kind.ACTION_STATE_KIND_UNSPECIFIED;
 }
 
-/** The agent state that stands for all of them: the first in the most severe state, or undefined until some agent reported. */
+/** Agents that reported a state; REMOVED from one agent (it went away) says nothing about the others. */
+function reporting(entry: MirroredAction): AgentState[] {
+  return [...entry.states.values()].filter(isReport);
+}
+
+/** What the gateway itself said of the action (EXPIRED), which holds for every agent. */
+function gatewayState(entry: MirroredAction): AgentState | undefined {
+  const s = entry.states.get(GATEWAY_STATE_ID);
+  return s && isReport(s) ? s : undefined;
+}
+
+/**
+ * The state that stands for all of them: the gateway's own when it said one,
+ * else the first agent's in the most severe state, or undefined until some
+ * agent reported.
+ */
 export function leadingState(entry: MirroredAction): AgentState | undefined {
+  const fromGateway = gatewayState(entry);
+  if (fromGateway) return fromGateway;
   const states = reporting(entry);
   for (const kind of severity) {
     const first = states.find((s) => s.state === kind);
@@ -78,6 +110,8 @@ export function leadingState(entry: MirroredAction): AgentState | undefined {
 export function summarise(entry: MirroredAction): StateSummary {
   const lead = leadingState(entry);
   if (!lead) return { state: undefined, reason: '', agentsInState: 0, agentsReporting: 0 };
+  // The gateway's word is about the action, not one agent among others.
+  if (lead.agentId === GATEWAY_STATE_ID) return { state: lead.state, reason: lead.reason, agentsInState: 1, agentsReporting: 1 };
   const states = reporting(entry);
   return { state: lead.state, reason: lead.reason, agentsInState: states.filter((s) => s.state === lead.state).length, agentsReporting: states.length };
 }
@@ -91,6 +125,18 @@ function agentState(s: sonde.v1.IActionState): AgentState {
     reasonCode: s.reasonCode ?? sonde.v1.ReasonCode.REASON_CODE_UNSPECIFIED,
     timeMs: int64(s.timeMs),
   };
+}
+
+/**
+ * Agents whose reported state the gateway no longer lists (it drops an
+ * agent's states when the agent disconnects), plus those already gone and
+ * not back.
+ */
+function departed(old: MirroredAction, now: ReadonlyMap<string, AgentState>): string[] {
+  const gone = new Set(old.disconnected);
+  for (const s of old.states.values()) if (s.agentId !== GATEWAY_STATE_ID && isReport(s)) gone.add(s.agentId);
+  for (const agentId of now.keys()) gone.delete(agentId);
+  return [...gone].sort();
 }
 
 export class ActionMirror {
@@ -144,6 +190,10 @@ export class ActionMirror {
       line: action.location?.line ?? 0,
       states,
       hits: int64(info.totalHits),
+      // Cumulative: 0 from a gateway that does not send them yet must not wipe what an earlier report said.
+      dropped: Math.max(int64(info.totalDropped), old?.dropped ?? 0),
+      suppressed: Math.max(int64(info.totalSuppressed), old?.suppressed ?? 0),
+      disconnected: old ? departed(old, states) : [],
     };
     this.byId.set(id, entry);
     const changes: MirrorChange[] = [{ actionId: id, file: entry.file, line: entry.line, removed: false }];
@@ -156,7 +206,9 @@ export class ActionMirror {
     const old = this.byId.get(actionId);
     if (!old) return [];
     this.byId.delete(actionId);
-    return [{ actionId, file: old.file, line: old.line, removed: true }];
+    const change: MirrorChange = { actionId, file: old.file, line: old.line, removed: true };
+    if (gatewayState(old)?.state === Kind.ACTION_STATE_KIND_EXPIRED) change.expired = true;
+    return [change];
   }
 
   /**
@@ -175,7 +227,8 @@ export class ActionMirror {
         const states = new Map(entry.states);
         if (s.state === Kind.ACTION_STATE_KIND_REMOVED) states.delete(agentId);
         else states.set(agentId, agentState(s));
-        this.byId.set(entry.id, { ...entry, states });
+        const disconnected = entry.disconnected.filter((a) => a !== agentId);
+        this.byId.set(entry.id, { ...entry, states, disconnected });
         changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
       } else if (event.hits) {
         const h = event.hits;
@@ -184,8 +237,10 @@ export class ActionMirror {
         const entry = this.byId.get(h.actionId ?? '');
         if (!entry) continue;
         const hits = int64(h.hits);
-        if (hits === entry.hits) continue;
-        this.byId.set(entry.id, { ...entry, hits });
+        const dropped = Math.max(int64(h.dropped), entry.dropped);
+        const suppressed = Math.max(int64(h.suppressed), entry.suppressed);
+        if (hits === entry.hits && dropped === entry.dropped && suppressed === entry.suppressed) continue;
+        this.byId.set(entry.id, { ...entry, hits, dropped, suppressed });
         changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
       }
     }

@@ -76,10 +76,20 @@ export function reasonCodeLabel(code: sonde.v1.ReasonCode | undefined): string {
   return enumLabel(sonde.v1.ReasonCode, code);
 }
 
-/** The state part of a lens, empty while every agent reports the action active. */
+/** Who is gone, for `waiting for agents: …`: the agent by name when one, else how many. */
+function disconnectedText(agents: readonly string[]): string {
+  return agents.length === 1 ? `${truncate(agents[0]!, 40)} disconnected` : `${agents.length} agents disconnected`;
+}
+
+/**
+ * The state part of a lens, empty while every agent reports the action
+ * active. Before any agent reported: `waiting for agents`; once every agent
+ * that held it disconnected, the same with who left, so that an action that
+ * fires nowhere now does not read like one about to start.
+ */
 export function stateText(entry: MirroredAction, maxReason = 80): string {
   const s = summarise(entry);
-  if (s.state === undefined) return 'waiting for agents';
+  if (s.state === undefined) return entry.disconnected.length > 0 ? `waiting for agents: ${disconnectedText(entry.disconnected)}` : 'waiting for agents';
   if (s.state === Kind.ACTION_STATE_KIND_ACTIVE) return '';
   const words: Partial<Record<sonde.v1.ActionStateKind, string>> = {
     [Kind.ACTION_STATE_KIND_PENDING]: 'pending',
@@ -93,4 +103,32 @@ export function stateText(entry: MirroredAction, maxReason = 80): string {
   const showReason = s.state === Kind.ACTION_STATE_KIND_ERROR || s.state === Kind.ACTION_STATE_KIND_PAUSED_QUOTA;
   if (showReason && s.reason) text += `: ${truncate(s.reason, maxReason)}`;
   return text;
+}
+
+/**
+ * What an action lost, for a lens: `12 lost`, `250 held back by the rate
+ * limit`; empty when nothing was (clients show nothing then).
+ */
+export function lossText(entry: Pick<MirroredAction, 'dropped' | 'suppressed'>): string[] {
+  const parts: string[] = [];
+  if (entry.dropped > 0) parts.push(`${entry.dropped} lost`);
+  if (entry.suppressed > 0) parts.push(`${entry.suppressed} held back by the rate limit`);
+  return parts;
+}
+
+/** The same in words, for a hover or a message; empty when nothing was lost. */
+export function lossSentence(entry: Pick<MirroredAction, 'dropped' | 'suppressed'>): string {
+  const parts: string[] = [];
+  if (entry.dropped > 0) {
+    parts.push(`${entry.dropped} ${entry.dropped === 1 ? 'event was' : 'events were'} lost before reaching the gateway (an agent's buffer was full while the gateway was away)`);
+  }
+  if (entry.suppressed > 0) {
+    parts.push(`${entry.suppressed} ${entry.suppressed === 1 ? 'hit was' : 'hits were'} not reported: an agent's rate limit held ${entry.suppressed === 1 ? 'it' : 'them'} back`);
+  }
+  return parts.length ? `${parts.join('; ')}.` : '';
+}
+
+/** What a client says when the gateway removed an action because its time was up. */
+export function expiredText(entry: MirroredAction): string {
+  return `${describeAction(entry.action)} at ${entry.file}:${entry.line} expired after ${hitsText(entry.hits)} and the gateway removed it; add it again to keep it`;
 }

@@ -16,6 +16,7 @@ export {
 export { GatewayRequestError, GatewayUnavailableError } from './gateway-errors.js';
 export {
   ActionMirror,
+  GATEWAY_STATE_ID,
   leadingState,
   normalisePath,
   summarise,
@@ -24,5 +25,19 @@ export {
   type MirrorChange,
   type StateSummary,
 } from './action-mirror.js';
-export { describeAction, hitsText, kindLabel, kindWord, reasonCodeLabel, stateFormat, stateLabel, stateText, truncate, type StateLabel } from './action-text.js';
+export {
+  describeAction,
+  expiredText,
+  hitsText,
+  kindLabel,
+  kindWord,
+  lossSentence,
+  lossText,
+  reasonCodeLabel,
+  stateFormat,
+  stateLabel,
+  stateText,
+  truncate,
+  type StateLabel,
+} from './action-text.js';
 export { LINES_PER_ACTION, RecentLogs, type RecentLine } from './recent-logs.js';

@@ -4,11 +4,25 @@ import { sonde } from '@sonde/protocol';
 
 export const Kind = sonde.v1.ActionStateKind;
 
-export function logInfo(id: string, file: string, line: number, format: string, opts: { hits?: number; states?: sonde.v1.IActionState[]; condition?: string } = {}): sonde.v1.IActionInfo {
+/** What an action lost, as ActionInfo and HitCount carry it. */
+export interface Loss {
+  dropped?: number;
+  suppressed?: number;
+}
+
+export function logInfo(
+  id: string,
+  file: string,
+  line: number,
+  format: string,
+  opts: { hits?: number; states?: sonde.v1.IActionState[]; condition?: string } & Loss = {},
+): sonde.v1.IActionInfo {
   return {
     action: { id, kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file, line }, format, condition: opts.condition ?? '' },
     states: opts.states ?? [],
     totalHits: opts.hits ?? 0,
+    ...(opts.dropped !== undefined ? { totalDropped: opts.dropped } : {}),
+    ...(opts.suppressed !== undefined ? { totalSuppressed: opts.suppressed } : {}),
   };
 }
 
@@ -16,8 +30,8 @@ export function state(actionId: string, agentId: string, kind: sonde.v1.ActionSt
   return { actionId, agentId, state: kind, reason, timeMs: 1, ...(reasonCode !== undefined ? { reasonCode } : {}) };
 }
 
-export function hits(actionId: string, count: number, agentId = ''): sonde.v1.IEvent {
-  return { hits: { actionId, agentId, hits: count } };
+export function hits(actionId: string, count: number, agentId = '', loss: Loss = {}): sonde.v1.IEvent {
+  return { hits: { actionId, agentId, hits: count, ...loss } };
 }
 
 export function stateEvent(actionId: string, agentId: string, kind: sonde.v1.ActionStateKind, reason = '', reasonCode?: sonde.v1.ReasonCode): sonde.v1.IEvent {

@@ -29,6 +29,10 @@ export async function addLog(arg: unknown, deps: CommandDeps): Promise<AddLogRes
   const file = deps.workspace.pathOf(args.uri);
   if (file === undefined) throw fail(deps, ErrorCodes.InvalidParams, `Sonde can only add logs to files; ${args.uri} is not a file: URI`);
   // The edge between LSP (0-based) and the protocol (1-based).
+  const lineCount = deps.lines.lineCount(args.uri);
+  if (lineCount !== undefined && args.line >= lineCount) {
+    throw fail(deps, ErrorCodes.InvalidParams, `${Commands.addLog}: line ${args.line} (0-based) is past the end of ${file}, which has ${lineCount} line${lineCount === 1 ? '' : 's'}`);
+  }
   const line = args.line + 1;
   const where = `${file}:${line}`;
   let format = args.format?.trim() ?? '';

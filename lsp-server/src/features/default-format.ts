@@ -11,6 +11,14 @@ export type LanguageFamily = 'js' | 'ts' | 'other';
 /** At most this many values, so that a busy line does not make a huge log. */
 export const MAX_IDENTIFIERS = 6;
 
+/**
+ * Longer lines get the plain default without being scanned. A line a person
+ * writes is a few hundred characters at most; longer ones are minified or
+ * generated code, whose names make no useful log, and scanning them costs
+ * time and memory without bound (a 50 MB line took gigabytes in the tokenizer).
+ */
+export const MAX_SCANNED_LINE_CHARS = 10_000;
+
 const tsIds = new Set(['typescript', 'typescriptreact', 'ts', 'tsx', 'mts', 'cts']);
 const jsIds = new Set(['javascript', 'javascriptreact', 'js', 'jsx', 'mjs', 'cjs']);
 
@@ -34,6 +42,7 @@ export function defaultFormat(lineText: string, where: { file: string; line: num
 }
 
 export function identifiersRead(lineText: string, family: LanguageFamily): string[] {
+  if (lineText.length > MAX_SCANNED_LINE_CHARS) return [];
   const names = family === 'other' ? scanOther(lineText) : scanJs(lineText, family === 'ts');
   return [...new Set(names)].slice(0, MAX_IDENTIFIERS);
 }

@@ -1,7 +1,8 @@
-// Hover on a line with actions: what each action is, its state and hits, and
-// its last log lines with their time and agent.
+// Hover on a line with actions: what each action is, its state and hits,
+// what it lost (dropped, held back by the rate limit), and its last log lines
+// with their time and agent.
 import type { Hover, HoverParams } from 'vscode-languageserver';
-import { describeAction, hitsText, stateText, type ActionMirror, type RecentLogs } from '@sonde/client-core';
+import { describeAction, hitsText, lossSentence, stateText, type ActionMirror, type RecentLogs } from '@sonde/client-core';
 import type { Workspace } from '../workspace.js';
 
 export function hover(params: HoverParams, mirror: ActionMirror, workspace: Workspace, recent: RecentLogs): Hover | null {
@@ -16,7 +17,13 @@ export function hover(params: HoverParams, mirror: ActionMirror, workspace: Work
     const body = lines.length
       ? ['```text', ...lines.map((l) => `${new Date(l.timeMs).toISOString().slice(11, 23)} [${l.agentId}] ${l.text.replace(/`/g, "'")}`), '```'].join('\n')
       : '_no lines yet_';
-    return `**Sonde** ${head.replace(/([*_`])/g, '\\$1')}\n\n${body}`;
+    const loss = lossSentence(entry);
+    const lost = loss ? `\n\n${escape(loss)}` : '';
+    return `**Sonde** ${escape(head)}${lost}\n\n${body}`;
   });
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') } };
+}
+
+function escape(text: string): string {
+  return text.replace(/([*_`])/g, '\\$1');
 }

@@ -4,7 +4,18 @@
 // all of it is throttled: at most one flush per interval, carrying the latest
 // state of everything that changed since the previous one.
 import { sonde } from '@sonde/protocol';
-import { kindLabel, leadingState, reasonCodeLabel, stateFormat, stateLabel, summarise, type ActionMirror, type AgentState, type MirrorChange } from '@sonde/client-core';
+import {
+  GATEWAY_STATE_ID,
+  kindLabel,
+  leadingState,
+  reasonCodeLabel,
+  stateFormat,
+  stateLabel,
+  summarise,
+  type ActionMirror,
+  type AgentState,
+  type MirrorChange,
+} from '@sonde/client-core';
 import type { AgentStateParams, SondeActionStateParams } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 
@@ -64,11 +75,15 @@ export function actionStateParams(actionId: string, mirror: ActionMirror, worksp
     format: stateFormat(entry.action),
     state: stateLabel(summary.state),
     hits: entry.hits,
-    agents: [...entry.states.values()].map(agentParams),
+    // The gateway's own state (EXPIRED) is the action's, not an agent's.
+    agents: [...entry.states.values()].filter((s) => s.agentId !== GATEWAY_STATE_ID).map(agentParams),
   };
   if (summary.reason) params.reason = summary.reason;
   const code = leadingState(entry)?.reasonCode;
   if (hasCode(code)) params.reasonCode = reasonCodeLabel(code);
+  // Only when non-zero, so that clients (and their tests) that never see a loss see the same params as before.
+  if (entry.dropped > 0) params.dropped = entry.dropped;
+  if (entry.suppressed > 0) params.suppressed = entry.suppressed;
   return params;
 }
 
@@ -135,7 +150,7 @@ export class Refresher {
       }
       const last = this.lastSent.get(change.actionId);
       this.lastSent.delete(change.actionId);
-      this.deps.sendActionState({
+      const removed: SondeActionStateParams = {
         actionId: change.actionId,
         uri: this.deps.workspace.uriOf(change.file),
         line: Math.max(0, change.line - 1),
@@ -144,7 +159,12 @@ export class Refresher {
         state: 'removed',
         hits: last?.hits ?? 0,
         agents: [],
-      });
+      };
+      // Gone because it expired, not because someone removed it.
+      if (change.expired) removed.reason = 'expired';
+      if (last?.dropped) removed.dropped = last.dropped;
+      if (last?.suppressed) removed.suppressed = last.suppressed;
+      this.deps.sendActionState(removed);
     }
     this.deps.publishDiagnostics(files);
     this.deps.refreshLenses?.();
