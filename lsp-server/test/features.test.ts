@@ -45,6 +45,27 @@ describe('code lens', () => {
     assert.equal(lensTitle(m.get('w')!), 'log "w" if n > 3 · 0 hits · waiting for agents');
   });
 
+  it('says what was lost, only when something was, before the state', () => {
+    const m = mirrorWith(
+      logInfo('q', 'f.js', 1, 'x', { hits: 300, suppressed: 250, states: [state('q', 'a1', Kind.ACTION_STATE_KIND_PAUSED_QUOTA, 'over 100 lines/s')] }),
+      logInfo('d', 'f.js', 2, 'y', { hits: 5, dropped: 12, states: [state('d', 'a1', Kind.ACTION_STATE_KIND_ACTIVE)] }),
+    );
+    assert.equal(lensTitle(m.get('q')!), 'log "x" · 300 hits · 250 held back by the rate limit · paused: over 100 lines/s');
+    assert.equal(lensTitle(m.get('d')!), 'log "y" · 5 hits · 12 lost');
+    m.applyEvents([hits('d', 6, '', { dropped: 12, suppressed: 1 })]);
+    assert.equal(lensTitle(m.get('d')!), 'log "y" · 6 hits · 12 lost · 1 held back by the rate limit');
+  });
+
+  it('says which agents left once every agent that held an action disconnected, and that it expired', () => {
+    const m = mirrorWith(logInfo('a', 'f.js', 1, 'x', { hits: 3, states: [state('a', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)] }));
+    assert.equal(lensTitle(m.get('a')!), 'log "x" · 3 hits');
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { hits: 3 }));
+    assert.equal(lensTitle(m.get('a')!), 'log "x" · 3 hits · waiting for agents: agent-1 disconnected');
+    m.upsert(logInfo('b', 'f.js', 2, 'y', { states: [state('b', 'a1', Kind.ACTION_STATE_KIND_ACTIVE), state('b', 'a2', Kind.ACTION_STATE_KIND_ERROR, 'no such line')] }));
+    m.applyEvents([stateEvent('b', '', Kind.ACTION_STATE_KIND_EXPIRED, 'expired')]);
+    assert.equal(lensTitle(m.get('b')!), 'log "y" · 0 hits · expired');
+  });
+
   it('puts one lens per action on the action\'s 0-based line, with a command that only shows it', () => {
     const m = mirrorWith(logInfo('a', 'src/server.js', 12, 'name={name}'), logInfo('b', 'src/server.js', 12, 'other'), logInfo('c', 'src/else.js', 1, 'no'));
     const lenses = codeLenses(uri, m, workspace);

@@ -20,4 +20,19 @@ describe('hover', () => {
     assert.match(value, /03:04:05\.678 \[agent-1\] name=aa/);
     assert.equal(hover(at(12), mirror, workspace, recent), null, 'nothing on a line without actions');
   });
+
+  it('says in words what an action lost, only when it lost something', () => {
+    const mirror = new ActionMirror();
+    mirror.reset([
+      logInfo('a', 'src/server.js', 12, 'name={name}', { hits: 300, dropped: 12, suppressed: 250, states: [state('a', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)] }),
+      logInfo('b', 'src/server.js', 13, 'n={n}', { hits: 1, states: [state('b', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)] }),
+    ]);
+    const value = (hover(at(11), mirror, workspace, new RecentLogs())?.contents as { value: string }).value;
+    assert.equal(
+      value,
+      "**Sonde** log \"name={name}\" · 300 hits · active\n\n12 events were lost before reaching the gateway (an agent's buffer was full while the gateway was away); 250 hits were not reported: an agent's rate limit held them back.\n\n_no lines yet_",
+    );
+    const quiet = (hover(at(12), mirror, workspace, new RecentLogs())?.contents as { value: string }).value;
+    assert.equal(quiet, '**Sonde** log "n={n}" · 1 hit · active\n\n_no lines yet_');
+  });
 });

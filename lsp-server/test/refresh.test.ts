@@ -143,4 +143,47 @@ describe('refresher', () => {
       { agentId: 'a3', state: 'pending' },
     ]);
   });
+
+  it('adds dropped and suppressed only when non-zero, and keeps them on the removal', () => {
+    const s = setup(true);
+    s.refresher.enqueue(s.mirror.upsert(logInfo('a', 'src/app.js', 4, 'n={n}', { hits: 7, states: [state('a', 'ag', Kind.ACTION_STATE_KIND_ACTIVE)] })));
+    s.timers.advance(0);
+    assert.equal('dropped' in s.states[0]! || 'suppressed' in s.states[0]!, false);
+    s.refresher.enqueue(s.mirror.applyEvents([hits('a', 9, '', { dropped: 12, suppressed: 250 })]));
+    s.timers.advance(500);
+    assert.deepEqual(s.states[1], {
+      actionId: 'a',
+      uri: 'file:///srv/shop/src/app.js',
+      line: 3,
+      kind: 'log',
+      format: 'n={n}',
+      state: 'active',
+      hits: 9,
+      dropped: 12,
+      suppressed: 250,
+      agents: [{ agentId: 'ag', state: 'active' }],
+    });
+    s.refresher.enqueue(s.mirror.remove('a'));
+    s.timers.advance(500);
+    assert.deepEqual([s.states[2]?.state, s.states[2]?.dropped, s.states[2]?.suppressed], ['removed', 12, 250]);
+  });
+
+  it('says an action expired (the gateway\'s state, not an agent\'s) and that its removal was an expiry', () => {
+    const s = setup(true);
+    s.refresher.enqueue(s.mirror.upsert(logInfo('a', 'src/app.js', 4, 'x', { hits: 2, states: [state('a', 'ag', Kind.ACTION_STATE_KIND_ACTIVE)] })));
+    s.timers.advance(0);
+    // The gateway's expiry, flushed on its own before the removal comes.
+    s.refresher.enqueue(s.mirror.applyEvents([{ state: { actionId: 'a', agentId: '', state: Kind.ACTION_STATE_KIND_EXPIRED, reason: 'expired' } }]));
+    s.timers.advance(500);
+    assert.deepEqual([s.states[1]?.state, s.states[1]?.reason, s.states[1]?.agents], ['expired', 'expired', [{ agentId: 'ag', state: 'active' }]]);
+    s.refresher.enqueue(s.mirror.remove('a'));
+    s.timers.advance(500);
+    assert.deepEqual([s.states[2]?.state, s.states[2]?.reason], ['removed', 'expired']);
+    // A removal by someone says nothing of the sort.
+    s.refresher.enqueue(s.mirror.upsert(logInfo('b', 'src/app.js', 5, 'y')));
+    s.timers.advance(500);
+    s.refresher.enqueue(s.mirror.remove('b'));
+    s.timers.advance(500);
+    assert.deepEqual([s.states[4]?.state, s.states[4]?.reason], ['removed', undefined]);
+  });
 });

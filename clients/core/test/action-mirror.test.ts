@@ -75,3 +75,56 @@ describe('action mirror', () => {
     assert.equal(leadingState(m.get('b')!), undefined);
   });
 });
+
+describe('action mirror: losses, departures, the gateway\'s own word', () => {
+  it('keeps the dropped and suppressed totals from action_info and from the gateway\'s summed hit counts', () => {
+    const m = new ActionMirror();
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { hits: 10, dropped: 2, suppressed: 5 }));
+    assert.deepEqual([m.get('a')!.dropped, m.get('a')!.suppressed], [2, 5]);
+    // Only the loss changed: still a change, so lenses follow.
+    assert.deepEqual(m.applyEvents([hits('a', 10, '', { dropped: 2, suppressed: 250 })]).map((c) => c.actionId), ['a']);
+    assert.deepEqual([m.get('a')!.hits, m.get('a')!.dropped, m.get('a')!.suppressed], [10, 2, 250]);
+    // Per-agent counts are not the total.
+    m.applyEvents([hits('a', 99, 'agent-1', { dropped: 4100 })]);
+    assert.equal(m.get('a')!.dropped, 2);
+    assert.deepEqual(m.applyEvents([hits('a', 10, '', { dropped: 2, suppressed: 250 })]), [], 'nothing new');
+  });
+
+  it('does not let a report without the fields (a gateway that does not send them) wipe the totals', () => {
+    const m = new ActionMirror();
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { hits: 1, dropped: 12, suppressed: 3 }));
+    m.applyEvents([hits('a', 2)]);
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { hits: 2 }));
+    assert.deepEqual([m.get('a')!.hits, m.get('a')!.dropped, m.get('a')!.suppressed], [2, 12, 3]);
+    m.upsert(logInfo('b', 'f.js', 2, 'y'));
+    assert.deepEqual([m.get('b')!.dropped, m.get('b')!.suppressed], [0, 0]);
+  });
+
+  it('names the agents whose states the gateway dropped (they disconnected) until they report again', () => {
+    const m = new ActionMirror();
+    m.upsert(logInfo('a', 'f.js', 1, 'x'));
+    assert.deepEqual(m.get('a')!.disconnected, [], 'no agent reported yet: nobody left');
+    m.applyEvents([stateEvent('a', 'agent-2', Kind.ACTION_STATE_KIND_ACTIVE), stateEvent('a', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)]);
+    // The gateway's action_info after agent-1 disconnected.
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { states: [state('a', 'agent-2', Kind.ACTION_STATE_KIND_ACTIVE)] }));
+    assert.deepEqual(m.get('a')!.disconnected, ['agent-1']);
+    m.upsert(logInfo('a', 'f.js', 1, 'x'));
+    assert.deepEqual(m.get('a')!.disconnected, ['agent-1', 'agent-2']);
+    m.applyEvents([stateEvent('a', 'agent-1', Kind.ACTION_STATE_KIND_PENDING)]);
+    assert.deepEqual(m.get('a')!.disconnected, ['agent-2'], 'agent-1 is back');
+    // A fresh list from the gateway (after a reconnection) is the truth.
+    m.reset([logInfo('a', 'f.js', 1, 'x')]);
+    assert.deepEqual(m.get('a')!.disconnected, []);
+  });
+
+  it('lets the gateway\'s own state (empty agent id: EXPIRED) stand for the whole action, and says so on removal', () => {
+    const m = new ActionMirror();
+    m.upsert(logInfo('a', 'f.js', 1, 'x', { states: [state('a', 'agent-1', Kind.ACTION_STATE_KIND_ERROR, 'bad'), state('a', 'agent-2', Kind.ACTION_STATE_KIND_ACTIVE)] }));
+    m.applyEvents([stateEvent('a', '', Kind.ACTION_STATE_KIND_EXPIRED, 'expired')]);
+    assert.deepEqual(summarise(m.get('a')!), { state: Kind.ACTION_STATE_KIND_EXPIRED, reason: 'expired', agentsInState: 1, agentsReporting: 1 });
+    assert.equal(leadingState(m.get('a')!)?.agentId, '');
+    assert.deepEqual(m.remove('a'), [{ actionId: 'a', file: 'f.js', line: 1, removed: true, expired: true }]);
+    m.upsert(logInfo('b', 'f.js', 2, 'y'));
+    assert.deepEqual(m.remove('b'), [{ actionId: 'b', file: 'f.js', line: 2, removed: true }], 'removed by someone: no expiry');
+  });
+});

@@ -1,7 +1,9 @@
 // How actions read, kind by kind: the one table every client's text comes from.
 import assert from 'node:assert/strict';
 import { sonde } from '@sonde/protocol';
-import { describeAction, kindLabel, kindWord, reasonCodeLabel, stateFormat, truncate } from '../src/action-text.js';
+import { ActionMirror } from '../src/action-mirror.js';
+import { describeAction, expiredText, kindLabel, kindWord, lossSentence, lossText, reasonCodeLabel, stateFormat, stateText, truncate } from '../src/action-text.js';
+import { Kind, logInfo, state, stateEvent } from '../src/testing.js';
 
 const { ActionKind } = sonde.v1;
 
@@ -33,5 +35,31 @@ describe('action text', () => {
     assert.equal(reasonCodeLabel(sonde.v1.ReasonCode.REASON_CODE_FILE_NOT_FOUND), 'file_not_found');
     assert.equal(reasonCodeLabel(undefined), 'unspecified');
     assert.equal(truncate('abc', 3), 'abc');
+  });
+
+  it('says what an action lost only when it lost something', () => {
+    assert.deepEqual(lossText({ dropped: 0, suppressed: 0 }), []);
+    assert.deepEqual(lossText({ dropped: 12, suppressed: 250 }), ['12 lost', '250 held back by the rate limit']);
+    assert.equal(lossSentence({ dropped: 0, suppressed: 0 }), '');
+    assert.equal(
+      lossSentence({ dropped: 4100, suppressed: 1 }),
+      "4100 events were lost before reaching the gateway (an agent's buffer was full while the gateway was away); 1 hit was not reported: an agent's rate limit held it back.",
+    );
+  });
+
+  it('tells waiting for a first report from waiting for agents that left, and an expiry from a removal', () => {
+    const m = new ActionMirror();
+    m.upsert(logInfo('a', 'src/f.js', 4, 'x={x}', { hits: 3 }));
+    assert.equal(stateText(m.get('a')!), 'waiting for agents');
+    m.applyEvents([stateEvent('a', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)]);
+    assert.equal(stateText(m.get('a')!), '');
+    m.upsert(logInfo('a', 'src/f.js', 4, 'x={x}', { hits: 3 }));
+    assert.equal(stateText(m.get('a')!), 'waiting for agents: agent-1 disconnected');
+    m.upsert(logInfo('b', 'src/f.js', 5, 'y', { states: [state('b', 'a1', Kind.ACTION_STATE_KIND_ACTIVE), state('b', 'a2', Kind.ACTION_STATE_KIND_ACTIVE)] }));
+    m.upsert(logInfo('b', 'src/f.js', 5, 'y'));
+    assert.equal(stateText(m.get('b')!), 'waiting for agents: 2 agents disconnected');
+    m.applyEvents([stateEvent('b', 'a1', Kind.ACTION_STATE_KIND_ACTIVE), stateEvent('b', '', Kind.ACTION_STATE_KIND_EXPIRED, 'expired')]);
+    assert.equal(stateText(m.get('b')!), 'expired', 'the gateway\'s expiry is not one agent among others');
+    assert.equal(expiredText(m.get('a')!), 'log "x={x}" at src/f.js:4 expired after 3 hits and the gateway removed it; add it again to keep it');
   });
 });

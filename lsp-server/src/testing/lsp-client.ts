@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type Logger, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { InitializeParams, InitializeResult } from 'vscode-languageserver';
 
 /** This package's language server on stdio. */
@@ -57,6 +57,12 @@ export class LspClient {
   readonly stderr: string[] = [];
   /** Anything that broke the LSP stream (e.g. a stray write to stdout), or a shutdown that failed. */
   readonly streamErrors: string[] = [];
+  /**
+   * What vscode-jsonrpc reported about the server's messages: among others,
+   * a response it could not match to a request, such as the -32700 reply
+   * (id null) to a body that was not JSON.
+   */
+  readonly logged: string[] = [];
   readonly exited: Promise<number | null>;
   private listeners = new Set<() => void>();
 
@@ -74,8 +80,11 @@ export class LspClient {
     if (!('SONDE_GATEWAY_URL' in env)) delete childEnv.SONDE_GATEWAY_URL;
     const args = options.args ?? [sondeLspBin];
     const child = spawn(process.execPath, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const client = new LspClient(child, connection, options.name ?? args.join(' '));
+    let client: LspClient | undefined;
+    const note = (message: string): void => client?.note(message);
+    const logger: Logger = { error: note, warn: note, info: () => {}, log: () => {} };
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin), logger);
+    client = new LspClient(child, connection, options.name ?? args.join(' '));
     child.stderr.on('data', (d: Buffer) => client.stderr.push(d.toString()));
     connection.onError(([err]) => client.streamErrors.push(err.message));
     connection.onNotification((method, params) => client.record(client.notifications, { method, params: asParams(params) }));
@@ -132,6 +141,25 @@ export class LspClient {
     return r.params as T;
   }
 
+  /** The first thing vscode-jsonrpc reported (see `logged`), already or still to come, that matches. */
+  waitForLogged(match: (message: string) => boolean, what: string, timeoutMs = WAIT_MS): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = this.logged.find(match);
+        if (found === undefined) return;
+        this.listeners.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; vscode-jsonrpc reported: ${JSON.stringify(this.logged).slice(0, 4000)}\n${this.name} stderr:\n${this.output()}`));
+      }, timeoutMs);
+      this.listeners.add(check);
+      check();
+    });
+  }
+
   /** Shuts down the way an editor does and waits for the process to exit (killing it if it does not); resolves with its exit code. */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
@@ -153,6 +181,11 @@ export class LspClient {
   kill(): void {
     if (this.child.exitCode === null) this.child.kill();
     this.connection.dispose();
+  }
+
+  private note(message: string): void {
+    this.logged.push(message);
+    for (const l of [...this.listeners]) l();
   }
 
   private record(list: Received[], r: Received): void {
