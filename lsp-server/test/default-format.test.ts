@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { defaultFormat, identifiersRead, languageFamily, MAX_IDENTIFIERS } from '../src/features/default-format.js';
+import { defaultFormat, identifiersRead, languageFamily, MAX_IDENTIFIERS, MAX_SCANNED_LINE_CHARS } from '../src/features/default-format.js';
 
 const js = (line: string): string[] => identifiersRead(line, 'js');
 const ts = (line: string): string[] => identifiersRead(line, 'ts');
@@ -83,5 +83,12 @@ describe('default format', () => {
     assert.equal(languageFamily('python', 'x.js'), 'other');
     assert.equal(languageFamily(undefined, 'src/app.mjs'), 'js');
     assert.equal(languageFamily(undefined, 'Main.kt'), 'other');
+  });
+
+  it('gives a line too long to be written by hand the plain default without scanning it', () => {
+    const long = `return ${'a+'.repeat(MAX_SCANNED_LINE_CHARS / 2)}b`;
+    assert.equal(defaultFormat(long, { file: 'bundle.js', line: 1 }), 'reached bundle.js:1');
+    assert.deepEqual(identifiersRead(long, 'other'), []);
+    assert.deepEqual(js(`return total + ${'@'.repeat(5000)} + tax`), ['total'], 'a line of junk stops being scanned');
   });
 });

@@ -65,11 +65,16 @@ const acornOptions: Options = {
   allowImportExportEverywhere: true,
 };
 
+// Each restart after a tokenizer error costs a new acorn parser (~25 µs); a
+// line of junk could otherwise cost one per character.
+const MAX_RESTARTS = 100;
+
 /** Tokens of a line; after an error, goes on past the offending character unless it opened a string, template or regex. */
 function tokens(text: string): Tok[] {
   const out: Tok[] = [];
   let offset = 0;
-  while (offset < text.length) {
+  let restarts = 0;
+  while (offset < text.length && restarts++ <= MAX_RESTARTS) {
     const rest = text.slice(offset);
     try {
       for (const t of tokenizer(rest, acornOptions)) {
