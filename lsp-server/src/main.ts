@@ -8,6 +8,8 @@ import { DEFAULT_FRAMING_LIMITS, StrictMessageReader } from './stdio-framing.js'
 /** Overrides how long a message may stall part-way before the stream counts as lost (tests use a short one). */
 export const STALL_ENV = 'SONDE_LSP_STALL_MS';
 
+const LOGGED_REJECTIONS = 20;
+
 /**
  * Runs the language server over this process's stdin and stdout, which then
  * carry LSP only: console output is sent to stderr instead.
@@ -24,11 +26,15 @@ export function runStdio(options: ServerOptions = {}): Connection {
   console.dir = (value: unknown) => toStderr(value);
 
   const writer = new StreamMessageWriter(process.stdout);
+  let rejected = 0;
   const reader = new StrictMessageReader(
     process.stdin,
     {
       reject: (response) => {
-        process.stderr.write(`Sonde language server: ${response.error?.message ?? 'a bad message'}\n`);
+        // Every bad message is answered; only the first few are logged, so that a flood does not fill the editor's log.
+        rejected++;
+        if (rejected <= LOGGED_REJECTIONS) process.stderr.write(`Sonde language server: ${response.error?.message ?? 'a bad message'}\n`);
+        if (rejected === LOGGED_REJECTIONS) process.stderr.write(`Sonde language server: ${LOGGED_REJECTIONS} bad messages so far; the next ones are answered but not logged\n`);
         void writer.write(response);
       },
       // Out of step, every later byte would be misread: say why and let the editor start a fresh server.
