@@ -4,19 +4,24 @@
 // workspace-relative path means and installs there, probes wait in
 // PendingLoads until their file loads, each script's probes go to a
 // ScriptPatcher (which talks to V8), and the StateReporter holds every
-// action's state. Every inspector task runs on one serial TaskQueue.
+// action's state. Every inspector task runs on one serial TaskQueue, and
+// install work goes through the InstallQueue in batches (one new source per
+// script), yielding to the host between steps (TurnBudget). At most
+// maxProbes probes are installed; past that, a spec waits with a
+// 'probe-limit' error until removals make room.
 // Nothing here throws into the host: failures become error states, each
 // with its reason code, or lines in the engine's log.
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { admit, type EngineStatus } from './admission.js';
+import { admit, precheck, type EngineStatus } from './admission.js';
 import { describe, logToStderr } from './describe.js';
 import { LoadedFilesBatch } from './file-batch.js';
 import { InspectorClient } from './inspector-client.js';
+import { InstallQueue } from './install-queue.js';
 import { PendingLoads } from './pending-loads.js';
 import { Patchers } from './patchers.js';
-import { Placer } from './placement.js';
+import { Placer, type Placement } from './placement.js';
 import { dropCopy, newProbe, ownerOf, sameSpec, type Probe } from './probe.js';
 import { Quotas } from './quota.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
@@ -25,10 +30,13 @@ import { ScriptRegistry, type ScriptInfo, type ScriptParsedParams } from './scri
 import { SourceMaps } from './source-maps.js';
 import { StateReporter } from './state-reporter.js';
 import { TaskQueue } from './task-queue.js';
+import { TurnBudget } from './turn-budget.js';
 import type { AnySpec, FileQueryAnswer, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
 
 /** The agent's own compiled code (dist/src): never offered for probes, a probe there could recurse. */
 const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + sep;
+/** Probes an engine installs by default: each costs its script code V8 recompiles on every patch, and a slot, a quota and states. */
+export const DEFAULT_MAX_PROBES = 5000;
 
 export class ProbeEngine {
   private readonly log: (message: string) => void;
@@ -42,6 +50,9 @@ export class ProbeEngine {
   private readonly files: LoadedFilesBatch;
   private readonly pending: PendingLoads;
   private readonly patchers: Patchers;
+  private readonly budget = new TurnBudget();
+  private readonly work: InstallQueue;
+  private readonly maxProbes: number;
   private runtime: ProbeRuntime | undefined;
   private readonly probes = new Map<string, Probe>();
 
@@ -61,9 +72,11 @@ export class ProbeEngine {
     this.status = { started: false, stopped: false, startError: undefined, agentName: options.agentName ?? 'the Node.js agent' };
     this.quotas = new Quotas(options.quota);
     this.states = new StateReporter(sink, this.log);
-    this.queue = new TaskQueue(this.log);
+    this.maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
+    this.queue = new TaskQueue(this.log, this.budget);
+    const pause = () => this.budget.pause();
     this.files = new LoadedFilesBatch(this.registry, sink, this.log);
-    this.patchers = new Patchers(this.client, this.listener, (task) => this.queue.enqueue(task));
+    this.patchers = new Patchers(this.client, this.listener, (task) => this.queue.enqueue(task), pause);
     const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
     this.placer = new Placer(this.registry, new SourceMaps(), this.patchers, roots);
     this.pending = new PendingLoads({
@@ -72,6 +85,15 @@ export class ProbeEngine {
       placer: this.placer,
       schedule: (task) => this.queue.enqueue(task),
       fail: (probe, reason, code) => this.fail(probe, reason, code),
+      pause,
+    });
+    this.work = new InstallQueue({
+      schedule: (task) => this.queue.enqueue(task),
+      pause,
+      detach: (probe) => this.detach(probe),
+      admit: (spec) => this.admitSpec(spec),
+      place: (probe, cache) => this.place(probe, cache),
+      apply: () => this.patchers.applyStaged(),
     });
   }
 
@@ -109,6 +131,7 @@ export class ProbeEngine {
   /** Removes the action's probe and forgets its state. */
   remove(id: string): void {
     this.states.forget(id);
+    this.work.drop(id);
     this.removeProbe(id);
   }
 
@@ -116,6 +139,7 @@ export class ProbeEngine {
     try {
       const keep = new Set(specs.map((s) => s.id));
       this.states.retain(keep);
+      this.work.retain(keep);
       for (const id of [...this.probes.keys()]) if (!keep.has(id)) this.removeProbe(id);
       for (const spec of specs) this.upsert(spec);
     } catch (err) {
@@ -154,6 +178,7 @@ export class ProbeEngine {
     try {
       for (const probe of this.probes.values()) this.silence(probe);
       this.probes.clear();
+      this.work.clear();
       this.pending.clear();
       this.files.cancel();
       this.queue.enqueue(async () => {
@@ -179,11 +204,37 @@ export class ProbeEngine {
       this.states.reemit(spec.id);
       return;
     }
+    const waiting = this.work.get(spec.id);
+    if (waiting !== undefined && sameSpec(waiting, spec)) {
+      this.states.reemit(spec.id);
+      return;
+    }
     if (existing !== undefined) this.removeProbe(spec.id);
+    const checked = precheck(spec, this.status);
+    if (checked.kind === 'refused') {
+      this.work.drop(spec.id);
+      this.states.report(spec.id, 'error', checked.reason, checked.code);
+      return;
+    }
+    this.work.add(spec);
+  }
+
+  /** Compiles a spec and gives it a slot: the install queue's first step. */
+  private admitSpec(spec: AnySpec): Probe | undefined {
+    if (this.probes.size >= this.maxProbes) {
+      this.states.report(
+        spec.id,
+        'error',
+        `this agent already holds ${this.probes.size} probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)`,
+        'probe-limit',
+      );
+      this.work.park(spec);
+      return undefined;
+    }
     const admitted = admit(spec, this.status);
     if (admitted.kind === 'refused') {
       this.states.report(spec.id, 'error', admitted.reason, admitted.code);
-      return;
+      return undefined;
     }
     const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0 });
     this.states.begin(spec.id);
@@ -198,14 +249,15 @@ export class ProbeEngine {
       }),
     );
     this.probes.set(spec.id, probe);
-    this.queue.enqueue(() => this.place(probe));
+    return probe;
   }
 
-  /** Finds the probe's file and installs it there, or leaves it pending until the file loads. */
-  private async place(probe: Probe): Promise<void> {
+  /** Finds the probe's file and stages it there, or leaves it pending until the file loads. */
+  private async place(probe: Probe, cache: Map<string, Placement>): Promise<void> {
     if (probe.removed) return;
     try {
-      const where = this.placer.place(probe.spec.file);
+      let where = cache.get(probe.spec.file);
+      if (where === undefined) cache.set(probe.spec.file, (where = this.placer.place(probe.spec.file)));
       if (where.kind === 'refused') this.fail(probe, where.reason, where.code);
       else if (where.kind === 'mapped') await this.installMapped(probe, where.scripts, where.sourcePath);
       else if (where.kind === 'script') await this.placer.install(probe, where.script);
@@ -232,7 +284,8 @@ export class ProbeEngine {
       if (probe === undefined) return;
       this.probes.delete(id);
       this.silence(probe);
-      this.queue.enqueue(() => this.detach(probe));
+      this.work.detach(probe);
+      this.work.room(this.maxProbes - this.probes.size);
     } catch (err) {
       // removal is best effort; silence() already made the probe inert
       this.log(`internal error while removing probe ${id}: ${describe(err)}`);
@@ -245,14 +298,11 @@ export class ProbeEngine {
     if (probe.slot >= 0) this.runtime?.release(probe.slot);
   }
 
-  private async detach(probe: Probe): Promise<void> {
-    for (const copy of probe.copies.splice(0)) await this.detach(copy);
+  /** Stages the probe's removal from its script (applied with the batch). */
+  private detach(probe: Probe): void {
+    for (const copy of probe.copies.splice(0)) this.detach(copy);
     this.pending.delete(probe);
-    const patcher = probe.patcher;
-    if (patcher === undefined) return;
-    probe.patcher = undefined;
-    await patcher.remove(probe);
-    this.patchers.forgetIfEmpty(patcher);
+    this.patchers.unstage(probe);
   }
 
   // ---- script events ------------------------------------------------------
