@@ -4,29 +4,29 @@
 // workspace-relative path means and installs there, probes wait in
 // PendingLoads until their file loads, each script's probes go to a
 // ScriptPatcher (which talks to V8), and the StateReporter holds every
-// action's state. Every inspector task runs on one serial TaskQueue, and
-// install work goes through the InstallQueue in batches (one new source per
-// script), yielding to the host between steps (TurnBudget). At most
-// maxProbes probes are installed; past that, a spec waits with a
-// 'probe-limit' error until removals make room.
-// Nothing here throws into the host: failures become error states, each
-// with its reason code, or lines in the engine's log.
+// action's state. Inspector tasks run on one serial TaskQueue; installs go
+// through the InstallQueue in batches (one new source per script), yielding
+// to the host between steps (TurnBudget); past maxProbes a spec waits with a
+// 'probe-limit' error. Nothing here throws into the host: failures become
+// error states, each with its reason code, or lines in the engine's log.
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { admit, precheck, type EngineStatus } from './admission.js';
+import { precheck, type EngineStatus } from './admission.js';
 import { describe, logToStderr } from './describe.js';
 import { LoadedFilesBatch } from './file-batch.js';
 import { InspectorClient } from './inspector-client.js';
 import { InstallQueue } from './install-queue.js';
 import { PendingLoads } from './pending-loads.js';
 import { Patchers } from './patchers.js';
-import { Placer, type Placement } from './placement.js';
-import { dropCopy, newProbe, ownerOf, sameSpec, type Probe } from './probe.js';
+import { Placer } from './placement.js';
+import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.js';
+import { makeProbe } from './make-probe.js';
+import { dropCopy, ownerOf, sameSpec, type Probe } from './probe.js';
 import { Quotas } from './quota.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
 import type { PatcherListener } from './script-patcher.js';
-import { ScriptRegistry, type ScriptInfo, type ScriptParsedParams } from './scripts.js';
+import { ScriptRegistry, type ScriptParsedParams } from './scripts.js';
 import { SourceMaps } from './source-maps.js';
 import { StateReporter } from './state-reporter.js';
 import { TaskQueue } from './task-queue.js';
@@ -35,8 +35,6 @@ import type { AnySpec, FileQueryAnswer, ProbeEngineOptions, ProbeSink, ProbeStat
 
 /** The agent's own compiled code (dist/src): never offered for probes, a probe there could recurse. */
 const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + sep;
-/** Probes an engine installs by default: each costs its script code V8 recompiles on every patch, and a slot, a quota and states. */
-export const DEFAULT_MAX_PROBES = 5000;
 
 export class ProbeEngine {
   private readonly log: (message: string) => void;
@@ -76,23 +74,20 @@ export class ProbeEngine {
     this.queue = new TaskQueue(this.log, this.budget);
     const pause = () => this.budget.pause();
     this.files = new LoadedFilesBatch(this.registry, sink, this.log);
-    this.patchers = new Patchers(this.client, this.listener, (task) => this.queue.enqueue(task), pause);
+    const schedule = (task: () => Promise<void>) => this.queue.enqueue(task);
+    const fail = (probe: Probe, reason: string, code: ReasonCode) => this.fail(probe, reason, code);
+    this.patchers = new Patchers(this.client, this.listener, schedule, pause);
     const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
     this.placer = new Placer(this.registry, new SourceMaps(), this.patchers, roots);
-    this.pending = new PendingLoads({
-      registry: this.registry,
-      patchers: this.patchers,
-      placer: this.placer,
-      schedule: (task) => this.queue.enqueue(task),
-      fail: (probe, reason, code) => this.fail(probe, reason, code),
-      pause,
-    });
+    this.pending = new PendingLoads({ registry: this.registry, patchers: this.patchers, placer: this.placer, schedule, fail, pause });
+    const pendingState = (probe: Probe, reason: string) => this.report(probe, 'pending', reason, 'file-not-loaded');
+    const placing = { placer: this.placer, pending: this.pending, fail, pendingState };
     this.work = new InstallQueue({
-      schedule: (task) => this.queue.enqueue(task),
+      schedule,
       pause,
       detach: (probe) => this.detach(probe),
       admit: (spec) => this.admitSpec(spec),
-      place: (probe, cache) => this.place(probe, cache),
+      place: (probe, cache) => placeProbe(probe, cache, placing),
       apply: () => this.patchers.applyStaged(),
     });
   }
@@ -222,58 +217,19 @@ export class ProbeEngine {
   /** Compiles a spec and gives it a slot: the install queue's first step. */
   private admitSpec(spec: AnySpec): Probe | undefined {
     if (this.probes.size >= this.maxProbes) {
-      this.states.report(
-        spec.id,
-        'error',
-        `this agent already holds ${this.probes.size} probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)`,
-        'probe-limit',
-      );
+      this.states.report(spec.id, 'error', probeLimitReason(this.probes.size), 'probe-limit');
       this.work.park(spec);
       return undefined;
     }
-    const admitted = admit(spec, this.status);
-    if (admitted.kind === 'refused') {
-      this.states.report(spec.id, 'error', admitted.reason, admitted.code);
+    const report = (probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode) => this.report(probe, state, reason, code);
+    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: this.quotas.forProbe(), report });
+    if (made.kind === 'refused') {
+      this.states.report(spec.id, 'error', made.reason, made.code);
       return undefined;
     }
-    const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0 });
     this.states.begin(spec.id);
-    (probe as { slot: number }).slot = this.runtime!.allocate(
-      admitted.probe.handler({
-        id: spec.id,
-        counter: probe.counter,
-        quota: this.quotas.forProbe(),
-        sink: this.sink,
-        paused: (reason) => this.report(probe, 'paused', reason, 'quota'),
-        resumed: () => this.report(probe, 'active', probe.activeHow, probe.activeCode),
-      }),
-    );
-    this.probes.set(spec.id, probe);
-    return probe;
-  }
-
-  /** Finds the probe's file and stages it there, or leaves it pending until the file loads. */
-  private async place(probe: Probe, cache: Map<string, Placement>): Promise<void> {
-    if (probe.removed) return;
-    try {
-      let where = cache.get(probe.spec.file);
-      if (where === undefined) cache.set(probe.spec.file, (where = this.placer.place(probe.spec.file)));
-      if (where.kind === 'refused') this.fail(probe, where.reason, where.code);
-      else if (where.kind === 'mapped') await this.installMapped(probe, where.scripts, where.sourcePath);
-      else if (where.kind === 'script') await this.placer.install(probe, where.script);
-      else {
-        probe.path = where.path;
-        this.pending.add(probe, where.path);
-        this.report(probe, 'pending', `${where.path} is not loaded yet; the probe goes in when it loads`, 'file-not-loaded');
-      }
-    } catch (err) {
-      this.fail(probe, `could not install the probe: ${describe(err)}`, 'internal-error');
-    }
-  }
-
-  private async installMapped(probe: Probe, scripts: readonly ScriptInfo[], sourcePath: string): Promise<void> {
-    const refusal = await this.placer.installMapped(probe, scripts, sourcePath);
-    if (refusal !== undefined) this.fail(probe, refusal.reason, refusal.code);
+    this.probes.set(spec.id, made.probe);
+    return made.probe;
   }
 
   // ---- removal ------------------------------------------------------------

@@ -19,6 +19,7 @@
 
 import type { InspectorClient } from './inspector-client.js';
 import type { CompiledProbe } from './probe-code.js';
+import { applyWhatV8Takes, type PatchOutcome } from './refusal-search.js';
 import { RetryTimer } from './retry-timer.js';
 import type { ScriptInfo } from './scripts.js';
 import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
@@ -61,7 +62,6 @@ const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module
 /** New sources tried per apply when V8 refuses: each costs the host a recompile of the script. */
 const MAX_TRIES = 12;
 
-type PatchOutcome = { ok: true } | { ok: false; blocked: boolean; status: string; detail: string };
 
 export class ScriptPatcher<T extends PatchTarget> {
   /** Every probe we know: live ones, and removed ones whose code V8 still keeps in the source. */
@@ -165,52 +165,31 @@ export class ScriptPatcher<T extends PatchTarget> {
     const desired = new Set([...this.live].filter((p) => this.placements.get(p)!.patchable));
     const changes = [...[...this.inSource].filter((p) => !desired.has(p)), ...[...desired].filter((p) => !this.inSource.has(p))];
     changes.sort((a, b) => this.startOf(a) - this.startOf(b) || a.slot - b.slot);
-    const run = { changed: false, tries: MAX_TRIES };
-    if (changes.length > 0) await this.settle(changes, desired, run);
-    await this.syncBreakpoints(run.changed);
+    const changed = await applyWhatV8Takes(
+      changes,
+      {
+        siteOf: (p) => this.startOf(p),
+        attempt: (some) => {
+          const next = new Set(this.inSource);
+          for (const p of some) {
+            if (desired.has(p)) next.add(p);
+            else next.delete(p);
+          }
+          return this.trySource(next);
+        },
+        refused: (some, outcome) => {
+          for (const p of some) if (desired.has(p)) this.noteRefusal(p, outcome);
+        },
+        pause: this.pause,
+      },
+      MAX_TRIES,
+    );
+    await this.syncBreakpoints(changed);
     this.reportAll();
     const settled =
       [...this.inSource].every((p) => this.live.has(p)) && [...this.live].every((p) => !this.placements.get(p)!.patchable || this.inSource.has(p));
     if (settled || this.closed) this.retry.reset();
     else this.retry.schedule();
-  }
-
-  /** Tries the changes at once; when V8 refuses, each half (split between sites), until the tries run out. */
-  private async settle(changes: T[], desired: Set<T>, run: { changed: boolean; tries: number }): Promise<void> {
-    if (changes.length === 0 || run.tries <= 0) return;
-    run.tries--;
-    const next = new Set(this.inSource);
-    for (const p of changes) {
-      if (desired.has(p)) next.add(p);
-      else next.delete(p);
-    }
-    const outcome = await this.trySource(next);
-    if (outcome.ok) {
-      run.changed = true;
-      return;
-    }
-    const oneSite = this.startOf(changes[0]!) === this.startOf(changes.at(-1)!);
-    // Probes at one statement are in one function: V8 blocks them together.
-    if (changes.length === 1 || (oneSite && outcome.blocked)) {
-      for (const p of changes) if (desired.has(p)) this.noteRefusal(p, outcome);
-      return;
-    }
-    const mid = this.splitPoint(changes, oneSite);
-    await this.pause();
-    await this.settle(changes.slice(0, mid), desired, run);
-    await this.settle(changes.slice(mid), desired, run);
-  }
-
-  /** Near the middle, at a change of site when there is one. */
-  private splitPoint(changes: T[], oneSite: boolean): number {
-    const mid = changes.length >> 1;
-    if (oneSite) return mid;
-    for (let d = 0; d < changes.length; d++) {
-      for (const i of [mid - d, mid + d]) {
-        if (i > 0 && i < changes.length && this.startOf(changes[i - 1]!) !== this.startOf(changes[i]!)) return i;
-      }
-    }
-    return mid;
   }
 
   private startOf(probe: T): number {
