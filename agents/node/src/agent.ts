@@ -40,7 +40,7 @@ export class Agent {
           this.newFiles.push(...paths);
         },
       },
-      { roots: config.roots, agentName: AGENT_NAME, log },
+      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes },
     );
     this.connection = new GatewayConnection(config.gatewayUrl, config.agentKey, {
       hello: () => this.hello(),

@@ -19,6 +19,8 @@ export interface AgentOptions {
   agentId?: string;
   /** Folders under which the app's sources live; defaults to the app's package folder and the working folder. */
   roots?: string[];
+  /** Probes installed at once (SONDE_MAX_PROBES, default 5000); past it an action is in error with reason probe-limit. */
+  maxProbes?: number;
 }
 
 export interface AgentConfig {
@@ -30,6 +32,8 @@ export interface AgentConfig {
   agentId: string;
   instanceId: string;
   roots: string[];
+  /** Undefined: the engine's default. */
+  maxProbes: number | undefined;
 }
 
 function nearestPackage(from: string): { dir: string; name: string; version: string } | undefined {
@@ -61,5 +65,12 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
     agentId: options.agentId ?? env.SONDE_AGENT_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
     instanceId: randomBytes(8).toString('hex'),
     roots,
+    maxProbes: options.maxProbes ?? positiveInt(env.SONDE_MAX_PROBES),
   };
+}
+
+/** A positive whole number from the environment; anything else means the default. */
+function positiveInt(text: string | undefined): number | undefined {
+  const n = text === undefined || text.trim() === '' ? NaN : Number(text);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }

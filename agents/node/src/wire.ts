@@ -36,6 +36,7 @@ const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
   'unsupported-kind': Code.REASON_CODE_UNSUPPORTED_KIND,
   'invalid-action': Code.REASON_CODE_INVALID_ACTION,
   'agent-unavailable': Code.REASON_CODE_AGENT_UNAVAILABLE,
+  'probe-limit': Code.REASON_CODE_PROBE_LIMIT,
   'internal-error': Code.REASON_CODE_INTERNAL_ERROR,
 };
 

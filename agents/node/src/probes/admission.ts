@@ -1,9 +1,11 @@
 // Whether a spec may become a probe: a kind this engine runs, an engine
 // that can install, a file and a line, the kind's own fields, and code that
 // compiles. Nothing unsafe is ever installed. Each refusal carries its code.
+// The checks before compiling are cheap (said at once); compiling is spread
+// across turns of the event loop with the rest of the install work.
 
 import { kindNamed, SUPPORTED_KINDS } from './kinds/index.js';
-import type { KindProbe } from './kinds/kind.js';
+import type { KindProbe, ProbeKind } from './kinds/kind.js';
 import { refused, type Refusal } from './placement.js';
 import type { AnySpec, ProbeSpec, ReasonCode } from './types.js';
 
@@ -16,8 +18,10 @@ export interface EngineStatus {
 }
 
 export type Admission = { kind: 'admitted'; spec: ProbeSpec; probe: KindProbe } | Refusal;
+export type Precheck = { kind: 'checked'; spec: ProbeSpec; probeKind: ProbeKind } | Refusal;
 
-export function admit(spec: AnySpec, status: EngineStatus): Admission {
+/** Everything but compiling, which costs most: cheap enough to say at once, as upsert() does. */
+export function precheck(spec: AnySpec, status: EngineStatus): Precheck {
   const kind = kindNamed(spec.kind);
   if (kind === undefined) return refused('unsupported-kind', `${String(spec.kind)} is not supported by ${status.agentName} yet; only ${SUPPORTED_KINDS} are`);
   if (status.stopped) return refused('agent-unavailable', 'the probe engine was stopped; start a new one to install probes');
@@ -28,7 +32,13 @@ export function admit(spec: AnySpec, status: EngineStatus): Admission {
   const probeSpec = spec as ProbeSpec; // its kind is known: kindNamed found it
   const own = kind.check(probeSpec);
   if (own !== undefined) return refused('invalid-action', own);
-  const compiled = kind.compile(probeSpec);
+  return { kind: 'checked', spec: probeSpec, probeKind: kind };
+}
+
+export function admit(spec: AnySpec, status: EngineStatus): Admission {
+  const checked = precheck(spec, status);
+  if (checked.kind === 'refused') return checked;
+  const compiled = checked.probeKind.compile(checked.spec);
   if (!compiled.ok) return refused(compiled.code, `${compiled.error}; nothing was installed`);
-  return { kind: 'admitted', spec: { ...probeSpec }, probe: compiled.probe };
+  return { kind: 'admitted', spec: { ...checked.spec }, probe: compiled.probe };
 }

@@ -4,27 +4,33 @@
 // workspace-relative path means and installs there, probes wait in
 // PendingLoads until their file loads, each script's probes go to a
 // ScriptPatcher (which talks to V8), and the StateReporter holds every
-// action's state. Every inspector task runs on one serial TaskQueue.
-// Nothing here throws into the host: failures become error states, each
-// with its reason code, or lines in the engine's log.
+// action's state. Inspector tasks run on one serial TaskQueue; installs go
+// through the InstallQueue in batches (one new source per script), yielding
+// to the host between steps (TurnBudget); past maxProbes a spec waits with a
+// 'probe-limit' error. Nothing here throws into the host: failures become
+// error states, each with its reason code, or lines in the engine's log.
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { admit, type EngineStatus } from './admission.js';
+import { precheck, type EngineStatus } from './admission.js';
 import { describe, logToStderr } from './describe.js';
 import { LoadedFilesBatch } from './file-batch.js';
 import { InspectorClient } from './inspector-client.js';
+import { InstallQueue } from './install-queue.js';
 import { PendingLoads } from './pending-loads.js';
 import { Patchers } from './patchers.js';
 import { Placer } from './placement.js';
-import { dropCopy, newProbe, ownerOf, sameSpec, type Probe } from './probe.js';
+import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.js';
+import { makeProbe } from './make-probe.js';
+import { dropCopy, ownerOf, sameSpec, type Probe } from './probe.js';
 import { Quotas } from './quota.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
 import type { PatcherListener } from './script-patcher.js';
-import { ScriptRegistry, type ScriptInfo, type ScriptParsedParams } from './scripts.js';
+import { ScriptRegistry, type ScriptParsedParams } from './scripts.js';
 import { SourceMaps } from './source-maps.js';
 import { StateReporter } from './state-reporter.js';
 import { TaskQueue } from './task-queue.js';
+import { TurnBudget } from './turn-budget.js';
 import type { AnySpec, FileQueryAnswer, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
 
 /** The agent's own compiled code (dist/src): never offered for probes, a probe there could recurse. */
@@ -42,6 +48,9 @@ export class ProbeEngine {
   private readonly files: LoadedFilesBatch;
   private readonly pending: PendingLoads;
   private readonly patchers: Patchers;
+  private readonly budget = new TurnBudget();
+  private readonly work: InstallQueue;
+  private readonly maxProbes: number;
   private runtime: ProbeRuntime | undefined;
   private readonly probes = new Map<string, Probe>();
 
@@ -61,17 +70,25 @@ export class ProbeEngine {
     this.status = { started: false, stopped: false, startError: undefined, agentName: options.agentName ?? 'the Node.js agent' };
     this.quotas = new Quotas(options.quota);
     this.states = new StateReporter(sink, this.log);
-    this.queue = new TaskQueue(this.log);
+    this.maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
+    this.queue = new TaskQueue(this.log, this.budget);
+    const pause = () => this.budget.pause();
     this.files = new LoadedFilesBatch(this.registry, sink, this.log);
-    this.patchers = new Patchers(this.client, this.listener, (task) => this.queue.enqueue(task));
+    const schedule = (task: () => Promise<void>) => this.queue.enqueue(task);
+    const fail = (probe: Probe, reason: string, code: ReasonCode) => this.fail(probe, reason, code);
+    this.patchers = new Patchers(this.client, this.listener, schedule, pause);
     const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
     this.placer = new Placer(this.registry, new SourceMaps(), this.patchers, roots);
-    this.pending = new PendingLoads({
-      registry: this.registry,
-      patchers: this.patchers,
-      placer: this.placer,
-      schedule: (task) => this.queue.enqueue(task),
-      fail: (probe, reason, code) => this.fail(probe, reason, code),
+    this.pending = new PendingLoads({ registry: this.registry, patchers: this.patchers, placer: this.placer, schedule, fail, pause });
+    const pendingState = (probe: Probe, reason: string) => this.report(probe, 'pending', reason, 'file-not-loaded');
+    const placing = { placer: this.placer, pending: this.pending, fail, pendingState };
+    this.work = new InstallQueue({
+      schedule,
+      pause,
+      detach: (probe) => this.detach(probe),
+      admit: (spec) => this.admitSpec(spec),
+      place: (probe, cache) => placeProbe(probe, cache, placing),
+      apply: () => this.patchers.applyStaged(),
     });
   }
 
@@ -109,6 +126,7 @@ export class ProbeEngine {
   /** Removes the action's probe and forgets its state. */
   remove(id: string): void {
     this.states.forget(id);
+    this.work.drop(id);
     this.removeProbe(id);
   }
 
@@ -116,6 +134,7 @@ export class ProbeEngine {
     try {
       const keep = new Set(specs.map((s) => s.id));
       this.states.retain(keep);
+      this.work.retain(keep);
       for (const id of [...this.probes.keys()]) if (!keep.has(id)) this.removeProbe(id);
       for (const spec of specs) this.upsert(spec);
     } catch (err) {
@@ -154,6 +173,7 @@ export class ProbeEngine {
     try {
       for (const probe of this.probes.values()) this.silence(probe);
       this.probes.clear();
+      this.work.clear();
       this.pending.clear();
       this.files.cancel();
       this.queue.enqueue(async () => {
@@ -179,49 +199,37 @@ export class ProbeEngine {
       this.states.reemit(spec.id);
       return;
     }
-    if (existing !== undefined) this.removeProbe(spec.id);
-    const admitted = admit(spec, this.status);
-    if (admitted.kind === 'refused') {
-      this.states.report(spec.id, 'error', admitted.reason, admitted.code);
+    const waiting = this.work.get(spec.id);
+    if (waiting !== undefined && sameSpec(waiting, spec)) {
+      this.states.reemit(spec.id);
       return;
     }
-    const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0 });
-    this.states.begin(spec.id);
-    (probe as { slot: number }).slot = this.runtime!.allocate(
-      admitted.probe.handler({
-        id: spec.id,
-        counter: probe.counter,
-        quota: this.quotas.forProbe(),
-        sink: this.sink,
-        paused: (reason) => this.report(probe, 'paused', reason, 'quota'),
-        resumed: () => this.report(probe, 'active', probe.activeHow, probe.activeCode),
-      }),
-    );
-    this.probes.set(spec.id, probe);
-    this.queue.enqueue(() => this.place(probe));
-  }
-
-  /** Finds the probe's file and installs it there, or leaves it pending until the file loads. */
-  private async place(probe: Probe): Promise<void> {
-    if (probe.removed) return;
-    try {
-      const where = this.placer.place(probe.spec.file);
-      if (where.kind === 'refused') this.fail(probe, where.reason, where.code);
-      else if (where.kind === 'mapped') await this.installMapped(probe, where.scripts, where.sourcePath);
-      else if (where.kind === 'script') await this.placer.install(probe, where.script);
-      else {
-        probe.path = where.path;
-        this.pending.add(probe, where.path);
-        this.report(probe, 'pending', `${where.path} is not loaded yet; the probe goes in when it loads`, 'file-not-loaded');
-      }
-    } catch (err) {
-      this.fail(probe, `could not install the probe: ${describe(err)}`, 'internal-error');
+    if (existing !== undefined) this.removeProbe(spec.id);
+    const checked = precheck(spec, this.status);
+    if (checked.kind === 'refused') {
+      this.work.drop(spec.id);
+      this.states.report(spec.id, 'error', checked.reason, checked.code);
+      return;
     }
+    this.work.add(spec);
   }
 
-  private async installMapped(probe: Probe, scripts: readonly ScriptInfo[], sourcePath: string): Promise<void> {
-    const refusal = await this.placer.installMapped(probe, scripts, sourcePath);
-    if (refusal !== undefined) this.fail(probe, refusal.reason, refusal.code);
+  /** Compiles a spec and gives it a slot: the install queue's first step. */
+  private admitSpec(spec: AnySpec): Probe | undefined {
+    if (this.probes.size >= this.maxProbes) {
+      this.states.report(spec.id, 'error', probeLimitReason(this.probes.size), 'probe-limit');
+      this.work.park(spec);
+      return undefined;
+    }
+    const report = (probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode) => this.report(probe, state, reason, code);
+    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: this.quotas.forProbe(), report });
+    if (made.kind === 'refused') {
+      this.states.report(spec.id, 'error', made.reason, made.code);
+      return undefined;
+    }
+    this.states.begin(spec.id);
+    this.probes.set(spec.id, made.probe);
+    return made.probe;
   }
 
   // ---- removal ------------------------------------------------------------
@@ -232,7 +240,8 @@ export class ProbeEngine {
       if (probe === undefined) return;
       this.probes.delete(id);
       this.silence(probe);
-      this.queue.enqueue(() => this.detach(probe));
+      this.work.detach(probe);
+      this.work.room(this.maxProbes - this.probes.size);
     } catch (err) {
       // removal is best effort; silence() already made the probe inert
       this.log(`internal error while removing probe ${id}: ${describe(err)}`);
@@ -245,14 +254,11 @@ export class ProbeEngine {
     if (probe.slot >= 0) this.runtime?.release(probe.slot);
   }
 
-  private async detach(probe: Probe): Promise<void> {
-    for (const copy of probe.copies.splice(0)) await this.detach(copy);
+  /** Stages the probe's removal from its script (applied with the batch). */
+  private detach(probe: Probe): void {
+    for (const copy of probe.copies.splice(0)) this.detach(copy);
     this.pending.delete(probe);
-    const patcher = probe.patcher;
-    if (patcher === undefined) return;
-    probe.patcher = undefined;
-    await patcher.remove(probe);
-    this.patchers.forgetIfEmpty(patcher);
+    this.patchers.unstage(probe);
   }
 
   // ---- script events ------------------------------------------------------

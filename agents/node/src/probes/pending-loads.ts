@@ -17,6 +17,8 @@ export interface LoadWork {
   /** Runs a task on the engine's queue. */
   schedule(task: () => Promise<void>): void;
   fail(probe: Probe, reason: string, code: ReasonCode): void;
+  /** Yields to the host when this turn's budget is spent. */
+  pause(): Promise<void>;
 }
 
 export class PendingLoads {
@@ -63,7 +65,7 @@ export class PendingLoads {
   private async installLoaded(): Promise<void> {
     const { registry, patchers, placer } = this.work;
     // A path compiled again: its probes move to the newest script.
-    await patchers.takeRecompiled(registry, (probe, path) => this.add(probe, path));
+    patchers.takeRecompiled(registry, (probe, path) => this.add(probe, path));
     const mapped = this.byPath.size > 0 ? placer.sources() : new Map<string, ScriptInfo[]>();
     for (const [path, probes] of [...this.byPath]) {
       const script = registry.newest(path);
@@ -81,7 +83,10 @@ export class PendingLoads {
         } catch (err) {
           this.work.fail(probe, `could not install the probe when ${path} loaded: ${describe(err)}`, 'internal-error');
         }
+        await this.work.pause();
       }
     }
+    // Every script's probes in one new source.
+    await patchers.applyStaged();
   }
 }

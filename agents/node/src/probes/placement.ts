@@ -85,13 +85,13 @@ export class Placer {
     return undefined;
   }
 
+  /** Stages the probe in the script's patcher; it goes in with the others at the next Patchers.applyStaged(). */
   async install(probe: Probe, script: ScriptInfo): Promise<void> {
     const patcher = await this.patchers.for(script);
     if (ownerOf(probe).removed) return;
     probe.path = script.path;
     probe.patcher = patcher;
-    await patcher.add(probe);
-    this.patchers.forgetIfEmpty(patcher);
+    this.patchers.stage(patcher, probe);
   }
 
   /** Original sources of loaded scripts' maps, by path (only read while probes wait). */

@@ -36,17 +36,21 @@ export function compileCondition(condition: string): { ok: true; code: string | 
 
 const A = HOOK_ALIAS;
 
-/** The probe as one statement, to insert in front of the line's statement. */
-export function renderStatement(probe: CompiledProbe, slot: number): string {
+/** The probe's condition and values, as code that uses the hook's alias (declared by the caller). */
+export function renderGuarded(probe: CompiledProbe, slot: number): string {
   const names = probe.values.map((_, i) => `${A}v${i}`);
   const evaluate = probe.values
     .map((code, i) => `try{${names[i]}=${code}}catch(${A}e){${names[i]}=${A}.m(${A}e)}`)
     .join('');
   const declare = names.length > 0 ? `let ${names.join(',')};` : '';
   const body = `{${declare}${evaluate}${A}.hit(${slot},[${names.join(',')}])}`;
-  const guarded = probe.condition === undefined ? body : `if(${A}.c(${probe.condition}))${body}`;
+  return probe.condition === undefined ? body : `if(${A}.c(${probe.condition}))${body}`;
+}
+
+/** The probe as one statement, to insert in front of the line's statement. */
+export function renderStatement(probe: CompiledProbe, slot: number): string {
   // typeof: in a realm without the hook (vm contexts) the probe is inert instead of throwing.
-  return `try{const ${A}=${HOOK_GLOBAL};${guarded}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
+  return `try{const ${A}=${HOOK_GLOBAL};${renderGuarded(probe, slot)}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
 }
 
 /** The probe as a breakpoint condition: does the work, then answers false so V8 never pauses. */

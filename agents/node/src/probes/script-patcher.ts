@@ -9,11 +9,21 @@
 // retried with backoff. A line where no statement starts is always served by
 // a breakpoint. A new source drops V8's breakpoints in the script, so they are
 // set again after every successful patch.
+//
+// Probes are staged (added, removed) and then applied together: one new
+// source per batch, however many probes it holds. Several probes at one
+// statement share its inserted code, and those served by breakpoints share
+// one breakpoint per location (site-code.ts, site-breakpoints.ts). When V8
+// refuses a batch, halves are tried to find what it refuses, a bounded
+// number of times; the rest waits for the retry.
 
 import type { InspectorClient } from './inspector-client.js';
-import { renderBreakpointCondition, renderStatement, type CompiledProbe } from './probe-code.js';
+import type { CompiledProbe } from './probe-code.js';
+import { applyWhatV8Takes, type PatchOutcome } from './refusal-search.js';
 import { RetryTimer } from './retry-timer.js';
 import type { ScriptInfo } from './scripts.js';
+import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
+import { renderSite } from './site-code.js';
 import type { ReasonCode } from './types.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
@@ -43,13 +53,15 @@ interface Placement {
   /** False once V8 said it will never accept a patch there. */
   patchable: boolean;
   unpatchableReason: string | undefined;
-  breakpointId: string | undefined;
+  /** The location of the breakpoint that serves it, when one does. */
+  breakpointKey: string | undefined;
 }
 
 const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an expression';
 const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
+/** New sources tried per apply when V8 refuses: each costs the host a recompile of the script. */
+const MAX_TRIES = 12;
 
-type PatchOutcome = { ok: true } | { ok: false; blocked: boolean; status: string; detail: string };
 
 export class ScriptPatcher<T extends PatchTarget> {
   /** Every probe we know: live ones, and removed ones whose code V8 still keeps in the source. */
@@ -59,6 +71,8 @@ export class ScriptPatcher<T extends PatchTarget> {
   private inSource = new Set<T>();
   private current: PatchResult;
   private readonly index: StatementIndex;
+  private readonly lineCount: number;
+  private readonly breakpoints: SiteBreakpoints<T>;
   private readonly retry: RetryTimer;
   private closed = false;
 
@@ -68,8 +82,9 @@ export class ScriptPatcher<T extends PatchTarget> {
     info: ScriptInfo,
     listener: PatcherListener<T>,
     schedule: (task: () => Promise<void>) => void,
+    pause: () => Promise<void>,
   ): Promise<ScriptPatcher<T>> {
-    return new ScriptPatcher(client, info, await client.scriptSource(info.scriptId), listener, schedule);
+    return new ScriptPatcher(client, info, await client.scriptSource(info.scriptId), listener, schedule, pause);
   }
 
   private constructor(
@@ -78,27 +93,30 @@ export class ScriptPatcher<T extends PatchTarget> {
     private readonly original: string,
     private readonly listener: PatcherListener<T>,
     schedule: (task: () => Promise<void>) => void,
+    private readonly pause: () => Promise<void>,
   ) {
     this.index = new StatementIndex(original, info.isModule);
+    this.lineCount = original.split('\n').length;
     this.current = applyInsertions(original, []);
-    this.retry = new RetryTimer(() => schedule(() => this.reconcile()));
+    this.breakpoints = new SiteBreakpoints(client, info.scriptId, pause);
+    this.retry = new RetryTimer(() => schedule(() => this.apply()));
   }
 
   /** No live probe and the original source is back: the patcher can be dropped. */
   get isEmpty(): boolean {
-    return this.live.size === 0 && this.inSource.size === 0;
+    return this.live.size === 0 && this.inSource.size === 0 && this.breakpoints.size === 0;
   }
 
   get hasProbes(): boolean {
     return this.live.size > 0;
   }
 
-  async add(probe: T): Promise<void> {
-    const lines = this.original.split('\n').length;
-    if (probe.line > lines) {
+  /** Takes a probe in; it goes live at the next apply(). */
+  stage(probe: T): void {
+    if (probe.line > this.lineCount) {
       this.listener.failed(
         probe,
-        `line ${probe.line} is past the end of ${this.info.path} (${lines} lines); the file the editor shows may differ from the one running`,
+        `line ${probe.line} is past the end of ${this.info.path} (${this.lineCount} lines); the file the editor shows may differ from the one running`,
         'line-out-of-range',
       );
       return;
@@ -113,60 +131,59 @@ export class ScriptPatcher<T extends PatchTarget> {
       siteReason: found.ok ? '' : found.reason,
       patchable: found.ok && !moduleTop && !concise,
       unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : concise ? CONCISE_ARROW : undefined,
-      breakpointId: undefined,
+      breakpointKey: undefined,
     });
-    await this.reconcile();
   }
 
-  async remove(probe: T): Promise<void> {
+  /** Takes a probe out; its code leaves at the next apply(). */
+  unstage(probe: T): void {
     if (!this.live.delete(probe)) return;
-    await this.clearBreakpoint(this.placements.get(probe)!);
     if (!this.inSource.has(probe)) this.placements.delete(probe);
-    await this.reconcile();
   }
 
-  /** Takes every live probe out (restoring the source as far as V8 allows) and returns them. */
-  async takeAll(): Promise<T[]> {
+  /** Takes every live probe out (restored at the next apply()) and returns them. */
+  unstageAll(): T[] {
     const probes = [...this.live];
-    for (const p of probes) await this.remove(p);
+    for (const p of probes) this.unstage(p);
     return probes;
   }
 
   /** Removes everything once and gives up on what V8 still refuses (the slots are silenced anyway). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.takeAll();
+    this.unstageAll();
+    await this.apply();
     this.retry.cancel();
   }
 
   /**
    * Brings the source as close as V8 allows to "original + every live
-   * patchable probe", serves the rest by breakpoints, reports, and retries
-   * later if V8 refused something.
+   * patchable probe", in one new source when V8 takes it, serves the rest by
+   * breakpoints, reports, and retries later if V8 refused something.
    */
-  private async reconcile(): Promise<void> {
+  async apply(): Promise<void> {
     const desired = new Set([...this.live].filter((p) => this.placements.get(p)!.patchable));
-    const toRemove = [...this.inSource].filter((p) => !desired.has(p));
-    const toAdd = [...desired].filter((p) => !this.inSource.has(p));
-    let changed = false;
-    if (toRemove.length + toAdd.length > 0) {
-      const all = await this.trySource(desired);
-      if (all.ok) changed = true;
-      else if (toRemove.length + toAdd.length === 1) this.noteRefusal(toAdd[0], all);
-      else {
-        // Find out which change V8 refuses: one at a time.
-        for (const p of toRemove) {
-          const without = new Set(this.inSource);
-          without.delete(p);
-          if ((await this.trySource(without)).ok) changed = true;
-        }
-        for (const p of toAdd) {
-          const outcome = await this.trySource(new Set([...this.inSource, p]));
-          if (outcome.ok) changed = true;
-          else this.noteRefusal(p, outcome);
-        }
-      }
-    }
+    const changes = [...[...this.inSource].filter((p) => !desired.has(p)), ...[...desired].filter((p) => !this.inSource.has(p))];
+    changes.sort((a, b) => this.startOf(a) - this.startOf(b) || a.slot - b.slot);
+    const changed = await applyWhatV8Takes(
+      changes,
+      {
+        siteOf: (p) => this.startOf(p),
+        attempt: (some) => {
+          const next = new Set(this.inSource);
+          for (const p of some) {
+            if (desired.has(p)) next.add(p);
+            else next.delete(p);
+          }
+          return this.trySource(next);
+        },
+        refused: (some, outcome) => {
+          for (const p of some) if (desired.has(p)) this.noteRefusal(p, outcome);
+        },
+        pause: this.pause,
+      },
+      MAX_TRIES,
+    );
     await this.syncBreakpoints(changed);
     this.reportAll();
     const settled =
@@ -175,8 +192,12 @@ export class ScriptPatcher<T extends PatchTarget> {
     else this.retry.schedule();
   }
 
-  private noteRefusal(probe: T | undefined, outcome: PatchOutcome): void {
-    const placement = probe === undefined ? undefined : this.placements.get(probe);
+  private startOf(probe: T): number {
+    return this.placements.get(probe)?.site?.start ?? -1;
+  }
+
+  private noteRefusal(probe: T, outcome: PatchOutcome): void {
+    const placement = this.placements.get(probe);
     if (placement === undefined || outcome.ok) return;
     if (outcome.status === 'BlockedByTopLevelEsModuleChange') {
       placement.patchable = false;
@@ -189,7 +210,14 @@ export class ScriptPatcher<T extends PatchTarget> {
 
   private async trySource(probes: Set<T>): Promise<PatchOutcome> {
     // Only probes with a site are ever patchable, so every site is defined here.
-    const insertions = [...probes].map((p) => ({ site: this.placements.get(p)!.site!, code: renderStatement(p.compiled, p.slot) }));
+    const bySite = new Map<number, { site: StatementSite; probes: T[] }>();
+    for (const p of probes) {
+      const site = this.placements.get(p)!.site!;
+      const known = bySite.get(site.start);
+      if (known === undefined) bySite.set(site.start, { site, probes: [p] });
+      else known.probes.push(p);
+    }
+    const insertions = [...bySite.values()].map(({ site, probes: at }) => ({ site, code: renderSite(at.sort((a, b) => a.slot - b.slot)) }));
     const patch = applyInsertions(this.original, insertions);
     let result;
     try {
@@ -209,44 +237,36 @@ export class ScriptPatcher<T extends PatchTarget> {
     return { ok: false, blocked: status.startsWith('Blocked'), status, detail };
   }
 
-  /** Live probes not in the source get a breakpoint; patched ones lose theirs. */
+  /** Live probes not in the source are served by one breakpoint per location; patched ones by none. */
   private async syncBreakpoints(sourceChanged: boolean): Promise<void> {
-    for (const probe of [...this.live]) {
+    const wanted = new Map<string, BreakpointGroup<T>>();
+    const columns = new Map<number, number>();
+    for (const probe of this.live) {
       const placement = this.placements.get(probe)!;
-      if (this.inSource.has(probe)) {
-        await this.clearBreakpoint(placement);
-        continue;
+      placement.breakpointKey = undefined;
+      if (this.inSource.has(probe)) continue;
+      const site = placement.site;
+      let columnNumber = 0;
+      if (site !== undefined) {
+        columnNumber = columns.get(site.start) ?? columnOf(this.current.source, this.current.mapOffset(site.start));
+        columns.set(site.start, columnNumber);
       }
-      if (placement.breakpointId !== undefined && !sourceChanged) continue;
-      await this.clearBreakpoint(placement);
-      await this.setBreakpoint(probe, placement);
+      const key = `${probe.line - 1}:${columnNumber}`;
+      placement.breakpointKey = key;
+      const group = wanted.get(key);
+      if (group === undefined) wanted.set(key, { lineNumber: probe.line - 1, columnNumber, probes: [probe] });
+      else group.probes.push(probe);
     }
-  }
-
-  private async setBreakpoint(probe: T, placement: Placement): Promise<void> {
-    const lineNumber = probe.line - 1;
-    const columnNumber = placement.site === undefined ? 0 : columnOf(this.current.source, this.current.mapOffset(placement.site.start));
-    const where = `${this.info.path}:${probe.line}`;
-    let result;
-    try {
-      result = await this.client.setBreakpoint({ scriptId: this.info.scriptId, lineNumber, columnNumber }, renderBreakpointCondition(probe.compiled, probe.slot));
-    } catch (err) {
-      this.drop(probe, `could not set a breakpoint at ${where}: ${err instanceof Error ? err.message : String(err)}`, 'runtime-refused');
-      return;
+    for (const group of wanted.values()) group.probes.sort((a, b) => a.slot - b.slot);
+    for (const failure of await this.breakpoints.sync(wanted, sourceChanged)) {
+      if (failure.ok) continue;
+      for (const probe of failure.group.probes) {
+        const where = `${this.info.path}:${probe.line}`;
+        if (failure.moved) {
+          this.drop(probe, `no code at line ${probe.line} of ${this.info.path} (blank, comment or closing brace); put the probe on a line with a statement`, 'no-code-at-line');
+        } else this.drop(probe, `could not set a breakpoint at ${where}: ${failure.error}`, 'runtime-refused');
+      }
     }
-    if (result.actualLocation.lineNumber !== lineNumber) {
-      await this.client.removeBreakpoint(result.breakpointId).catch(() => undefined);
-      this.drop(probe, `no code at line ${probe.line} of ${this.info.path} (blank, comment or closing brace); put the probe on a line with a statement`, 'no-code-at-line');
-      return;
-    }
-    placement.breakpointId = result.breakpointId;
-  }
-
-  private async clearBreakpoint(placement: Placement): Promise<void> {
-    const id = placement.breakpointId;
-    if (id === undefined) return;
-    placement.breakpointId = undefined;
-    await this.client.removeBreakpoint(id).catch(() => undefined); // already gone with an old source
   }
 
   private drop(probe: T, reason: string, code: ReasonCode): void {
@@ -260,7 +280,7 @@ export class ScriptPatcher<T extends PatchTarget> {
       const placement = this.placements.get(probe)!;
       const where = `${this.info.path}:${probe.line}${probe.origin ? ` (${probe.origin} by its source map)` : ''}`;
       if (this.inSource.has(probe)) this.listener.active(probe, `hot-patched ${where}`, 'installed');
-      else if (placement.breakpointId !== undefined) {
+      else if (placement.breakpointKey !== undefined && this.breakpoints.has(placement.breakpointKey)) {
         const why =
           placement.site === undefined
             ? `${placement.siteReason}; a breakpoint serves it, slower per hit`

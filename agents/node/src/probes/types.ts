@@ -51,6 +51,7 @@ export type ReasonCode =
   | 'unsupported-kind'
   | 'invalid-action'
   | 'agent-unavailable'
+  | 'probe-limit'
   | 'internal-error';
 
 /** One action's latest state, as the engine holds it until the agent takes it. */
@@ -107,6 +108,11 @@ export interface ProbeEngineOptions {
   roots?: string[];
   /** Log budgets; over budget a probe reports 'paused' and resumes by itself. */
   quota?: QuotaOptions;
+  /**
+   * Probes installed at once (default 5,000); past it a spec gets an error
+   * with code 'probe-limit' and waits until removals make room.
+   */
+  maxProbes?: number;
   /** Who runs the engine, in refusals of unsupported kinds; default "the Node.js agent". */
   agentName?: string;
   /**
