@@ -105,6 +105,8 @@ export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
         deps.badInput.write('files over the limit', `agent ${agent.hello.agentId}: ${leftOut}`);
         throw new RequestError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, leftOut);
       }
+      // Sent only when the agent asked (an id): agents push files_loaded, tests and tools may ask.
+      return { ack: {} };
     },
 
     events(envelope, peer) {

@@ -49,7 +49,7 @@ export class RateLimitedLog {
   private close(kind: string, w: Window): void {
     clearTimeout(w.timer);
     this.windows.delete(kind);
-    if (w.held > 0) this.log(`${w.held} more like this in the last ${Math.round(this.windowMs / 1000)} s (${kind})`);
+    if (w.held > 0) this.log(`${w.held} more like this in the last ${this.windowMs / 1000} s (${kind})`);
   }
 }
 
