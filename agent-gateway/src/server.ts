@@ -10,11 +10,16 @@ import type { Authenticator } from './auth/authenticator.js';
 import { insecureDev } from './auth/insecure-dev.js';
 import { InProcessBus } from './bus/in-process.js';
 import { AgentRegistry } from './connections/agent-registry.js';
+import { GatewayDrops } from './connections/drops.js';
+import { HitCounts } from './counts/hit-counts.js';
 import { Subscribers } from './connections/subscribers.js';
 import { agentEndpoint } from './endpoints/agent.js';
 import { clientEndpoint } from './endpoints/client.js';
 import { acceptUpgrades } from './endpoints/upgrade.js';
 import { serveHttp } from './http/health.js';
+import { healthReport } from './http/health-report.js';
+import { resolveLimits, type GatewayLimits } from './limits.js';
+import { RateLimitedLog } from './logging/rate-limited-log.js';
 import { openSqliteFile, SqliteStore } from './store/sqlite.js';
 
 export interface GatewayOptions {
@@ -29,6 +34,8 @@ export interface GatewayOptions {
   log?: (msg: string) => void;
   /** How many actions the gateway holds at once (default 10,000). */
   maxActions?: number;
+  /** Per-peer caps (limits.ts; defaults and what a peer sees past each in the README). */
+  limits?: Partial<GatewayLimits>;
 }
 
 export interface RunningGateway {
@@ -47,6 +54,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     throw new Error('the gateway has no authentication yet: start it with --insecure-dev (loopback only) until identity lands');
   }
   authenticator.checkHost(host);
+  const limits = resolveLimits(opts.limits);
+  const badInput = new RateLimitedLog(log, limits.logLinesPerWindow, limits.logWindowMs);
 
   const db = openSqliteFile(opts.dataDir);
   const store = new SqliteStore(db);
@@ -56,18 +65,23 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const bus = new InProcessBus(agents, subscribers);
   const states = new ActionStates();
   const now = Date.now;
-  const actions = new ActionService({ store, audit, bus, states, now, maxActions: opts.maxActions });
+  const actions = new ActionService({ store, audit, bus, states, now, maxActions: opts.maxActions, maxExpiryMs: limits.maxExpiryMs, log });
+  const hitCounts = new HitCounts({ store, createdAtMs: (id) => actions.createdAtMs(id), now, maxPerSecond: limits.maxHitsPerSecond });
+  const drops = new GatewayDrops();
 
   // Set by close(): connections still closing must not touch the closed store.
   let closing = false;
-  const http = createServer((req, res) => serveHttp(req, res, () => ({ agents: agents.all().length, clients: subscribers.size, actions: actions.size })));
+  const health = () => healthReport({ agents, clients: () => subscribers.size, actions: () => actions.size, drops });
+  const http = createServer((req, res) => serveHttp(req, res, health));
   const wss = acceptUpgrades(http, {
     endpoints: {
-      '/v1/agent': agentEndpoint({ store, agents, states, actions, bus, log, now }),
-      '/v1/client': clientEndpoint({ store, actions, bus, subscribers }),
+      '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now }),
+      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log }),
     },
     authenticator,
+    limits,
     log,
+    badInput,
     closing: () => closing,
   });
 
@@ -87,6 +101,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     async close() {
       closing = true;
       clearInterval(sweep);
+      badInput.flush();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GatewayLimits } from './limits.js';
 import { startGateway } from './server.js';
 
 export interface TestGateway {
@@ -19,11 +20,13 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(): Promise<TestGateway> {
+/** `limits`: small caps for tests of what a peer sees past them (defaults otherwise). */
+export async function startTestGateway(options: { limits?: Partial<GatewayLimits> } = {}): Promise<TestGateway> {
+  const { limits } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'sonde-test-gw-'));
   const logs: string[] = [];
   const log = (msg: string): void => void logs.push(msg);
-  let running: Awaited<ReturnType<typeof startGateway>> | undefined = await startGateway({ dataDir, insecureDev: true, log });
+  let running: Awaited<ReturnType<typeof startGateway>> | undefined = await startGateway({ dataDir, insecureDev: true, log, limits });
   const port = running.port;
   const gateway: TestGateway = {
     url: running.url,
@@ -35,7 +38,7 @@ export async function startTestGateway(): Promise<TestGateway> {
       running = undefined;
     },
     async restart() {
-      running = await startGateway({ dataDir, insecureDev: true, log, port });
+      running = await startGateway({ dataDir, insecureDev: true, log, port, limits });
     },
     async close() {
       await gateway.stop();

@@ -9,6 +9,9 @@ import { InProcessBus } from '../src/bus/in-process.js';
 import { AgentRegistry } from '../src/connections/agent-registry.js';
 import { Subscribers } from '../src/connections/subscribers.js';
 import { Peer } from '../src/endpoints/peer.js';
+import { noDrops } from '../src/connections/drops.js';
+import { FileList } from '../src/connections/file-list.js';
+import { DEFAULT_LIMITS } from '../src/limits.js';
 
 /**
  * An in-process bus over real connections: each agent is a ProtocolPeer on
@@ -37,7 +40,7 @@ describe('in-process bus', () => {
     const near = new Promise<WebSocket>((resolve) => wss.once('connection', resolve));
     const peer = await ProtocolPeer.connect(`http://127.0.0.1:${(wss.address() as AddressInfo).port}`, '/v1/agent');
     const gatewaySide = new Peer(await near, `test-${agentId}`, '/v1/agent', { kind: 'agent', name: agentId, roles: [] }, {}, (m) => logged.push(m));
-    registry.add({ peer: gatewaySide, hello: { agentId, roots: ['/srv/app'] }, instance: `${agentId}/1`, connectedAtMs: 0 });
+    registry.add({ peer: gatewaySide, hello: { agentId, roots: ['/srv/app'] }, fileList: new FileList(DEFAULT_LIMITS), instance: `${agentId}/1`, connectedAtMs: 0, drops: noDrops() });
     far.push(peer);
     return peer;
   }

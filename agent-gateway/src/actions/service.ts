@@ -10,6 +10,7 @@ import type { Bus } from '../bus/bus.js';
 import type { ActionStore, HitStore } from '../store/store.js';
 import type { ActionStates } from './states.js';
 import { describeAction, describeNoTarget } from './describe.js';
+import { fitInfo } from './info-fit.js';
 import { askWhoSees } from './file-check.js';
 import { isTargeted } from './targeting.js';
 import { validateNewAction } from './validation.js';
@@ -31,6 +32,9 @@ export interface ActionServiceDeps {
   states: ActionStates;
   now?: () => number;
   maxActions?: number;
+  /** How far ahead an expiry may be (limits.maxExpiryMs). */
+  maxExpiryMs: number;
+  log?: (msg: string) => void;
 }
 
 export class ActionService {
@@ -41,6 +45,8 @@ export class ActionService {
   private readonly states: ActionStates;
   private readonly now: () => number;
   private readonly maxActions: number;
+  private readonly maxExpiryMs: number;
+  private readonly log: (msg: string) => void;
 
   constructor(deps: ActionServiceDeps) {
     this.store = deps.store;
@@ -49,6 +55,8 @@ export class ActionService {
     this.states = deps.states;
     this.now = deps.now ?? Date.now;
     this.maxActions = deps.maxActions ?? MAX_ACTIONS;
+    this.maxExpiryMs = deps.maxExpiryMs;
+    this.log = deps.log ?? (() => {});
     for (const a of this.store.actions()) this.actions.set(a.id, a);
   }
 
@@ -60,8 +68,17 @@ export class ActionService {
     return this.actions.has(id);
   }
 
+  /** When the action was created, or undefined when the gateway does not hold it. */
+  createdAtMs(id: string): number | undefined {
+    const a = this.actions.get(id);
+    return a ? int64(a.createdAtMs) : undefined;
+  }
+
+  /** The action with its states and summed counts, fitted to a frame (info-fit.ts). */
   info(id: string): sonde.v1.IActionInfo {
-    return { action: this.actions.get(id), states: this.states.of(id), totalHits: this.store.totalHits(id) };
+    const totals = this.store.totals(id);
+    const info = { action: this.actions.get(id), states: this.states.of(id), totalHits: totals.hits, totalDropped: totals.dropped, totalSuppressed: totals.suppressed };
+    return fitInfo(info, (kept, all) => this.log(`action ${id}: ${all - kept} of ${all} agents' states left out of its info to fit in a frame`));
   }
 
   list(): sonde.v1.IActionInfo[] {
@@ -74,7 +91,7 @@ export class ActionService {
   }
 
   async add(input: sonde.v1.IAction, caller: Caller): Promise<sonde.v1.IActionInfo> {
-    const action = validateNewAction(input, this.now(), caller.who);
+    const action = validateNewAction(input, this.now(), caller.who, this.maxExpiryMs);
     if (this.actions.size >= this.maxActions) {
       throw new RequestError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the gateway already holds ${this.actions.size} actions, its limit; remove some (they also expire after an hour by default)`);
     }

@@ -2,14 +2,21 @@
 // others sit on other gateways: the bus reaches those).
 import type { sonde } from '@sonde/protocol';
 import type { Peer } from '../endpoints/peer.js';
+import type { DropCounts } from './drops.js';
+import type { FileList } from './file-list.js';
 
 export interface ConnectedAgent {
   peer: Peer;
+  /** Its hello; `files` is the list the agent reported, kept by `fileList` under the caps. */
   hello: sonde.v1.IHello;
+  fileList: FileList;
   /** Key for hit counts: the agent id and its process instance. */
   instance: string;
   connectedAtMs: number;
+  /** The agent's own last AgentStats (its drops and suppressions among them). */
   stats?: sonde.v1.IAgentStats;
+  /** What the gateway refused or dropped of this connection's events. */
+  drops: DropCounts;
 }
 
 export class AgentRegistry {

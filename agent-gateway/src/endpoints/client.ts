@@ -1,8 +1,9 @@
 // /v1/client: editors and the command line list, add and remove actions and
 // subscribe to what agents report.
+// Lists go in parts when they do not fit in one frame.
 // Changes act as the connection's principal: its name is the creator of
 // what it adds and the `who` of the audit log.
-import type { Handlers } from '@sonde/rpc';
+import { fitFrames, type Handlers } from '@sonde/rpc';
 import type { ActionService, Caller } from '../actions/service.js';
 import type { Bus } from '../bus/bus.js';
 import type { Subscribers } from '../connections/subscribers.js';
@@ -16,17 +17,21 @@ export interface ClientEndpointDeps {
   bus: Bus;
   /** The clients subscribed here; this endpoint adds and removes them. */
   subscribers: Subscribers;
+  log: (msg: string) => void;
 }
 
 export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
   const caller = (peer: Peer): Caller => ({ who: peer.principal.name, remote: peer.remote });
+  // In parts when the list is larger than a frame: the requester's channel reads them as one reply.
+  const actionList = () =>
+    fitFrames(deps.actions.list(), (chunk) => ({ actionList: { actions: chunk } }), { tooLarge: (a, bytes) => deps.log(`action ${a.action?.id} is ${bytes} bytes as listed, over a frame: left out of the list`) });
   const handlers: Handlers<Peer> = {
     subscribe(_e, peer) {
       deps.subscribers.add(peer);
-      return { actionList: { actions: deps.actions.list() } };
+      return actionList();
     },
     listActions() {
-      return { actionList: { actions: deps.actions.list() } };
+      return actionList();
     },
     async addAction(envelope, peer) {
       return { actionInfo: await deps.actions.add(envelope.addAction?.action ?? {}, caller(peer)) };
@@ -37,19 +42,16 @@ export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
     },
     listAgents() {
       const connected = new Set(deps.bus.agents().map((a) => a.agentId));
-      return {
-        agentList: {
-          agents: deps.store.knownAgents().map(({ hello }) => ({
-            agentId: hello.agentId,
-            appName: hello.appName,
-            host: hello.host,
-            pid: hello.pid,
-            tags: hello.tags,
-            runtimeVersion: hello.runtimeVersion,
-            connected: connected.has(hello.agentId),
-          })),
-        },
-      };
+      const agents = deps.store.knownAgents().map(({ hello }) => ({
+        agentId: hello.agentId,
+        appName: hello.appName,
+        host: hello.host,
+        pid: hello.pid,
+        tags: hello.tags,
+        runtimeVersion: hello.runtimeVersion,
+        connected: connected.has(hello.agentId),
+      }));
+      return fitFrames(agents, (chunk) => ({ agentList: { agents: chunk } }), { tooLarge: (a, bytes) => deps.log(`agent ${a.agentId} is ${bytes} bytes as listed, over a frame: left out of list_agents`) });
     },
   };
   return { handlers, onClose: (peer) => deps.subscribers.remove(peer) };

@@ -1,12 +1,16 @@
-// Turns HTTP upgrades into connections: picks the endpoint by path,
-// authenticates (a refusal is answered on the upgrade with its HTTP status),
-// then opens the WebSocket and keeps it alive with pings.
+// Turns HTTP upgrades into connections: picks the endpoint by path, counts
+// the connection against its address's limit (429 past it), authenticates
+// (a refusal is answered on the upgrade with its HTTP status), then opens
+// the WebSocket and keeps it alive with pings.
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '@sonde/protocol';
 import type { EndpointPath } from '@sonde/rpc';
 import type { Authenticator, Authentication } from '../auth/authenticator.js';
+import { ConnectionsPerAddress } from '../connections/per-address.js';
+import type { GatewayLimits } from '../limits.js';
+import type { RateLimitedLog } from '../logging/rate-limited-log.js';
 import { Peer, type Endpoint } from './peer.js';
 
 const PING_INTERVAL_MS = 30_000;
@@ -14,43 +18,55 @@ const PING_INTERVAL_MS = 30_000;
 export interface UpgradeOptions {
   endpoints: Record<EndpointPath, Endpoint>;
   authenticator: Authenticator;
+  limits: GatewayLimits;
   log: (msg: string) => void;
+  badInput: RateLimitedLog;
   /** True once the gateway is closing: connections still closing must not touch the closed store. */
   closing: () => boolean;
+}
+
+function answer(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
 }
 
 /** Serves the endpoints' WebSockets on `http`; the returned server's clients are the open connections. */
 export function acceptUpgrades(http: Server, opts: UpgradeOptions): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const endpoints: Partial<Record<string, Endpoint>> = opts.endpoints;
+  const perAddress = new ConnectionsPerAddress(opts.limits.maxConnectionsPerAddress);
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     const endpoint = endpoints[path];
-    if (!endpoint) {
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n\r\nno WebSocket endpoint ${path}; use /v1/agent or /v1/client\n`);
-      return;
+    if (!endpoint) return answer(socket, 404, `no WebSocket endpoint ${path}; use /v1/agent or /v1/client`);
+    const address = req.socket.remoteAddress ?? '?';
+    const remote = `${address}:${req.socket.remotePort}`;
+    if (!perAddress.admit(address)) {
+      opts.badInput.write('connections over the limit per address', `${path} ${remote}: refused, ${opts.limits.maxConnectionsPerAddress} connections from ${address} are open`);
+      return answer(socket, 429, `too many connections from ${address}: ${opts.limits.maxConnectionsPerAddress} are open, the gateway's limit per address; close some, or raise the gateway's maxConnectionsPerAddress (agents behind one NAT share an address)`);
     }
-    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    // The raw socket closes however the connection ends (refused, failed, or a WebSocket closed).
+    socket.once('close', () => perAddress.release(address));
     // Node removed its own error listener for the upgrade; one must be there while authentication runs.
-    const earlyError = (err: Error) => opts.log(`${path} ${remote}: ${err.message} before the upgrade`);
+    const earlyError = (err: Error) => opts.badInput.write('connection errors', `${path} ${remote}: ${err.message} before the upgrade`);
     socket.on('error', earlyError);
     void authenticate(opts, req, path as EndpointPath, remote).then((result) => {
-      if ('refusal' in result) {
-        const { status, message } = result.refusal;
-        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
-        return;
-      }
+      if ('refusal' in result) return answer(socket, result.refusal.status, result.refusal.message);
       if (socket.destroyed) return;
       socket.off('error', earlyError);
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-        const peer = new Peer(ws, remote, path as EndpointPath, result.principal, endpoint.handlers, opts.log);
-        keepAlive(ws);
-        ws.on('error', (err) => opts.log(`${path} ${remote}: ${err.message}`));
+        const peer = new Peer(ws, remote, path as EndpointPath, result.principal, endpoint.handlers, opts.log, {
+          maxMessagesInFlight: opts.limits.maxMessagesInFlight,
+          recover: endpoint.recover,
+          badInput: opts.badInput,
+        });
+        keepAlive(ws, peer);
+        ws.on('error', (err) => opts.badInput.write('connection errors', `${path} ${remote}: ${err.message}`));
         ws.on('close', (code, reason) => {
-          if (code === 1009) opts.log(`${path} ${remote}: closed, frame over ${MAX_FRAME_BYTES} bytes (${reason.toString()})`);
+          if (code === 1009) opts.badInput.write('frames over the limit', `${path} ${remote}: closed, frame over ${MAX_FRAME_BYTES} bytes (${reason.toString()})`);
           if (!opts.closing()) endpoint.onClose(peer);
         });
+        endpoint.onOpen?.(peer);
       });
     });
   });
@@ -66,12 +82,12 @@ async function authenticate(opts: UpgradeOptions, req: IncomingMessage, path: En
   }
 }
 
-/** Terminates a connection that missed a pong: a peer gone without a close. */
-function keepAlive(ws: WebSocket): void {
+/** Terminates a connection that missed a pong: a peer gone without a close. One the gateway stopped reading counts as alive. */
+function keepAlive(ws: WebSocket, peer: Peer): void {
   let alive = true;
   ws.on('pong', () => (alive = true));
   const ping = setInterval(() => {
-    if (!alive) return ws.terminate();
+    if (!alive && !peer.readPaused) return ws.terminate();
     alive = false;
     ws.ping();
   }, PING_INTERVAL_MS);

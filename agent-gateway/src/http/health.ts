@@ -1,19 +1,37 @@
 // The gateway's plain HTTP: /health, and a 404 that names what is served.
+// Beside the counts, /health says what was lost: what each connected agent
+// reports it dropped or held back (its AgentStats), and what the gateway
+// itself refused of their events (connections/drops.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SONDE_VERSION } from '@sonde/protocol';
+import type { DropCounts } from '../connections/drops.js';
 
-export interface HealthCounts {
+export interface AgentHealth {
+  agentId: string;
+  /** From the agent's last AgentStats: events lost in the agent (buffer full), and hits the rate limit held back. */
+  droppedEvents: number;
+  suppressed: number;
+  /** What the gateway refused or dropped of this connection's events, by why. */
+  gatewayDropped: DropCounts;
+}
+
+export interface Health {
   agents: number;
   clients: number;
   actions: number;
+  /** Summed over the connected agents. */
+  droppedEvents: number;
+  suppressed: number;
+  /** Since the gateway started, every agent included. */
+  gatewayDropped: DropCounts;
+  perAgent: AgentHealth[];
 }
 
-export function serveHttp(req: IncomingMessage, res: ServerResponse, counts: () => HealthCounts): void {
+export function serveHttp(req: IncomingMessage, res: ServerResponse, health: () => Health): void {
   const path = new URL(req.url ?? '/', 'http://gateway').pathname;
   if (path === '/health') {
-    const { agents, clients, actions } = counts();
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ok', version: SONDE_VERSION, agents, clients, actions }));
+    res.end(JSON.stringify({ status: 'ok', version: SONDE_VERSION, ...health() }));
     return;
   }
   res.writeHead(404, { 'content-type': 'text/plain' });

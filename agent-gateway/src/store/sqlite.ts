@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
-import type { GatewayStore, KnownAgent } from './store.js';
+import type { Counts, GatewayStore, HitRow, KnownAgent } from './store.js';
 
 type Action = sonde.v1.Action;
 
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS agents (
   hello BLOB NOT NULL,
   last_seen_ms INTEGER NOT NULL
 );
--- Agents report cumulative hits per process instance; totals sum the rows.
+-- Agents report cumulative counts per process instance; totals sum the rows.
 CREATE TABLE IF NOT EXISTS hits (
   action_id TEXT NOT NULL,
   instance TEXT NOT NULL,
@@ -28,6 +28,25 @@ CREATE TABLE IF NOT EXISTS hits (
   PRIMARY KEY (action_id, instance)
 );
 `;
+
+/** Columns added to `hits` since its first version; a sonde.db from before gets them at open. */
+const HIT_COLUMNS_ADDED = {
+  dropped: 'INTEGER NOT NULL DEFAULT 0',
+  suppressed: 'INTEGER NOT NULL DEFAULT 0',
+  // When the gateway stored the row: how long the agent had to count what it reports next.
+  at_ms: 'INTEGER NOT NULL DEFAULT 0',
+} as const;
+
+function migrate(db: Database.Database): void {
+  const have = new Set((db.prepare('PRAGMA table_info(hits)').all() as { name: string }[]).map((c) => c.name));
+  for (const [column, type] of Object.entries(HIT_COLUMNS_ADDED)) {
+    if (!have.has(column)) db.exec(`ALTER TABLE hits ADD COLUMN ${column} ${type}`);
+  }
+}
+
+// total() sums as a float, so many rows cannot overflow SQLite's integers; the cap keeps the sum exact-or-saturated.
+const TOTALS = 'SELECT coalesce(total(hits), 0) AS hits, coalesce(total(dropped), 0) AS dropped, coalesce(total(suppressed), 0) AS suppressed FROM hits WHERE action_id = ?';
+const capped = (n: number): number => Math.min(Math.round(n), Number.MAX_SAFE_INTEGER);
 
 /** Opens (creating if need be) `sonde.db` in the data folder; the caller closes it. */
 export function openSqliteFile(dataDir: string): Database.Database {
@@ -41,6 +60,7 @@ export function openSqliteFile(dataDir: string): Database.Database {
 export class SqliteStore implements GatewayStore {
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    migrate(db);
   }
 
   actions(): Action[] {
@@ -73,21 +93,26 @@ export class SqliteStore implements GatewayStore {
     return rows.map((r) => ({ hello: sonde.v1.Hello.decode(r.hello), lastSeenMs: r.last_seen_ms }));
   }
 
-  putHits(instance: string, counts: { actionId: string; hits: number }[]): Map<string, number> {
+  hitRow(actionId: string, instance: string): HitRow | undefined {
+    const row = this.db.prepare('SELECT hits, dropped, suppressed, at_ms AS atMs FROM hits WHERE action_id = ? AND instance = ?').get(actionId, instance);
+    return row as HitRow | undefined;
+  }
+
+  putHits(instance: string, rows: ({ actionId: string } & HitRow)[]): Map<string, Counts> {
     const upsert = this.db.prepare(
-      'INSERT INTO hits (action_id, instance, hits) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM actions WHERE id = ?) ' +
-        'ON CONFLICT (action_id, instance) DO UPDATE SET hits = max(hits, excluded.hits)',
+      'INSERT INTO hits (action_id, instance, hits, dropped, suppressed, at_ms) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM actions WHERE id = ?) ' +
+        'ON CONFLICT (action_id, instance) DO UPDATE SET hits = excluded.hits, dropped = excluded.dropped, suppressed = excluded.suppressed, at_ms = excluded.at_ms',
     );
-    const total = this.db.prepare('SELECT coalesce(sum(hits), 0) AS n FROM hits WHERE action_id = ?');
-    const totals = new Map<string, number>();
+    const totals = new Map<string, Counts>();
     this.db.transaction(() => {
-      for (const c of counts) upsert.run(c.actionId, instance, c.hits, c.actionId);
-      for (const c of counts) totals.set(c.actionId, (total.get(c.actionId) as { n: number }).n);
+      for (const r of rows) upsert.run(r.actionId, instance, r.hits, r.dropped, r.suppressed, r.atMs, r.actionId);
+      for (const r of rows) totals.set(r.actionId, this.totals(r.actionId));
     })();
     return totals;
   }
 
-  totalHits(actionId: string): number {
-    return (this.db.prepare('SELECT coalesce(sum(hits), 0) AS n FROM hits WHERE action_id = ?').get(actionId) as { n: number }).n;
+  totals(actionId: string): Counts {
+    const t = this.db.prepare(TOTALS).get(actionId) as Counts;
+    return { hits: capped(t.hits), dropped: capped(t.dropped), suppressed: capped(t.suppressed) };
   }
 }

@@ -26,10 +26,25 @@ export interface AgentStore {
   knownAgents(): KnownAgent[];
 }
 
+/** Cumulative counts of one action: hits, events lost in the agent, hits the rate limit held back. */
+export interface Counts {
+  hits: number;
+  dropped: number;
+  suppressed: number;
+}
+
+/** What one agent process last reported for one action, and when the gateway stored it. */
+export interface HitRow extends Counts {
+  atMs: number;
+}
+
 export interface HitStore {
-  /** Stores cumulative hit counts reported by one agent process; returns the new totals of the actions touched. */
-  putHits(instance: string, counts: { actionId: string; hits: number }[]): Map<string, number>;
-  totalHits(actionId: string): number;
+  /** The last counts stored for this action and agent process, if any. */
+  hitRow(actionId: string, instance: string): HitRow | undefined;
+  /** Stores counts reported by one agent process (already checked); returns the new totals of the actions touched. */
+  putHits(instance: string, rows: ({ actionId: string } & HitRow)[]): Map<string, Counts>;
+  /** Summed over every agent process, each capped at Number.MAX_SAFE_INTEGER. */
+  totals(actionId: string): Counts;
 }
 
 export interface GatewayStore extends ActionStore, AgentStore, HitStore {}

@@ -44,6 +44,12 @@ export interface ChannelOptions<C> {
   fallback?: (envelope: Envelope, body: Body) => void;
   /** Sees every decoded envelope first. */
   observe?: (envelope: Envelope) => void;
+  /**
+   * Given a frame that does not decode, may return the part of it that
+   * does (an event batch without its one bad event); that envelope is then
+   * handled as if it had arrived, and the frame is not refused.
+   */
+  recover?: (frame: Buffer) => Envelope | undefined;
   onProblem?: (problem: ProtocolProblem) => void;
   /** A handler failed with something other than RequestError; it was answered as INTERNAL. */
   onHandlerFailure?: (body: Body, err: unknown) => void;
@@ -165,7 +171,11 @@ export class EnvelopeChannel<C = void> {
       return;
     }
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const decoded = decodeEnvelope(bytes);
+    let decoded = decodeEnvelope(bytes);
+    if (!decoded.ok) {
+      const recovered = this.tryRecover(bytes);
+      if (recovered?.body) decoded = { ok: true, envelope: recovered, body: recovered.body };
+    }
     if (!decoded.ok) {
       this.problem({ kind: 'undecodable', message: decoded.message });
       this.sendError(decoded.id, decoded.code, decoded.message);
@@ -192,6 +202,16 @@ export class EnvelopeChannel<C = void> {
     if (body === 'error' || body === 'ack') return;
     // Queued, so that replies leave in the order the requests came.
     this.queue = this.queue.then(() => this.sendError(envelope.id, ErrorCode.ERROR_CODE_UNKNOWN_MESSAGE, message));
+  }
+
+  private tryRecover(bytes: Buffer): Envelope | undefined {
+    try {
+      return this.options.recover?.(bytes);
+    } catch (err) {
+      // The frame is then refused as undecodable, as without recover; the failure is the caller's bug to see.
+      this.problem({ kind: 'undecodable', message: `recovering an undecodable frame failed: ${err instanceof Error ? err.message : String(err)}` });
+      return undefined;
+    }
   }
 
   private settle(received: Envelope, body: Body, bytes: Buffer): void {
