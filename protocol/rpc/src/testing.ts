@@ -57,6 +57,18 @@ export class ProtocolPeer {
     return reply;
   }
 
+  /** A request whose reply may come in parts (Envelope.more): resolves with the parts merged, as a channel's request does. */
+  async requestWhole(init: EnvelopeInit, timeoutMs = 5000): Promise<Envelope> {
+    const first = await this.request(init, timeoutMs);
+    if (!first.more) return first;
+    const parts = [first];
+    while (parts.at(-1)!.more) parts.push(await this.next((e) => e.replyTo === first.replyTo, `part ${parts.length + 1} of the reply to request ${first.replyTo}`, timeoutMs));
+    // Concatenated protobuf messages decode as their merge; proto3 never encodes a false `more`.
+    const merged = sonde.v1.Envelope.decode(Buffer.concat(parts.map((p) => sonde.v1.Envelope.encode(p).finish())));
+    merged.more = false;
+    return merged;
+  }
+
   /** Takes the first frame, already received or still to come, that matches. */
   next(match: (e: Envelope) => boolean, what = 'a matching frame', timeoutMs = 5000): Promise<Envelope> {
     const seen = this.received.find(match);
@@ -127,7 +139,7 @@ export class ScriptedAgent {
       peer.send({ replyTo: e.id, fileQueryResult: { loadedPath: loaded ?? '' } });
     };
     peer.onFrame(answerQueries);
-    const actionSet = await peer.request({
+    const actionSet = await peer.requestWhole({
       hello: { runtime: sonde.v1.Runtime.RUNTIME_NODE, pid: process.pid, host: 'test', roots: ['/srv/app'], files: files.map((path) => ({ path })), ...hello },
     });
     if (actionSet.error) throw new Error(`gateway refused the scripted agent's hello: ${actionSet.error.message}`);

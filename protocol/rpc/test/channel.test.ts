@@ -167,6 +167,46 @@ describe('EnvelopeChannel (real WebSockets on loopback)', () => {
   });
 });
 
+
+describe('EnvelopeChannel recover', () => {
+  let server: TestServer;
+  let raw: WebSocket;
+  afterEach(async () => {
+    raw?.terminate();
+    await server.close();
+  });
+
+  it('handles what recover makes of a frame that does not decode, and refuses the frame as before when it makes nothing or throws', async () => {
+    server = await startServer();
+    const accepted = server.nextSocket();
+    raw = await openClient(`${server.url.replace('http', 'ws')}/v1/test`);
+    const seen: string[] = [];
+    const problems: string[] = [];
+    let mode: 'recover' | 'nothing' | 'throw' = 'recover';
+    new EnvelopeChannel((await accepted).socket, {
+      endpoint: '/v1/test',
+      peer: 'the test client',
+      handlers: { events: (e) => void seen.push(e.events?.events?.map((x) => x.log?.text).join(',') ?? '') },
+      recover: () => {
+        if (mode === 'throw') throw new Error('recover broke');
+        return mode === 'recover' ? sonde.v1.Envelope.create({ events: { events: [{ log: { text: 'kept' } }] } }) : undefined;
+      },
+      onProblem: (p) => problems.push(p.message),
+    });
+    const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+    raw.send(garbage);
+    await until(() => seen.length === 1);
+    assert.deepEqual(seen, ['kept']);
+    mode = 'nothing';
+    raw.send(garbage);
+    assert.equal(decoded(await nextFrame(raw)).error?.code, ErrorCode.ERROR_CODE_INVALID_FRAME);
+    mode = 'throw';
+    raw.send(garbage);
+    assert.equal(decoded(await nextFrame(raw)).error?.code, ErrorCode.ERROR_CODE_INVALID_FRAME);
+    assert.ok(problems.some((m) => /recovering an undecodable frame failed: recover broke/.test(m)), problems.join('; '));
+  });
+});
+
 async function until(test: () => boolean): Promise<void> {
   while (!test()) await new Promise((r) => setTimeout(r, 5));
 }
