@@ -195,6 +195,7 @@ export class ProbeEngine {
         sink: this.sink,
         paused: (reason) => this.report(probe, 'paused', reason, 'quota'),
         resumed: () => this.report(probe, 'active', probe.activeHow, probe.activeCode),
+        failing: (reason, code) => probe.removed || this.report(probe, 'error', reason, code),
       }),
     );
     this.probes.set(spec.id, probe);

@@ -10,6 +10,7 @@
 // a breakpoint. A new source drops V8's breakpoints in the script, so they are
 // set again after every successful patch.
 
+import { compileProblem } from './code-check.js';
 import type { InspectorClient } from './inspector-client.js';
 import { renderBreakpointCondition, renderStatement, type CompiledProbe } from './probe-code.js';
 import { RetryTimer } from './retry-timer.js';
@@ -227,9 +228,15 @@ export class ScriptPatcher<T extends PatchTarget> {
     const lineNumber = probe.line - 1;
     const columnNumber = placement.site === undefined ? 0 : columnOf(this.current.source, this.current.mapOffset(placement.site.start));
     const where = `${this.info.path}:${probe.line}`;
+    const condition = renderBreakpointCondition(probe.compiled, probe.slot);
+    const problem = compileProblem(condition);
+    if (problem !== undefined) {
+      this.drop(probe, `V8 cannot compile the probe's code (${problem}), so it could never log at ${where}; this is a Sonde bug, please report it with the format and condition`, 'runtime-refused');
+      return;
+    }
     let result;
     try {
-      result = await this.client.setBreakpoint({ scriptId: this.info.scriptId, lineNumber, columnNumber }, renderBreakpointCondition(probe.compiled, probe.slot));
+      result = await this.client.setBreakpoint({ scriptId: this.info.scriptId, lineNumber, columnNumber }, condition);
     } catch (err) {
       this.drop(probe, `could not set a breakpoint at ${where}: ${err instanceof Error ? err.message : String(err)}`, 'runtime-refused');
       return;

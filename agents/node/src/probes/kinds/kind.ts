@@ -17,8 +17,10 @@ export interface HitContext {
   readonly sink: ProbeSink;
   /** The probe went over its quota: the engine reports it paused, with this reason. */
   paused(reason: string): void;
-  /** The quota lets it through again: the engine reports it active, as it was installed. */
+  /** The quota lets it through again, or its code works again: the engine reports it active, as it was installed. */
   resumed(): void;
+  /** Its code throws: the engine reports an error with this reason (the probe stays installed; resumed() ends it). */
+  failing(reason: string, code: 'invalid-expression' | 'runtime-refused'): void;
 }
 
 /** A compiled probe of some kind: the code the patcher renders, and the handler its slot gets. */
