@@ -25,7 +25,7 @@ import { ScriptRegistry, type ScriptInfo, type ScriptParsedParams } from './scri
 import { SourceMaps } from './source-maps.js';
 import { StateReporter } from './state-reporter.js';
 import { TaskQueue } from './task-queue.js';
-import type { AnySpec, FileQueryAnswer, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
+import type { AnySpec, FileQueryAnswer, HitCounter, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
 
 /** The agent's own compiled code (dist/src): never offered for probes, a probe there could recurse. */
 const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + sep;
@@ -129,6 +129,13 @@ export class ProbeEngine {
     return out;
   }
 
+  /** Each action's counter (hits, suppressed), live: read it, do not keep it. */
+  counters(): Map<string, Readonly<HitCounter>> {
+    const out = new Map<string, Readonly<HitCounter>>();
+    for (const [id, probe] of this.probes) out.set(id, probe.counter);
+    return out;
+  }
+
   loadedFiles(): string[] {
     return this.registry.paths();
   }
@@ -185,7 +192,7 @@ export class ProbeEngine {
       this.states.report(spec.id, 'error', admitted.reason, admitted.code);
       return;
     }
-    const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0 });
+    const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0, suppressed: 0 });
     this.states.begin(spec.id);
     (probe as { slot: number }).slot = this.runtime!.allocate(
       admitted.probe.handler({

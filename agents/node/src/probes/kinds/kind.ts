@@ -6,13 +6,13 @@
 import type { CompiledProbe, CompileFailure } from '../probe-code.js';
 import type { ProbeQuota } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
-import type { ProbeSink, ProbeSpec } from '../types.js';
+import type { HitCounter, ProbeSink, ProbeSpec } from '../types.js';
 
 /** What a kind's hit handler works with. */
 export interface HitContext {
   readonly id: string;
-  /** Hits the engine reports; the handler counts them. */
-  readonly counter: { hits: number };
+  /** Hits and suppressions the engine reports; the handler counts them. */
+  readonly counter: HitCounter;
   readonly quota: ProbeQuota;
   readonly sink: ProbeSink;
   /** The probe went over its quota: the engine reports it paused, with this reason. */

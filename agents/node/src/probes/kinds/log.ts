@@ -66,6 +66,7 @@ function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
         if (quota.paused) ctx.paused(PAUSED_REASON);
         else ctx.resumed();
       }
+      if (!admitted) counter.suppressed++;
       return admitted;
     },
     line: (text) => {
