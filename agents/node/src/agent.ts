@@ -1,13 +1,18 @@
 // The agent: wires the probe engine to the gateway connection, batches what
 // probes report, and keeps every failure inside itself. Action states live
-// in the engine (one owner); each flush takes the ones not sent yet.
+// in the engine (one owner); each flush takes the ones not sent yet. Every
+// string it sends is well-formed UTF-16 (lone surrogates become U+FFFD), so
+// that protobufjs never encodes invalid UTF-8 and the gateway never refuses
+// a batch for one character.
 import { hostname } from 'node:os';
 import { enumLabel, int64, SONDE_VERSION, sonde } from '@sonde/protocol';
 import { RequestError } from '@sonde/rpc';
+import { escapeControls } from './app-output.js';
 import type { AgentConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
 import { GatewayConnection } from './gateway-connection.js';
-import { ProbeEngine, type ProbeEvent } from './probes/index.js';
+import { HitReports } from './hit-reports.js';
+import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
 import { AGENT_NAME, toActionState, toSpec } from './wire.js';
 
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
@@ -19,28 +24,42 @@ const BUFFER_CAPACITY = 10_000;
 const BATCH_BYTES = 256 * 1024;
 const MAX_LOG_TEXT = 8 * 1024;
 
+/** Limits a test may lower; production uses the defaults. */
+export interface AgentLimits {
+  /** Log lines kept while the gateway is away (default 10,000). */
+  bufferCapacity?: number;
+  quota?: QuotaOptions;
+  /** How often AgentStats goes out (default 10 s). */
+  statsIntervalMs?: number;
+}
+
 export class Agent {
   private readonly engine: ProbeEngine;
   private readonly connection: GatewayConnection;
-  private readonly logs = new EventBuffer<sonde.v1.IEvent>(BUFFER_CAPACITY);
+  private readonly logs: EventBuffer<sonde.v1.IEvent>;
+  private readonly counts: HitReports;
   private readonly actions = new Map<string, sonde.v1.IAction>();
-  private readonly sentHits = new Map<string, number>();
   private newFiles: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private lastStatsMs = 0;
+  private readonly statsIntervalMs: number;
 
   constructor(
     readonly config: AgentConfig,
     private readonly log: (msg: string) => void,
+    limits: AgentLimits = {},
   ) {
+    this.counts = new HitReports(config.agentId);
+    this.statsIntervalMs = limits.statsIntervalMs ?? STATS_INTERVAL_MS;
+    this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop(e.log?.actionId));
     this.engine = new ProbeEngine(
       {
         event: (actionId, event) => this.onEvent(actionId, event),
         filesLoaded: (paths) => {
-          this.newFiles.push(...paths);
+          for (const path of paths) this.newFiles.push(wellFormed(path));
         },
       },
-      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes },
+      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes, quota: limits.quota },
     );
     this.connection = new GatewayConnection(config.gatewayUrl, config.agentKey, {
       hello: () => this.hello(),
@@ -63,19 +82,28 @@ export class Agent {
   /** The gateway's question about a path; a failure of the look-up is an error reply, never "not under its roots". */
   private fileQuery(path: string): sonde.v1.IFileQueryResult {
     const { internalError, ...answer } = this.engine.query(path);
-    if (internalError !== undefined) throw new RequestError(ErrorCode.ERROR_CODE_INTERNAL, `the agent failed to look up ${path}: ${internalError}`);
-    return answer;
+    if (internalError !== undefined) throw new RequestError(ErrorCode.ERROR_CODE_INTERNAL, wellFormed(`the agent failed to look up ${path}: ${internalError}`));
+    const { loadedPath, existingPath, candidates } = answer;
+    return {
+      loadedPath: loadedPath === undefined ? undefined : wellFormed(loadedPath),
+      existingPath: existingPath === undefined ? undefined : wellFormed(existingPath),
+      candidates: candidates?.map(wellFormed),
+    };
   }
 
-  /** One hit's line: to the editor (through the gateway), the app's own output, or both, as the action says. */
+  /**
+   * One hit's line: to the editor (through the gateway), the app's own output
+   * (one line, control characters escaped), or both, as the action says.
+   */
   private logLine(actionId: string, text: string, timeMs: number): void {
     const action = this.actions.get(actionId);
     const level = action?.logLevel || LogLevel.LOG_LEVEL_INFO;
-    const line = text.length > MAX_LOG_TEXT ? `${text.slice(0, MAX_LOG_TEXT)}…` : text;
+    // Cut first (never between the halves of a pair), then mend what a value brought in.
+    const line = wellFormed(text.length > MAX_LOG_TEXT ? `${cutAt(text, MAX_LOG_TEXT)}…` : text);
     const destination = action?.logDestination ?? LogDestination.LOG_DESTINATION_UNSPECIFIED;
     if (destination === LogDestination.LOG_DESTINATION_APP || destination === LogDestination.LOG_DESTINATION_BOTH) {
       const stream = level >= LogLevel.LOG_LEVEL_WARN ? process.stderr : process.stdout;
-      if (!stream.destroyed && stream.writable) stream.write(`[sonde ${enumLabel(LogLevel, level)}] ${line}\n`);
+      if (!stream.destroyed && stream.writable) stream.write(`[sonde ${enumLabel(LogLevel, level)}] ${escapeControls(line)}\n`);
     }
     if (destination !== LogDestination.LOG_DESTINATION_APP) this.logs.push({ log: { actionId, timeMs, text: line, level } });
   }
@@ -97,25 +125,27 @@ export class Agent {
   private hello(): sonde.v1.IHello {
     this.newFiles = [];
     // Everything is re-reported on reconnect.
-    this.sentHits.clear();
+    this.counts.resend();
     this.engine.resendStates();
     return {
-      agentId: this.config.agentId,
+      agentId: wellFormed(this.config.agentId),
       instanceId: this.config.instanceId,
       runtime: Runtime.RUNTIME_NODE,
       runtimeVersion: process.version,
       host: hostname(),
       pid: process.pid,
-      appName: this.config.appName,
-      appVersion: this.config.appVersion,
-      tags: this.config.tags,
+      appName: wellFormed(this.config.appName),
+      appVersion: wellFormed(this.config.appVersion),
+      tags: this.config.tags.map(wellFormed),
       agentVersion: SONDE_VERSION,
-      files: this.engine.loadedFiles().map((path) => ({ path })),
-      roots: this.config.roots,
+      files: this.engine.loadedFiles().map((path) => ({ path: wellFormed(path) })),
+      roots: this.config.roots.map(wellFormed),
     };
   }
 
   private setAll(actions: sonde.v1.IAction[]): void {
+    const keep = new Set(actions.map((a) => a.id ?? ''));
+    for (const id of this.actions.keys()) if (!keep.has(id)) this.counts.forget(id);
     this.actions.clear();
     for (const a of actions) this.actions.set(a.id ?? '', a);
     this.engine.setAll(actions.map(toSpec));
@@ -128,6 +158,7 @@ export class Agent {
 
   private remove(id: string): void {
     this.actions.delete(id);
+    this.counts.forget(id);
     this.engine.remove(id);
   }
 
@@ -159,24 +190,25 @@ export class Agent {
           bytes += (e.log?.text?.length ?? 0) + 64;
         }
         if (bytes > BATCH_BYTES) {
-          this.connection.send({ events: { events: events.splice(0) } });
+          this.sendEvents(events.splice(0));
           bytes = 0;
         }
       }
-      for (const [actionId, hits] of this.engine.hits()) {
-        if ((this.sentHits.get(actionId) ?? 0) === hits || !this.actions.has(actionId)) continue;
-        this.sentHits.set(actionId, hits);
-        events.push({ hits: { actionId, agentId: this.config.agentId, hits } });
-      }
-      if (now - this.lastStatsMs >= STATS_INTERVAL_MS) {
+      const counters = this.engine.counters();
+      events.push(...this.counts.changed(counters, (id) => this.actions.has(id)));
+      if (now - this.lastStatsMs >= this.statsIntervalMs) {
         this.lastStatsMs = now;
-        let total = 0;
-        for (const h of this.engine.hits().values()) total += h;
-        events.push({ stats: { agentId: this.config.agentId, hits: total, droppedEvents: this.logs.dropped, activeProbes: this.actions.size } });
+        events.push(this.counts.stats(counters, this.actions.size));
       }
-      if (events.length) this.connection.send({ events: { events } });
+      if (events.length) this.sendEvents(events);
     } catch (err) {
       this.log(`flush failed: ${(err as Error).stack ?? err}`);
     }
+  }
+
+  /** One batch; its lines count as dropped when it could not be sent (the link went down mid-flush). */
+  private sendEvents(events: sonde.v1.IEvent[]): void {
+    if (this.connection.send({ events: { events } })) return;
+    for (const e of events) if (e.log) this.counts.drop(e.log.actionId);
   }
 }

@@ -1,6 +1,7 @@
 // Events wait here while the gateway is away or between flushes. The buffer
 // is a ring: when full, the oldest event goes and is counted, so memory stays
-// bounded whatever the host does.
+// bounded whatever the host does. The owner hears of each event dropped, to
+// count it where it belongs.
 export class EventBuffer<T> {
   private readonly items: (T | undefined)[];
   private head = 0;
@@ -8,7 +9,10 @@ export class EventBuffer<T> {
   /** Events lost to overflow since start. */
   dropped = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly onDrop: (item: T) => void = () => {},
+  ) {
     this.items = new Array(capacity);
   }
 
@@ -18,9 +22,11 @@ export class EventBuffer<T> {
 
   push(item: T): void {
     if (this.count === this.capacity) {
+      const oldest = this.items[this.head] as T;
       this.head = (this.head + 1) % this.capacity;
       this.count--;
       this.dropped++;
+      this.onDrop(oldest);
     }
     this.items[(this.head + this.count) % this.capacity] = item;
     this.count++;

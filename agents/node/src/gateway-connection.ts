@@ -70,12 +70,13 @@ export class GatewayConnection {
     void this.reconnector.stop('agent stopping');
   }
 
-  /** Sends if connected; returns false when the frame could not be sent now. */
+  /** Sends if connected; false when the frame was not sent (not connected, or over the frame limit). */
   send(init: EnvelopeInit): boolean {
     const channel = this.channel;
     if (!this.ready || channel === undefined || !channel.isOpen) return false;
-    if (!channel.send(init) && channel.isOpen) this.log(`dropped a frame over the gateway's ${MAX_FRAME_BYTES}-byte limit`);
-    return true;
+    if (channel.send(init)) return true;
+    if (channel.isOpen) this.log(`dropped a frame over the gateway's ${MAX_FRAME_BYTES}-byte limit`);
+    return false;
   }
 
   private opened(socket: WebSocket): void {

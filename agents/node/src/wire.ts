@@ -2,7 +2,7 @@
 // wire protocol: actions into specs, engine states into ActionStates.
 
 import { SONDE_VERSION, sonde } from '@sonde/protocol';
-import type { AnySpec, ProbeSpec, ProbeState, ProbeStateKind, ReasonCode } from './probes/index.js';
+import { wellFormed, type AnySpec, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode } from './probes/index.js';
 
 const { ActionKind, ActionStateKind, ReasonCode: Code } = sonde.v1;
 
@@ -49,5 +49,5 @@ export function toSpec(a: sonde.v1.IAction): AnySpec {
 }
 
 export function toActionState(s: ProbeState, agentId: string): sonde.v1.IActionState {
-  return { actionId: s.actionId, agentId, state: STATE_KIND[s.state], reason: s.reason, reasonCode: REASON_CODE[s.code], timeMs: s.timeMs };
+  return { actionId: s.actionId, agentId, state: STATE_KIND[s.state], reason: wellFormed(s.reason), reasonCode: REASON_CODE[s.code], timeMs: s.timeMs };
 }

@@ -170,6 +170,31 @@ describe('Node agent in a running program', () => {
     assert.ok(!events.events.some(logOf('app-only')), 'a line for the app only never reaches the gateway');
   });
 
+  it('sends a value holding a lone surrogate as U+FFFD, and the other lines of the same flush with it', async () => {
+    const { port } = await startApp(['--require', '@sonde/agent-node/register', 'json-echo.cjs']);
+    const bad = await addLog('json-echo.cjs', 4, 'bad {value}');
+    const good = await addLog('json-echo.cjs', 4, 'good {typeof value}');
+    // A JSON body with half an emoji, as a client that cut a string may send.
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/${encodeURIComponent('"a\\ud83d b"')}`)).text(), 'got string');
+    const goodLine = (await events.waitFor(logOf('good string'), 'the other probe\'s line')).log!;
+    const badLine = (await events.waitFor(logOf('bad a'), 'the line with the lone surrogate')).log!;
+    assert.equal(goodLine.actionId, good);
+    assert.equal(badLine.actionId, bad);
+    assert.equal(badLine.text, 'bad a\ufffd b');
+  });
+
+  it('writes one line per hit into the app\'s output whatever the value holds: control characters escaped, the editor\'s copy as it was', async () => {
+    const { app, port } = await startApp(['--require', '@sonde/agent-node/register', 'json-echo.cjs']);
+    await addLog('json-echo.cjs', 4, 'value={value}', { logDestination: sonde.v1.LogDestination.LOG_DESTINATION_BOTH });
+    const forged = 'x\n[sonde info] value=forged\r\u001b[2K\u001b[31mred\u0085\u2028end';
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/${encodeURIComponent(JSON.stringify(forged))}`)).text(), 'got string');
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/${encodeURIComponent('"plain"')}`)).text(), 'got string');
+    await app.waitFor(/\[sonde info\] value=plain\n/);
+    const lines = app.out().split('\n').filter((l) => l.includes('value='));
+    assert.deepEqual(lines, ['[sonde info] value=x\\n[sonde info] value=forged\\r\\x1b[2K\\x1b[31mred\\x85\\u2028end', '[sonde info] value=plain']);
+    assert.equal((await events.waitFor(logOf('value=x'), 'the editor\'s copy')).log!.text, `value=${forged}`);
+  });
+
   it('logs from inside third-party code: a published package, and a TypeScript package through its source maps', async () => {
     const { port } = await startApp(['--require', '@sonde/agent-node/register', 'third-party.cjs']);
     const requireFromApp = createRequire(join(APP, 'third-party.cjs'));

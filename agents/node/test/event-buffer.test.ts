@@ -18,4 +18,12 @@ describe('EventBuffer', () => {
     assert.equal(b.dropped, 7);
     assert.deepEqual(b.take(10), [8, 9, 10]);
   });
+
+  it('hands each dropped event to its owner, to count where it belongs', () => {
+    const lost: string[] = [];
+    const b = new EventBuffer<string>(2, (e) => lost.push(e));
+    for (const e of ['a1', 'b1', 'a2', 'b2']) b.push(e);
+    assert.deepEqual(lost, ['a1', 'b1']);
+    assert.deepEqual(b.take(10), ['a2', 'b2']);
+  });
 });

@@ -31,7 +31,7 @@ import { SourceMaps } from './source-maps.js';
 import { StateReporter } from './state-reporter.js';
 import { TaskQueue } from './task-queue.js';
 import { TurnBudget } from './turn-budget.js';
-import type { AnySpec, FileQueryAnswer, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
+import type { AnySpec, FileQueryAnswer, HitCounter, ProbeEngineOptions, ProbeSink, ProbeState, ProbeStateKind, ReasonCode } from './types.js';
 
 /** The agent's own compiled code (dist/src): never offered for probes, a probe there could recurse. */
 const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + sep;
@@ -145,6 +145,13 @@ export class ProbeEngine {
   hits(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [id, probe] of this.probes) out.set(id, probe.counter.hits);
+    return out;
+  }
+
+  /** Each action's counter (hits, suppressed), live: read it, do not keep it. */
+  counters(): Map<string, Readonly<HitCounter>> {
+    const out = new Map<string, Readonly<HitCounter>>();
+    for (const [id, probe] of this.probes) out.set(id, probe.counter);
     return out;
   }
 

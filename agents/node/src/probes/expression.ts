@@ -19,6 +19,20 @@ export type CompileResult = { ok: true; code: string } | { ok: false; error: str
 const H = HOOK_ALIAS;
 
 class Refused extends Error {}
+class TooDeep extends Error {}
+
+/**
+ * How deep an expression may nest (each operator, member access, literal
+ * element is a level). V8 compiles the probe's code on a stack it shares
+ * with the program, at a depth it does not choose: 4,000 nested `!` made it
+ * refuse the patched script with a stack overflow.
+ */
+export const MAX_NESTING = 100;
+
+/** Why a text nested too deeply for the parser itself. */
+export function tooDeepToParse(column: number): string {
+  return `nests too deeply to parse at column ${column}: a probe expression may nest at most ${MAX_NESTING} levels`;
+}
 
 /** Operators that coerce objects to primitives (and so could run valueOf/toString). */
 const COERCING_BINARY = new Set(['+', '-', '*', '/', '%', '**', '<', '>', '<=', '>=', '<<', '>>', '>>>', '&', '|', '^']);
@@ -39,6 +53,7 @@ export function compileExpression(source: string, column = 1): CompileResult {
   try {
     node = parseExpressionAt(source, 0, { ecmaVersion: 'latest', allowAwaitOutsideFunction: true, preserveParens: true });
   } catch (err) {
+    if (err instanceof RangeError) return { ok: false, error: tooDeepToParse(column), unsafe: false };
     const pos = (err as { pos?: number }).pos ?? 0;
     const message = err instanceof Error ? err.message.replace(/\s*\(\d+:\d+\)$/, '') : String(err);
     return { ok: false, error: `does not parse at column ${pos + column}: ${message}`, unsafe: false };
@@ -55,6 +70,7 @@ export function compileExpression(source: string, column = 1): CompileResult {
     return { ok: true, code: new Generator(column).expr(node) };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, error: err.message, unsafe: true };
+    if (err instanceof TooDeep) return { ok: false, error: err.message, unsafe: false };
     throw err;
   }
 }
@@ -80,6 +96,8 @@ const REFUSED = {
 } as const;
 
 class Generator {
+  private depth = 0;
+
   constructor(private readonly column: number) {}
 
   private refuse(node: Node, what: string, why: string): never {
@@ -87,6 +105,17 @@ class Generator {
   }
 
   expr(node: Expression | SpreadElement | Super | PrivateIdentifier): string {
+    if (++this.depth > MAX_NESTING) {
+      throw new TooDeep(`the expression nests more than ${MAX_NESTING} levels deep at column ${node.start + this.column}: write it with fewer nested parts`);
+    }
+    try {
+      return this.node(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private node(node: Expression | SpreadElement | Super | PrivateIdentifier): string {
     switch (node.type) {
       case 'Identifier': {
         const name = node.name;

@@ -4,7 +4,7 @@
 // do not confuse the split. Columns in errors are 1-based.
 
 import { parseExpressionAt, type Expression } from 'acorn';
-import { refuseYieldAt } from './expression.js';
+import { refuseYieldAt, tooDeepToParse } from './expression.js';
 
 export type FormatPart =
   | { kind: 'text'; text: string }
@@ -55,6 +55,7 @@ export function parseFormat(format: string): FormatResult {
     try {
       node = parseExpressionAt(format, first, { ecmaVersion: 'latest', allowAwaitOutsideFunction: true, preserveParens: true });
     } catch (err) {
+      if (err instanceof RangeError) return { ok: false, error: `the expression in { at column ${open + 1} ${tooDeepToParse(first + 1)}` };
       const pos = (err as { pos?: number }).pos;
       if (pos !== undefined && pos >= format.length) {
         return { ok: false, error: `unclosed { at column ${open + 1}: close it with } or write {{ for a literal brace` };

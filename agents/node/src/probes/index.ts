@@ -5,6 +5,7 @@ export { ProbeEngine } from './engine.js';
 export type {
   AnySpec,
   FileQueryAnswer,
+  HitCounter,
   LogEvent,
   LogProbeSpec,
   ProbeEngineOptions,
@@ -18,3 +19,4 @@ export type {
 } from './types.js';
 export { matchPath, findOnDisk, urlToPath, type MatchResult } from './path-match.js';
 export { PAUSED_REASON, type QuotaOptions } from './quota.js';
+export { cutAt, wellFormed } from './text-limits.js';

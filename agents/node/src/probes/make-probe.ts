@@ -19,7 +19,7 @@ export interface MakeDeps {
 export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe: Probe } | Refusal {
   const admitted = admit(spec, deps.status);
   if (admitted.kind === 'refused') return admitted;
-  const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0 });
+  const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0, suppressed: 0 });
   (probe as { slot: number }).slot = deps.runtime.allocate(
     admitted.probe.handler({
       id: spec.id,
@@ -28,6 +28,7 @@ export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe:
       sink: deps.sink,
       paused: (reason) => deps.report(probe, 'paused', reason, 'quota'),
       resumed: () => deps.report(probe, 'active', probe.activeHow, probe.activeCode),
+      failing: (reason, code) => probe.removed || deps.report(probe, 'error', reason, code),
     }),
   );
   return { kind: 'made', probe };

@@ -5,9 +5,15 @@
 // data, are protocol/conformance/path-match.json (test/probes/conformance.test.ts
 // runs them here). Candidates are plain strings so that source-map sources
 // are matched the same way.
+//
+// A workspace path with a `..` segment, once decoded, matches nothing: no
+// editor sends one, and on disk it would climb out of the app's roots. The
+// disk look-up answers only for files whose real path (symlinks followed) is
+// under a root's real path, so that no answer tells which files exist
+// elsewhere on the machine.
 
 import { realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type MatchResult =
@@ -47,6 +53,25 @@ export function segmentsOf(path: string): string[] {
   return p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
 }
 
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // not valid percent-encoding: the text is the name
+  }
+}
+
+/**
+ * A workspace path's segments, decoded as segmentsOf does; undefined when one
+ * of them is `..`. A file:// URI is checked before URL parsing, which would
+ * resolve its `%2e%2e` segments away.
+ */
+export function workspaceSegments(path: string): string[] | undefined {
+  if (path.startsWith('file://') && decoded(path.slice('file://'.length)).split(/[\\/]+/).includes('..')) return undefined;
+  const segments = segmentsOf(path);
+  return segments.includes('..') ? undefined : segments;
+}
+
 /** How many trailing segments two segment lists share. */
 function commonSuffix(a: readonly string[], b: readonly string[]): number {
   let n = 0;
@@ -69,8 +94,8 @@ export function matchPathUnder(relPath: string, candidates: Iterable<string>, ro
 
 /** Best candidate for relPath by longest common suffix; at least the file name must match. */
 export function matchPath(relPath: string, candidates: Iterable<string>): MatchResult {
-  const rel = segmentsOf(relPath);
-  if (rel.length === 0) return { kind: 'none' };
+  const rel = workspaceSegments(relPath);
+  if (rel === undefined || rel.length === 0) return { kind: 'none' };
   let best = 0;
   let bestPaths: string[] = [];
   for (const candidate of new Set(candidates)) {
@@ -93,23 +118,41 @@ function existingFile(path: string): string | undefined {
     // Node loads modules under their real path, so compare real paths.
     return statSync(path).isFile() ? realpathSync(path) : undefined;
   } catch {
-    return undefined;
+    return undefined; // missing or unreadable: the same answer as missing
   }
+}
+
+/** Real paths of the roots that exist, each ending in a separator; the file system's root is none (it holds everything). */
+function realRoots(roots: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const root of roots) {
+    let real: string;
+    try {
+      real = realpathSync(root);
+    } catch {
+      continue; // a root that does not exist holds nothing
+    }
+    if (dirname(real) !== real) out.push(real.endsWith(sep) ? real : real + sep);
+  }
+  return out;
 }
 
 /**
  * Finds relPath on disk under one of roots: tries root/relPath, then drops
  * leading segments one at a time (root/rest), longest rest first. Two
- * different files found with the same rest length are ambiguous.
+ * different files found with the same rest length are ambiguous. A file
+ * whose real path is outside every root is not found.
  */
 export function findOnDisk(relPath: string, roots: readonly string[]): MatchResult {
-  const rel = segmentsOf(relPath);
+  const rel = workspaceSegments(relPath);
+  if (rel === undefined) return { kind: 'none' };
+  const inside = realRoots(roots);
   for (let drop = 0; drop < rel.length; drop++) {
     const rest = rel.slice(drop);
     const found = new Set<string>();
-    for (const root of roots) {
+    for (const root of inside) {
       const hit = existingFile(join(root, ...rest));
-      if (hit !== undefined) found.add(hit);
+      if (hit !== undefined && inside.some((r) => hit.startsWith(r))) found.add(hit);
     }
     if (found.size === 1) return { kind: 'match', path: [...found][0]!, segments: rest.length };
     if (found.size > 1) return { kind: 'ambiguous', segments: rest.length, candidates: [...found].sort() };

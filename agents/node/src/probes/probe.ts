@@ -4,7 +4,7 @@
 
 import type { CompiledProbe } from './probe-code.js';
 import type { ScriptPatcher } from './script-patcher.js';
-import type { AnySpec, ProbeSpec, ReasonCode } from './types.js';
+import type { AnySpec, HitCounter, ProbeSpec, ReasonCode } from './types.js';
 
 export interface Probe {
   readonly spec: ProbeSpec;
@@ -15,7 +15,7 @@ export interface Probe {
   origin?: string;
   readonly compiled: CompiledProbe;
   readonly slot: number;
-  readonly counter: { hits: number };
+  readonly counter: HitCounter;
   removed: boolean;
   /** The file waited for or installed in. */
   path?: string;
@@ -34,7 +34,7 @@ export interface Probe {
 
 export const ownerOf = (p: Probe): Probe => p.parent ?? p;
 
-export function newProbe(spec: ProbeSpec, compiled: CompiledProbe, counter: { hits: number }): Probe {
+export function newProbe(spec: ProbeSpec, compiled: CompiledProbe, counter: HitCounter): Probe {
   return { spec, line: spec.line, compiled, slot: -1, counter, removed: false, activeHow: '', activeCode: 'installed', copies: [] };
 }
 

@@ -19,7 +19,8 @@ export const PAUSED_REASON = 'Logpoint is paused due to high call rate until log
 
 export class TokenBucket {
   private tokens: number;
-  private last = 0;
+  /** When the tokens were last counted; NaN until the first take. */
+  private last = Number.NaN;
 
   constructor(
     private readonly perMs: number,
@@ -35,6 +36,7 @@ export class TokenBucket {
 
   /** Refills for the time since the last refill; returns the tokens now held. */
   level(nowMs: number): number {
+    if (Number.isNaN(this.last)) this.last = nowMs;
     if (nowMs > this.last) {
       this.tokens = Math.min(this.burst, this.tokens + (nowMs - this.last) * this.perMs);
       this.last = nowMs;
@@ -42,8 +44,10 @@ export class TokenBucket {
     return this.tokens;
   }
 
-  /** Takes a token if there is one. Refills only when empty: the hot path is one comparison. */
+  /** Takes a token if there is one. Refills only when empty: the hot path is two comparisons. */
   take(nowMs: number): boolean {
+    // The full bucket starts at the first take: refilling from time 0 would hand out a second burst.
+    if (Number.isNaN(this.last)) this.last = nowMs;
     if (this.tokens < 1 && this.level(nowMs) < 1) return false;
     this.tokens -= 1;
     return true;

@@ -19,8 +19,8 @@ export interface SlotHandler {
   admit(): boolean;
   /** A formatted line, for each admitted hit. */
   line(text: string): void;
-  /** The condition (or the hook itself) threw; reason is readable. */
-  failed(reason: string): void;
+  /** The condition (or the call into the hook) threw, or formatting the line did; reason is readable. */
+  failed(reason: string, during: 'condition' | 'line'): void;
 }
 
 export interface ProbeRuntime {
@@ -57,15 +57,20 @@ function createHook(): Hook {
         let text = lit[0]!;
         for (let i = 0; i < values.length; i++) text += formatValue(values[i]) + lit[i + 1]!;
         h.line(text);
-      } catch {
-        // formatting and the sink must never throw into the host
+      } catch (err) {
+        // Formatting or the sink threw (a stack overflow deep in the program's recursion, say): said, never thrown into the host.
+        try {
+          h.failed(safe.m(err).text, 'line');
+        } catch {
+          // the stack is still exhausted: the next hit tries again
+        }
       }
     },
     fail(slot: number, error: unknown): void {
       const h = slots[slot];
       if (h === undefined) return;
       try {
-        h.failed(safe.m(error).text);
+        h.failed(safe.m(error).text, 'condition');
       } catch {
         // never throw into the host
       }

@@ -4,15 +4,18 @@
 // methods taken before any program could replace them, and nothing is ever
 // converted by calling toString or valueOf. util.inspect comes close but reads
 // Symbol.toStringTag and an error's name and message with plain property reads,
-// which run getters.
+// which run getters. Its cost is bounded by the limits, whatever the value:
+// strings are cut before anything else reads them, and a huge object's keys
+// are listed once (own-keys.ts).
 
 import { types } from 'node:util';
+import { keysToShow } from './own-keys.js';
 import { Marker } from './safe-ops.js';
+import { cutAt, MAX_READ_CHARS, shorten, unreadString } from './text-limits.js';
 
 const { isProxy, isMap, isSet, isDate, isRegExp, isNativeError, isPromise, isTypedArray, isArrayBuffer, isWeakMap, isWeakSet, isBoxedPrimitive } = types;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const getPrototypeOf = Object.getPrototypeOf;
-const ownKeys = Object.keys;
 const isArray = Array.isArray;
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
@@ -79,14 +82,15 @@ function className(o: object): string {
 }
 
 function quote(s: string, limit: number): string {
-  const cut = s.length > limit ? `${s.slice(0, limit)}…` : s;
+  if (s.length > MAX_READ_CHARS) return unreadString(s.length);
+  const cut = s.length > limit ? `${cutAt(s, limit)}…` : s;
   return `'${cut.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
 }
 
 function primitive(v: unknown, limits: InspectLimits, nested: boolean): string | undefined {
   switch (typeof v) {
     case 'string':
-      return nested ? quote(v, limits.stringLength) : v;
+      return nested ? quote(v, limits.stringLength) : v.length > MAX_READ_CHARS ? unreadString(v.length) : v;
     case 'number':
       return v === 0 && 1 / v < 0 ? '-0' : '' + v;
     case 'bigint':
@@ -116,18 +120,18 @@ function write(v: unknown, depth: number, seen: Set<object>, out: Out, limits: I
   if (isProxy(o)) return out.add('[proxy]');
   if (typeof o === 'function') {
     const name = stringData(o, 'name');
-    return out.add(name ? `[Function: ${name}]` : '[Function (anonymous)]');
+    return out.add(name ? `[Function: ${shorten(name, limits.stringLength)}]` : '[Function (anonymous)]');
   }
   if (seen.has(o)) return out.add('[Circular]');
-  const name = className(o);
+  const name = shorten(className(o), limits.stringLength);
   if (isDate(o)) {
     const t = call(dateTime, o) as number;
     return out.add(Number.isNaN(t) ? 'Invalid Date' : (call(dateIso, o) as string));
   }
-  if (isRegExp(o)) return out.add(`/${call(regexpSource, o) as string}/`);
+  if (isRegExp(o)) return out.add(`/${shorten(call(regexpSource, o) as string, limits.stringLength)}/`);
   if (isNativeError(o)) {
-    const message = stringData(o, 'message');
-    return out.add(`${stringData(o, 'name') || name || 'Error'}${message ? `: ${message}` : ''}`);
+    const message = shorten(stringData(o, 'message') ?? '', limits.stringLength);
+    return out.add(`${shorten(stringData(o, 'name') ?? '', limits.stringLength) || name || 'Error'}${message ? `: ${message}` : ''}`);
   }
   if (isPromise(o)) return out.add(`${name || 'Promise'} { … }`);
   if (isWeakMap(o) || isWeakSet(o)) return out.add(`${name || (isWeakMap(o) ? 'WeakMap' : 'WeakSet')} { <items unknown> }`);
@@ -204,21 +208,23 @@ function writeSet(s: Set<unknown>, name: string, depth: number, seen: Set<object
 }
 
 function writeObject(o: object, name: string, depth: number, seen: Set<object>, out: Out, limits: InspectLimits): void {
-  const keys = ownKeys(o);
+  const { keys, total, earlier } = keysToShow(o, limits.fields);
   const prefix = name ? `${name} ` : '';
-  if (keys.length === 0) return out.add(`${prefix}{}`);
+  if (total === 0) return out.add(`${prefix}{}`);
   out.add(`${prefix}{ `);
   const shown = Math.min(keys.length, limits.fields);
+  let written = 0;
   for (let i = 0; i < shown && !out.full; i++) {
     const key = keys[i]!;
-    if (i > 0) out.add(', ');
-    out.add(/^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key, limits.stringLength));
-    out.add(': ');
     const d = getOwnDescriptor(o, key);
+    if (d === undefined && earlier) continue; // deleted since it was listed
+    if (written++ > 0) out.add(', ');
+    out.add(key.length <= limits.stringLength && /^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key, limits.stringLength));
+    out.add(': ');
     if (d === undefined) out.add('undefined');
     else if ('value' in d) write(d.value, depth + 1, seen, out, limits, true);
     else out.add(d.set !== undefined && d.get === undefined ? '[Setter]' : '[Getter]');
   }
-  if (keys.length > shown) out.add(`, … ${keys.length - shown} more`);
+  if (total > shown) out.add(`${written > 0 ? ', ' : ''}… ${total - shown} more${earlier ? ' (keys as listed at an earlier hit)' : ''}`);
   out.add(' }');
 }

@@ -9,11 +9,14 @@
 // sub-expression yields a readable marker instead of a lost line.
 
 import { types } from 'node:util';
+import { shorten } from './text-limits.js';
 
 const { isProxy } = types;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const getPrototypeOf = Object.getPrototypeOf;
 const hasOwn = Object.hasOwn;
+/** An error's message or name in a marker is cut like any value. */
+const MAX_ERROR_FIELD = 255;
 
 export class Marker {
   readonly #brand = true;
@@ -129,16 +132,16 @@ export function c(v: unknown): unknown {
   return v;
 }
 
-/** Data property of a native error, read without getters. */
+/** Data property of a native error, read without getters, cut to what a line shows. */
 function errorField(e: object, key: string): string {
   const v = lookup(e, key);
-  return typeof v === 'string' ? v : '';
+  return typeof v === 'string' ? shorten(v, MAX_ERROR_FIELD) : '';
 }
 
 /** A caught exception as a marker value for the log line. */
 export function m(e: unknown): Marker {
   if (Marker.is(e)) return e;
-  if (!isObject(e) || isProxy(e)) return new Marker(`<threw ${isObject(e) ? 'a proxy' : String(e)}>`);
+  if (!isObject(e) || isProxy(e)) return new Marker(`<threw ${isObject(e) ? 'a proxy' : shorten(String(e), MAX_ERROR_FIELD)}>`);
   const message = errorField(e, 'message');
   if (/ is not defined$/.test(message)) return new Marker(`<${message}>`);
   const name = errorField(e, 'name') || 'Error';

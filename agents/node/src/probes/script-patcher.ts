@@ -17,6 +17,7 @@
 // refuses a batch, halves are tried to find what it refuses, a bounded
 // number of times; the rest waits for the retry.
 
+import { compileProblem } from './code-check.js';
 import type { InspectorClient } from './inspector-client.js';
 import type { CompiledProbe } from './probe-code.js';
 import { applyWhatV8Takes, type PatchOutcome } from './refusal-search.js';
@@ -264,6 +265,9 @@ export class ScriptPatcher<T extends PatchTarget> {
         const where = `${this.info.path}:${probe.line}`;
         if (failure.moved) {
           this.drop(probe, `no code at line ${probe.line} of ${this.info.path} (blank, comment or closing brace); put the probe on a line with a statement`, 'no-code-at-line');
+        } else if (failure.uncompilable !== undefined) {
+          // V8 would take the breakpoint and treat its condition as false on every hit: active, and never logging.
+          this.drop(probe, `V8 cannot compile the probe's code (${failure.uncompilable}), so it could never log at ${where}; this is a Sonde bug, please report it with the format and condition`, 'runtime-refused');
         } else this.drop(probe, `could not set a breakpoint at ${where}: ${failure.error}`, 'runtime-refused');
       }
     }

@@ -4,6 +4,7 @@
 // Kept in step with the probes they serve: a location whose probes or
 // condition changed, or whose function a new source replaced, is set again.
 
+import { compileProblem } from './code-check.js';
 import type { InspectorClient } from './inspector-client.js';
 import { renderSiteCondition, type SiteProbe } from './site-code.js';
 
@@ -14,7 +15,8 @@ export interface BreakpointGroup<T> {
   probes: T[];
 }
 
-export type SetOutcome<T> = { group: BreakpointGroup<T>; ok: true } | { group: BreakpointGroup<T>; ok: false; moved: boolean; error: string };
+/** A failure: the breakpoint moved to another line (no code there), V8 refused it (`error`), or its condition would not compile (`uncompilable`, V8's error). */
+export type SetOutcome<T> = { group: BreakpointGroup<T>; ok: true } | { group: BreakpointGroup<T>; ok: false; moved: boolean; error?: string; uncompilable?: string };
 
 export class SiteBreakpoints<T extends SiteProbe> {
   private readonly set = new Map<string, { id: string; condition: string }>();
@@ -47,14 +49,16 @@ export class SiteBreakpoints<T extends SiteProbe> {
       if (this.set.has(key)) continue;
       const outcome = await this.setOne(group, conditions.get(key)!);
       if (outcome.ok) this.set.set(key, { id: outcome.id, condition: conditions.get(key)! });
-      else failed.push({ group, ok: false, moved: outcome.moved, error: outcome.error });
+      else failed.push({ group, ok: false, moved: outcome.moved, error: outcome.error, uncompilable: outcome.uncompilable });
       await this.pause();
     }
     return failed;
   }
 
-  private async setOne(group: BreakpointGroup<T>, condition: string): Promise<{ ok: true; id: string } | { ok: false; moved: boolean; error: string }> {
+  private async setOne(group: BreakpointGroup<T>, condition: string): Promise<{ ok: true; id: string } | { ok: false; moved: boolean; error?: string; uncompilable?: string }> {
     const { lineNumber, columnNumber } = group;
+    const problem = compileProblem(condition);
+    if (problem !== undefined) return { ok: false, moved: false, uncompilable: problem };
     let result;
     try {
       result = await this.client.setBreakpoint({ scriptId: this.scriptId, lineNumber, columnNumber }, condition);

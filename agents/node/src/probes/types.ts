@@ -64,6 +64,13 @@ export interface ProbeState {
   timeMs: number;
 }
 
+/** What a probe counts, cumulative since it was installed. */
+export interface HitCounter {
+  hits: number;
+  /** Hits whose event the log quota held back (the probe was paused). */
+  suppressed: number;
+}
+
 /** One log line. */
 export interface LogEvent {
   readonly kind: 'log';

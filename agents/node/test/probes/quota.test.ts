@@ -9,6 +9,13 @@ describe('probes/quota', () => {
     assert.equal(b.take(100), true);
   });
 
+  it('gives one burst at the start on a real clock, not a second one at the first refill', () => {
+    const b = new TokenBucket(1 / 1000, 3); // one token a second
+    const now = 1_700_000_000_000;
+    assert.deepEqual([b.take(now), b.take(now), b.take(now), b.take(now + 1)], [true, true, true, false]);
+    assert.equal(b.take(now + 1000), true);
+  });
+
   it('a probe over budget pauses, and resumes only once its bucket is half full again', () => {
     const q = new ProbeQuota(new TokenBucket(1 / 10, 4), new TokenBucket(1, 1000)); // 4 lines, then one per 10 ms
     const admitted = [0, 0, 0, 0, 0].map(() => q.admit(0));

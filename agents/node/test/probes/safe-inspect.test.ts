@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { LARGE_KEYS } from '../../src/probes/own-keys.js';
 import { safeInspect } from '../../src/probes/safe-inspect.js';
+import { MAX_READ_CHARS } from '../../src/probes/text-limits.js';
 
 describe('probes/safe-inspect', () => {
   it('renders objects, arrays, maps and sets on one line', () => {
@@ -80,5 +82,32 @@ describe('probes/safe-inspect', () => {
     const text = safeInspect(big);
     assert.ok(text.length < 400, `${text.length} characters`);
     assert.match(text, /^Map\(100000\) \{ 0 => 0, 1 => 1/);
+  });
+
+  it('lists a huge object\'s keys once: later hits show those keys with their current values, and never list them again', () => {
+    const huge: Record<string, unknown> = {};
+    for (let i = 0; i < LARGE_KEYS * 2; i++) huge[`k${i}`] = i;
+    const first = safeInspect({ huge });
+    assert.match(first, /^\{ huge: \{ k0: 0, k1: 1, .*k19: 19, … 19980 more \} \}$/);
+    huge.k0 = 'now';
+    delete huge.k1;
+    huge.added = true; // a new key: not listed, since the keys are not listed again
+    const later = safeInspect({ huge });
+    assert.match(later, /^\{ huge: \{ k0: 'now', k2: 2, .*k19: 19, … 19980 more \(keys as listed at an earlier hit\) \} \}$/);
+    assert.doesNotMatch(later, /added/);
+    const small = { a: 1 };
+    safeInspect(small);
+    (small as Record<string, unknown>).b = 2;
+    assert.equal(safeInspect(small), '{ a: 1, b: 2 }', 'an ordinary object is listed afresh on every hit');
+  });
+
+  it('reads no string past the limits: cut before escaping, never half a surrogate pair, and a huge one not at all', () => {
+    const huge = 'x'.repeat(MAX_READ_CHARS + 1);
+    assert.equal(safeInspect({ s: huge }), `{ s: <string of ${MAX_READ_CHARS + 1} characters, not read: over ${MAX_READ_CHARS}> }`);
+    assert.equal(safeInspect({ s: `${'a'.repeat(254)}😀` }), `{ s: '${'a'.repeat(254)}…' }`);
+    const text = safeInspect(new Error('m'.repeat(1e6)));
+    assert.equal(text, `Error: ${'m'.repeat(255)}…`);
+    const named = { [`k${'e'.repeat(1e6)}`]: 1 };
+    assert.ok(safeInspect(named, { depth: 3, fields: 20, items: 100, stringLength: 255, budget: 10_000 }).length < 300);
   });
 });

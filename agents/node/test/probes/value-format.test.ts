@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { MAX_READ_CHARS } from '../../src/probes/text-limits.js';
 import { formatValue, MAX_VALUE_CHARS } from '../../src/probes/value-format.js';
 
 describe('probes/value-format', () => {
@@ -36,5 +37,12 @@ describe('probes/value-format', () => {
     assert.match(formatValue(o), /^\{ n: 1, g: \[Getter\]/);
     assert.equal(formatValue(new Error('boom')).includes('\n'), false);
     assert.equal(called, false);
+  });
+
+  it('names a string too long to read on a hit instead of copying it, and never cuts a surrogate pair in half', () => {
+    const huge = 'x'.repeat(100_000_000); // built by repeat: reading any character would flatten it, a 100 MB copy
+    assert.equal(formatValue(huge), `<string of 100000000 characters, not read: over ${MAX_READ_CHARS}>`);
+    assert.equal(formatValue('y'.repeat(MAX_READ_CHARS)), 'y'.repeat(MAX_VALUE_CHARS) + '…');
+    assert.equal(formatValue(`${'a'.repeat(MAX_VALUE_CHARS - 1)}😀tail`), 'a'.repeat(MAX_VALUE_CHARS - 1) + '…');
   });
 });

@@ -6,19 +6,21 @@
 import type { CompiledProbe, CompileFailure } from '../probe-code.js';
 import type { ProbeQuota } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
-import type { ProbeSink, ProbeSpec } from '../types.js';
+import type { HitCounter, ProbeSink, ProbeSpec } from '../types.js';
 
 /** What a kind's hit handler works with. */
 export interface HitContext {
   readonly id: string;
-  /** Hits the engine reports; the handler counts them. */
-  readonly counter: { hits: number };
+  /** Hits and suppressions the engine reports; the handler counts them. */
+  readonly counter: HitCounter;
   readonly quota: ProbeQuota;
   readonly sink: ProbeSink;
   /** The probe went over its quota: the engine reports it paused, with this reason. */
   paused(reason: string): void;
-  /** The quota lets it through again: the engine reports it active, as it was installed. */
+  /** The quota lets it through again, or its code works again: the engine reports it active, as it was installed. */
   resumed(): void;
+  /** Its code throws: the engine reports an error with this reason (the probe stays installed; resumed() ends it). */
+  failing(reason: string, code: 'invalid-expression' | 'runtime-refused'): void;
 }
 
 /** A compiled probe of some kind: the code the patcher renders, and the handler its slot gets. */

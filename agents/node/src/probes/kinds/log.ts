@@ -50,17 +50,23 @@ function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
   const { id, counter, quota, sink } = ctx;
   const event = { kind: 'log' as const, text: '', timeMs: 0 };
   let hitTime = 0; // one clock read per hit, shared by admit and line
-  let conditionFailureReported = false;
+  let failureLogged = false;
+  let failing = false; // reported as an error until a hit gets through again
   return {
     literals,
     admit: () => {
       counter.hits++;
+      if (failing) {
+        failing = false;
+        ctx.resumed();
+      }
       const wasPaused = quota.paused;
       const admitted = quota.admit((hitTime = Date.now()));
       if (quota.paused !== wasPaused) {
         if (quota.paused) ctx.paused(PAUSED_REASON);
         else ctx.resumed();
       }
+      if (!admitted) counter.suppressed++;
       return admitted;
     },
     line: (text) => {
@@ -68,10 +74,15 @@ function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
       event.timeMs = hitTime;
       sink.event(id, event);
     },
-    failed: (reason) => {
-      if (conditionFailureReported) return;
-      conditionFailureReported = true;
-      sink.event(id, { kind: 'log', text: `[sonde] the condition could not be evaluated: ${reason}; no line is logged while it fails`, timeMs: Date.now() });
+    failed: (reason, during) => {
+      if (failing) return;
+      failing = true;
+      const what = during === 'condition' ? 'the condition could not be evaluated' : 'the line could not be formatted';
+      const text = `${what}: ${reason}; no line is logged while it fails`;
+      ctx.failing(text, during === 'condition' ? 'invalid-expression' : 'runtime-refused');
+      if (failureLogged) return;
+      failureLogged = true;
+      sink.event(id, { kind: 'log', text: `[sonde] ${text}`, timeMs: Date.now() });
     },
   };
 }

@@ -1,0 +1,36 @@
+// Text as the agent may send and show it: cut at a limit without splitting a
+// surrogate pair, lone surrogates replaced (protobufjs would encode them as
+// invalid UTF-8, and the gateway refuses a batch holding one), and strings
+// too long to read on a hit named instead of read: V8 flattens a string
+// built by concatenation (or repeat) on the first read of any of its
+// characters, which for 100 MB is a 100 MB copy.
+
+/** Longest string a hit reads any characters of (flattening this much costs about a millisecond). */
+export const MAX_READ_CHARS = 1 << 20;
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The string with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, which Node 20 lacks). */
+export function wellFormed(s: string): string {
+  return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s;
+}
+
+/** The first `max` UTF-16 units of s, one fewer when the cut would leave half a surrogate pair. */
+export function cutAt(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const last = s.charCodeAt(max - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+/** What a hit shows instead of a string it does not read. */
+export function unreadString(length: number): string {
+  return `<string of ${length} characters, not read: over ${MAX_READ_CHARS}>`;
+}
+
+/** s cut to `max` and marked with …, or named when too long to read. */
+export function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  if (s.length > MAX_READ_CHARS) return unreadString(s.length);
+  return `${cutAt(s, max)}…`;
+}
