@@ -10,6 +10,7 @@ import { RequestError } from '@sonde/rpc';
 import { escapeControls } from './app-output.js';
 import type { AgentConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
+import { FrameBatch } from './event-batch.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
@@ -20,8 +21,6 @@ const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 const FLUSH_INTERVAL_MS = 100;
 const STATS_INTERVAL_MS = 10_000;
 const BUFFER_CAPACITY = 10_000;
-/** Keeps a batch well under the gateway's 1 MiB frame limit. */
-const BATCH_BYTES = 256 * 1024;
 const MAX_LOG_TEXT = 8 * 1024;
 
 /** Limits a test may lower; production uses the defaults. */
@@ -178,29 +177,22 @@ export class Agent {
       const now = Date.now();
       this.expireDue(now);
       if (!this.connection.isReady) return;
-      const events: sonde.v1.IEvent[] = this.engine.takeStates().map((s) => ({ state: toActionState(s, this.config.agentId) }));
       if (this.newFiles.length) {
-        this.connection.send({ filesLoaded: { files: this.newFiles.map((path) => ({ path })) } });
+        const files = new FrameBatch<string>((paths) => this.connection.send({ filesLoaded: { files: paths.map((path) => ({ path })) } }));
+        for (const path of this.newFiles) files.add(path, path.length);
+        files.flush();
         this.newFiles = [];
       }
-      let bytes = 0;
-      while (this.logs.size) {
-        for (const e of this.logs.take(256)) {
-          events.push(e);
-          bytes += (e.log?.text?.length ?? 0) + 64;
-        }
-        if (bytes > BATCH_BYTES) {
-          this.sendEvents(events.splice(0));
-          bytes = 0;
-        }
-      }
+      const events = new FrameBatch<sonde.v1.IEvent>((batch) => this.sendEvents(batch));
+      for (const s of this.engine.takeStates()) events.add({ state: toActionState(s, this.config.agentId) }, s.reason.length + s.actionId.length);
+      while (this.logs.size) for (const e of this.logs.take(256)) events.add(e, e.log?.text?.length ?? 0);
       const counters = this.engine.counters();
-      events.push(...this.counts.changed(counters, (id) => this.actions.has(id)));
+      for (const e of this.counts.changed(counters, (id) => this.actions.has(id))) events.add(e, 0);
       if (now - this.lastStatsMs >= this.statsIntervalMs) {
         this.lastStatsMs = now;
-        events.push(this.counts.stats(counters, this.actions.size));
+        events.add(this.counts.stats(counters, this.actions.size), 0);
       }
-      if (events.length) this.sendEvents(events);
+      events.flush();
     } catch (err) {
       this.log(`flush failed: ${(err as Error).stack ?? err}`);
     }

@@ -34,6 +34,8 @@ export interface AgentConfig {
   roots: string[];
   /** Undefined: the engine's default. */
   maxProbes: number | undefined;
+  /** What was wrong with the settings and was replaced by a default, to say on stderr. */
+  problems: string[];
 }
 
 function nearestPackage(from: string): { dir: string; name: string; version: string } | undefined {
@@ -56,6 +58,11 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
   const pkg = nearestPackage(dirname(main));
   const tags = options.tags ?? (env.SONDE_TAGS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   const roots = options.roots ?? [...new Set([pkg?.dir ?? dirname(main), process.cwd()])];
+  const problems: string[] = [];
+  const maxProbes = options.maxProbes ?? positiveInt(env.SONDE_MAX_PROBES);
+  if (options.maxProbes === undefined && env.SONDE_MAX_PROBES !== undefined && maxProbes === undefined) {
+    problems.push(`SONDE_MAX_PROBES "${env.SONDE_MAX_PROBES.slice(0, 40)}" is not a positive whole number; the default limit applies`);
+  }
   return {
     gatewayUrl: (options.gatewayUrl ?? env.SONDE_GATEWAY_URL ?? '').replace(/\/+$/, ''),
     agentKey: options.agentKey ?? env.SONDE_AGENT_KEY ?? '',
@@ -65,7 +72,8 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
     agentId: options.agentId ?? env.SONDE_AGENT_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
     instanceId: randomBytes(8).toString('hex'),
     roots,
-    maxProbes: options.maxProbes ?? positiveInt(env.SONDE_MAX_PROBES),
+    maxProbes,
+    problems,
   };
 }
 

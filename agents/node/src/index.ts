@@ -33,6 +33,7 @@ export function start(options: AgentOptions = {}): AgentHandle | undefined {
   if (g[STARTED]) return g[STARTED];
   try {
     const config = resolveConfig(options);
+    for (const problem of config.problems) log(problem);
     if (!config.gatewayUrl) {
       log('SONDE_GATEWAY_URL is not set; the agent stays idle (set it to the gateway, e.g. http://127.0.0.1:8790)');
       return undefined;

@@ -143,16 +143,12 @@ export class ProbeEngine {
   }
 
   hits(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [id, probe] of this.probes) out.set(id, probe.counter.hits);
-    return out;
+    return new Map([...this.probes].map(([id, probe]) => [id, probe.counter.hits]));
   }
 
   /** Each action's counter (hits, suppressed), live: read it, do not keep it. */
   counters(): Map<string, Readonly<HitCounter>> {
-    const out = new Map<string, Readonly<HitCounter>>();
-    for (const [id, probe] of this.probes) out.set(id, probe.counter);
-    return out;
+    return new Map([...this.probes].map(([id, probe]) => [id, probe.counter]));
   }
 
   loadedFiles(): string[] {
