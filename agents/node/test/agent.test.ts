@@ -2,59 +2,19 @@
 // change (--require, --import) or from code, reporting to the gateway, and
 // harmless to its host when the gateway is missing or away.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
 import { SONDE_VERSION, sonde, type Envelope } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
+import { APP, runApp as run, type RunningApp as App } from './running-app.js';
 import { Agent } from '../src/agent.js';
 import { resolveConfig } from '../src/config.js';
 import { ScriptRegistry } from '../src/probes/scripts.js';
 
-const APP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'app');
 const LOG = sonde.v1.ActionKind.ACTION_KIND_LOG;
-
-interface App {
-  child: ChildProcess;
-  out: () => string;
-  waitFor: (re: RegExp) => Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string | undefined>): App {
-  const child = spawn(process.execPath, args, { cwd: APP, env: { ...process.env, SONDE_GATEWAY_URL: undefined, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const wake = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    for (const w of wake) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    out: () => out,
-    exited,
-    waitFor: (re) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${re} in the app's output:\n${out}`)), 15_000);
-        const check = () => {
-          const m = out.match(re);
-          if (!m) return;
-          wake.delete(check);
-          clearTimeout(timer);
-          resolve(m);
-        };
-        wake.add(check);
-        check();
-      }),
-  };
-}
 
 /** Every event the client receives, in order, whatever batch it came in. */
 class EventLog {
