@@ -6,64 +6,12 @@
 // what it cannot use with an Error. Frames over the limit are never sent.
 import WebSocket, { type RawData } from 'ws';
 import { decodeEnvelope, encodeEnvelope, MAX_FRAME_BYTES, sonde, type Body, type Envelope, type EnvelopeInit } from '@sonde/protocol';
+import type { ChannelOptions, Handler, ProtocolProblem, Reply, RequestOptions } from './channel-options.js';
 import { RequestError, UnavailableError } from './errors.js';
 
+export type { ChannelOptions, Handler, Handlers, ProtocolProblem, Reply, RequestOptions } from './channel-options.js';
+
 const { ErrorCode } = sonde.v1;
-
-/**
- * Handles one unsolicited body; what it returns is sent as the reply (when
- * the envelope asked for one): one envelope, or the parts of a reply too
- * large for one frame (see fitFrames), sent in order with `more` set on all
- * but the last. Throw RequestError to reply with an Error.
- */
-export type Handler<C = void> = (envelope: Envelope, context: C) => Promise<Reply | void> | Reply | void;
-export type Reply = EnvelopeInit | readonly EnvelopeInit[];
-export type Handlers<C = void> = Partial<Record<Body, Handler<C>>>;
-
-/** Something the peer sent that this side could not use; the connection stays open. */
-export interface ProtocolProblem {
-  kind: 'text-frame' | 'undecodable' | 'late-reply' | 'not-accepted';
-  message: string;
-}
-
-export interface ChannelOptions<C> {
-  /** The endpoint, for messages about what it accepts: "/v1/agent". */
-  endpoint: string;
-  /** The other end, for messages about its answers: "the Sonde gateway at ws://…". */
-  peer: string;
-  /** This end, for messages about its own failures: "the gateway". Default: the endpoint. */
-  self?: string;
-  handlers?: Handlers<C>;
-  /** Passed to every handler (the gateway's connection record, for instance). */
-  context?: C;
-  /**
-   * Takes what no handler and no pending request took (unsolicited bodies
-   * without a handler, replies nobody waits for) instead of the default
-   * (an Error reply or a late-reply problem). Test peers use it.
-   */
-  fallback?: (envelope: Envelope, body: Body) => void;
-  /** Sees every decoded envelope first. */
-  observe?: (envelope: Envelope) => void;
-  /**
-   * Given a frame that does not decode, may return the part of it that
-   * does (an event batch without its one bad event); that envelope is then
-   * handled as if it had arrived, and the frame is not refused.
-   */
-  recover?: (frame: Buffer) => Envelope | undefined;
-  onProblem?: (problem: ProtocolProblem) => void;
-  /** A handler failed with something other than RequestError; it was answered as INTERNAL. */
-  onHandlerFailure?: (body: Body, err: unknown) => void;
-  /** Default timeout of request(). Default 10 s. */
-  requestTimeoutMs?: number;
-}
-
-export interface RequestOptions {
-  /** The reply body wanted; any other (but an Error) rejects. */
-  expect?: Body;
-  /** What the request is, for messages ("list_actions"). */
-  what?: string;
-  timeoutMs?: number;
-}
 
 interface Pending {
   what: string;
