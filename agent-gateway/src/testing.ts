@@ -14,16 +14,20 @@ export interface TestGateway {
   logs: string[];
   /** Stops the gateway, keeping its data (for restart). */
   stop(): Promise<void>;
-  /** Starts it again on the same port and data. */
+  /** Starts it again on the same port and data (stopping it first if it runs). */
   restart(): Promise<void>;
   /** Stops it and removes its data. */
   close(): Promise<void>;
 }
 
-/** `limits`: small caps for tests of what a peer sees past them (defaults otherwise). */
-export async function startTestGateway(options: { limits?: Partial<GatewayLimits> } = {}): Promise<TestGateway> {
+/**
+ * `limits`: small caps for tests of what a peer sees past them (defaults
+ * otherwise); `dataDir`: a folder that already holds a store (an old
+ * sonde.db), removed on close like a fresh one.
+ */
+export async function startTestGateway(options: { limits?: Partial<GatewayLimits>; dataDir?: string } = {}): Promise<TestGateway> {
   const { limits } = options;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sonde-test-gw-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sonde-test-gw-'));
   const logs: string[] = [];
   const log = (msg: string): void => void logs.push(msg);
   let running: Awaited<ReturnType<typeof startGateway>> | undefined = await startGateway({ dataDir, insecureDev: true, log, limits });
@@ -38,6 +42,7 @@ export async function startTestGateway(options: { limits?: Partial<GatewayLimits
       running = undefined;
     },
     async restart() {
+      await running?.close();
       running = await startGateway({ dataDir, insecureDev: true, log, port, limits });
     },
     async close() {

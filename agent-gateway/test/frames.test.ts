@@ -4,16 +4,17 @@ import assert from 'node:assert/strict';
 import { MAX_FRAME_BYTES, sonde, encodeEnvelope } from '@sonde/protocol';
 import { RequestError } from '@sonde/rpc';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
-import { channelTo, helloAgent, LOG_ACTION, startGw, type Gw } from './support.js';
+import { channelTo, helloAgent, LOG_ACTION } from './support.js';
+import { startTestGateway, type TestGateway } from '../src/testing.js';
 
 const { ErrorCode } = sonde.v1;
 const FILE = '/srv/app/src/server.js';
 
 describe('gateway: every frame it sends fits (case 2)', function () {
   this.timeout(60_000);
-  let g: Gw;
+  let g: TestGateway;
   beforeEach(async () => {
-    g = await startGw({ limits: { maxConnectionsPerAddress: 1000 } });
+    g = await startTestGateway({ limits: { maxConnectionsPerAddress: 1000 } });
   });
   afterEach(async () => {
     await g.close();

@@ -5,7 +5,8 @@ import WebSocket from 'ws';
 import { CloseCode, sonde } from '@sonde/protocol';
 import { endpointUrl } from '@sonde/rpc';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
-import { health, LOG_ACTION, startGw, until, type Gw } from './support.js';
+import { health, LOG_ACTION, until } from './support.js';
+import { startTestGateway, type TestGateway } from '../src/testing.js';
 
 const { ErrorCode } = sonde.v1;
 const FILE = '/srv/app/src/server.js';
@@ -25,14 +26,14 @@ function tryConnect(url: string): Promise<{ ws?: WebSocket; status?: number; bod
 
 describe('gateway: per-connection limits (case 5)', function () {
   this.timeout(60_000);
-  let g: Gw | undefined;
+  let g: TestGateway | undefined;
   afterEach(async () => {
     await g?.close();
     g = undefined;
   });
 
   it('keeps the earliest files an agent reports up to the cap and refuses the rest, naming the cap', async () => {
-    g = await startGw({ limits: { maxFilesPerAgent: 10 } });
+    g = await startTestGateway({ limits: { maxFilesPerAgent: 10 } });
     const agent = await ScriptedAgent.connect(g.url, { agentId: 'a1' }, Array.from({ length: 6 }, (_, i) => `/srv/app/f${i}.js`));
     assert.ok((await agent.peer.request({ filesLoaded: { files: [{ path: '/srv/app/g0.js' }] } })).ack);
     const over = await agent.peer.request({ filesLoaded: { files: Array.from({ length: 6 }, (_, i) => ({ path: `/srv/app/h${i}.js` })) } });
@@ -44,7 +45,7 @@ describe('gateway: per-connection limits (case 5)', function () {
   });
 
   it('refuses files past the default cap and prints how much memory 60 FilesLoaded frames of ~890 KB cost', async () => {
-    g = await startGw();
+    g = await startTestGateway();
     const agent = await ScriptedAgent.connect(g.url, { agentId: 'a1' }, [FILE]);
     const c = await ProtocolPeer.connect(g.url, '/v1/client');
     global.gc?.();
@@ -68,7 +69,7 @@ describe('gateway: per-connection limits (case 5)', function () {
   });
 
   it('closes an agent that does not say hello in time, with 1008 and the reason, and keeps the others', async () => {
-    g = await startGw({ limits: { helloTimeoutMs: 300 } });
+    g = await startTestGateway({ limits: { helloTimeoutMs: 300 } });
     const polite = await ScriptedAgent.connect(g.url, { agentId: 'a1' }, [FILE]);
     const silent = await ProtocolPeer.connect(g.url, '/v1/agent');
     const closed = await silent.closed;
@@ -80,7 +81,7 @@ describe('gateway: per-connection limits (case 5)', function () {
   });
 
   it('answers 429 past the connections per address, and accepts again once one closes', async () => {
-    g = await startGw({ limits: { maxConnectionsPerAddress: 3 } });
+    g = await startTestGateway({ limits: { maxConnectionsPerAddress: 3 } });
     const open = await Promise.all([1, 2, 3].map(() => tryConnect(g!.url)));
     assert.ok(open.every((o) => o.ws));
     const refused = await tryConnect(g.url);
@@ -102,7 +103,7 @@ describe('gateway: per-connection limits (case 5)', function () {
   });
 
   it('drops log lines past the event rate, counting them, keeps states, and keeps the connection', async () => {
-    g = await startGw({ limits: { eventsPerSecond: 10, eventBurst: 20 } });
+    g = await startTestGateway({ limits: { eventsPerSecond: 10, eventBurst: 20 } });
     const agent = await ScriptedAgent.connect(g.url, { agentId: 'a1' }, [FILE]);
     const c = await ProtocolPeer.connect(g.url, '/v1/client');
     await c.request({ subscribe: {} });
@@ -124,7 +125,7 @@ describe('gateway: per-connection limits (case 5)', function () {
   });
 
   it('stops reading a connection whose messages pile up, serves the others, and answers every request in order', async () => {
-    g = await startGw({ limits: { maxMessagesInFlight: 4 } });
+    g = await startTestGateway({ limits: { maxMessagesInFlight: 4 } });
     // An agent that holds its answers to file queries until told, so that add_action requests pile up behind the first.
     const agent = await ProtocolPeer.connect(g.url, '/v1/agent');
     await agent.request({ hello: { agentId: 'slow', runtime: sonde.v1.Runtime.RUNTIME_NODE, roots: ['/srv/app'] } });
@@ -151,7 +152,7 @@ describe('gateway: per-connection limits (case 5)', function () {
   });
 
   it('writes at most the set number of lines about bad input per window, then a summary', async () => {
-    g = await startGw({ limits: { logLinesPerWindow: 3, logWindowMs: 400 } });
+    g = await startTestGateway({ limits: { logLinesPerWindow: 3, logWindowMs: 400 } });
     const c = await ProtocolPeer.connect(g.url, '/v1/client');
     for (let i = 0; i < 20; i++) c.ws.send(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
     for (let i = 0; i < 20; i++) await c.next((e) => !!e.error, 'an error');

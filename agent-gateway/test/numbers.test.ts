@@ -7,20 +7,21 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
-import { health, LOG_ACTION, startGw, type Gw } from './support.js';
+import { health, LOG_ACTION } from './support.js';
+import { startTestGateway, type TestGateway } from '../src/testing.js';
 
 const { ErrorCode } = sonde.v1;
 const FILE = '/srv/app/src/server.js';
 const DAY = 86_400_000;
 
 describe('gateway: numbers from peers (cases 6 and 11)', () => {
-  let g: Gw;
+  let g: TestGateway;
   let agent: ScriptedAgent;
   let c: ProtocolPeer;
   let id: string;
 
-  async function setUp(opts: Parameters<typeof startGw>[0] = {}): Promise<void> {
-    g = await startGw(opts);
+  async function setUp(opts: Parameters<typeof startTestGateway>[0] = {}): Promise<void> {
+    g = await startTestGateway(opts);
     agent = await ScriptedAgent.connect(g.url, { agentId: 'a1', instanceId: 'p1' }, [FILE]);
     c = await ProtocolPeer.connect(g.url, '/v1/client');
     await c.request({ subscribe: {} });
@@ -130,7 +131,7 @@ describe('gateway: numbers from peers (cases 6 and 11)', () => {
     old.prepare('INSERT INTO actions VALUES (?, ?, ?)').run('old1', Buffer.from(sonde.v1.Action.encode(action).finish()), Date.now() - 1000);
     old.prepare('INSERT INTO hits VALUES (?, ?, ?)').run('old1', 'a1/p0', 42);
     old.close();
-    g = await startGw({ dataDir: dir });
+    g = await startTestGateway({ dataDir: dir });
     c = await ProtocolPeer.connect(g.url, '/v1/client');
     const info = await listed();
     assert.deepEqual([info.action?.id, Number(info.totalHits), Number(info.totalDropped)], ['old1', 42, 0]);

@@ -3,14 +3,15 @@
 import assert from 'node:assert/strict';
 import { sonde } from '@sonde/protocol';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
-import { LOG_ACTION, startGw, type Gw } from './support.js';
+import { LOG_ACTION } from './support.js';
+import { startTestGateway, type TestGateway } from '../src/testing.js';
 
 const { ErrorCode } = sonde.v1;
 
 describe('gateway: encoded path tricks (case 7)', () => {
-  let g: Gw;
+  let g: TestGateway;
   beforeEach(async () => {
-    g = await startGw();
+    g = await startTestGateway();
   });
   afterEach(async () => {
     await g.close();

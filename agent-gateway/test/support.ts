@@ -1,46 +1,10 @@
-// Shared pieces of the hardening tests: a gateway on a throw-away data
-// folder that can be restarted, a requester built on the same RPC layer the
+// Shared pieces of the hardening tests (the gateway itself is
+// @sonde/agent-gateway/testing's): a requester built on the same RPC layer the
 // agents and the client core use (it merges replies in parts), and a
 // stand-in agent on that layer whose hello reply may come in parts.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
-import { sonde, type Envelope, type EnvelopeInit } from '@sonde/protocol';
+import { sonde, type Envelope } from '@sonde/protocol';
 import { EnvelopeChannel, endpointUrl, type EndpointPath, type Handlers } from '@sonde/rpc';
-import { startGateway, type GatewayOptions, type RunningGateway } from '../src/index.js';
-
-export interface Gw {
-  url: string;
-  gw: RunningGateway;
-  dataDir: string;
-  logs: string[];
-  restart(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function startGw(opts: Partial<GatewayOptions> = {}): Promise<Gw> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sonde-gw-hard-'));
-  const logs: string[] = [];
-  const start = () => startGateway({ dataDir, insecureDev: true, port: 0, log: (m) => void logs.push(m), ...opts });
-  const g: Gw = {
-    url: '',
-    gw: await start(),
-    dataDir,
-    logs,
-    async restart() {
-      await g.gw.close();
-      g.gw = await start();
-      g.url = g.gw.url;
-    },
-    async close() {
-      await g.gw.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  g.url = g.gw.url;
-  return g;
-}
 
 /** An EnvelopeChannel on a fresh connection: requests resolve with whole replies, parts merged. */
 export async function channelTo(url: string, path: EndpointPath, handlers: Handlers = {}): Promise<{ channel: EnvelopeChannel; pushes: Envelope[]; ws: WebSocket }> {
@@ -85,7 +49,3 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 }
 
 export const LOG_ACTION: sonde.v1.IAction = { kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'name={name}' };
-
-export function request(channel: EnvelopeChannel, init: EnvelopeInit, what: string): Promise<Envelope> {
-  return channel.request(init, { what });
-}

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { encodeEnvelope, sonde } from '@sonde/protocol';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
-import { health, LOG_ACTION, startGw, type Gw } from './support.js';
+import { health, LOG_ACTION } from './support.js';
+import { startTestGateway, type TestGateway } from '../src/testing.js';
 
 const { ActionStateKind } = sonde.v1;
 
@@ -17,9 +18,9 @@ function batchWithLoneSurrogate(events: sonde.v1.IEvent[]): Buffer {
 }
 
 describe('gateway: a string that is not UTF-8 (case 3)', () => {
-  let g: Gw;
+  let g: TestGateway;
   beforeEach(async () => {
-    g = await startGw();
+    g = await startTestGateway();
   });
   afterEach(async () => {
     await g.close();
