@@ -36,7 +36,7 @@ export function documentLines(documents: TextDocuments<TextDocument>, root: () =
         return { text, languageId: doc.languageId };
       }
       const text = unopened(uri)?.[line];
-      return text === undefined || line < 0 ? undefined : { text, languageId: undefined };
+      return text === undefined ? undefined : { text, languageId: undefined };
     },
     lineCount(uri) {
       return documents.get(uri)?.lineCount ?? unopened(uri)?.length;

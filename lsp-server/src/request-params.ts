@@ -4,6 +4,7 @@
 // rather than answered with a guess or failing deep inside a feature.
 import { ErrorCodes, ResponseError, type CodeActionParams, type CodeLensParams, type ExecuteCommandParams, type HoverParams, type Position } from 'vscode-languageserver';
 import type { LineSource } from './document-lines.js';
+import { asRecord } from './commands/support.js';
 
 /** LSP's uinteger. */
 const MAX_UINTEGER = 2 ** 31 - 1;
@@ -12,12 +13,8 @@ function invalid(method: string, message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, `${method}: ${message}`);
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 function uriOf(method: string, params: unknown): string {
-  const uri = record(record(params)?.textDocument)?.uri;
+  const uri = asRecord(asRecord(params)?.textDocument)?.uri;
   if (typeof uri !== 'string') throw invalid(method, `textDocument.uri must be a string, got ${JSON.stringify(uri) ?? 'nothing'}`);
   return uri;
 }
@@ -32,7 +29,7 @@ function isUinteger(value: unknown): value is number {
  * A character past the end of its line is allowed: LSP says it means the end.
  */
 function position(method: string, field: string, value: unknown, lineCount: number | undefined, lastLine?: number): Position {
-  const p = record(value);
+  const p = asRecord(value);
   if (!p) throw invalid(method, `${field} must be a position {line, character}, got ${JSON.stringify(value) ?? 'nothing'}`);
   const last = lastLine ?? (lineCount === undefined ? MAX_UINTEGER : lineCount - 1);
   if (!isUinteger(p.line) || p.line > last) {
@@ -46,13 +43,13 @@ function position(method: string, field: string, value: unknown, lineCount: numb
 export function checkCodeActionParams(params: CodeActionParams, lines: LineSource): CodeActionParams {
   const method = 'textDocument/codeAction';
   const uri = uriOf(method, params);
-  const range = record(params.range);
+  const range = asRecord(params.range);
   if (!range) throw invalid(method, `range must be {start, end}, got ${JSON.stringify(params.range) ?? 'nothing'}`);
   const count = lines.lineCount(uri);
   const start = position(method, 'range.start', range.start, count);
   // A range may end at the start of the line after the last.
   const end = position(method, 'range.end', range.end, count, count);
-  if (!record(params.context)) throw invalid(method, 'context must be an object {diagnostics, only?}');
+  if (!asRecord(params.context)) throw invalid(method, 'context must be an object {diagnostics, only?}');
   return { ...params, range: { start, end } };
 }
 

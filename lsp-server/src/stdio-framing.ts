@@ -170,7 +170,7 @@ export class StrictMessageReader extends AbstractMessageReader {
 }
 
 /** The body length a header block announces, or what is wrong with it. */
-export function contentLength(header: string, maxBodyBytes: number): number | string {
+function contentLength(header: string, maxBodyBytes: number): number | string {
   let length: number | undefined;
   for (const line of header.split('\r\n')) {
     const colon = line.indexOf(':');

@@ -5,7 +5,7 @@
 // resolved (a code action on file:///etc/passwd reads nothing), of bounded
 // size, read with one bounded read.
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isUnder } from './workspace.js';
 
 /**
  * The largest unopened file read. Sources a person sets a log in are far
@@ -14,7 +14,7 @@ import { isAbsolute, relative, sep } from 'node:path';
  * few milliseconds, so the server stays responsive. A document the editor
  * opened is always used whatever its size.
  */
-export const MAX_UNOPENED_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_UNOPENED_FILE_BYTES = 4 * 1024 * 1024;
 
 export type UnopenedFile = { lines: readonly string[] } | { refused: string };
 
@@ -95,9 +95,4 @@ function readBounded(path: string, before: Stats, maxBytes: number): string | { 
   } finally {
     closeSync(fd);
   }
-}
-
-function isUnder(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

@@ -47,10 +47,7 @@ export class Workspace {
   pathOf(uri: string): string | undefined {
     const abs = uriToPath(uri);
     if (!abs) return undefined;
-    if (this.root) {
-      const rel = relative(this.root, abs);
-      if (rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) return normalisePath(toPosix(rel));
-    }
+    if (this.root && isUnder(this.root, abs)) return normalisePath(toPosix(relative(this.root, abs)));
     return toPosix(abs);
   }
 
@@ -68,6 +65,12 @@ export class Workspace {
     const path = this.pathOf(uri);
     if (path !== undefined) this.editorUris.set(path, uri);
   }
+}
+
+/** True when `path` is inside the folder `root` (not the folder itself). */
+export function isUnder(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 export function uriToPath(uri: string): string | undefined {

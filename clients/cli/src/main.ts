@@ -13,7 +13,6 @@ commands:
 
 Run "sonde <command> --help" for a command's options.`;
 
-export const VERSION = SONDE_VERSION;
 
 export async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
@@ -32,7 +31,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     }
     case 'version':
     case '--version':
-      process.stdout.write(`sonde ${VERSION}\n`);
+      process.stdout.write(`sonde ${SONDE_VERSION}\n`);
       return 0;
     case undefined:
     case 'help':

@@ -23,8 +23,10 @@ export interface MirroredAction {
   file: string;
   /** 1-based. */
   line: number;
-  /** Each agent's state, by agent id; the empty id is the gateway's own word (it says EXPIRED before removing an action). */
+  /** Each agent's state, by agent id. */
   states: ReadonlyMap<string, AgentState>;
+  /** What the gateway itself said of the action (it says EXPIRED, with no agent id, before removing it); it holds for every agent. */
+  gatewayState?: AgentState;
   /** Summed over agents, as the gateway reports it. */
   hits: number;
   /** Events lost before they left an agent (its buffer was full while the gateway was away), summed over agents. */
@@ -73,9 +75,6 @@ export function normalisePath(file: string): string {
   return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
-/** The id under which the gateway's own states are kept: no agent has an empty id (the gateway refuses one). */
-export const GATEWAY_STATE_ID = '';
-
 function isReport(s: AgentState): boolean {
   return s.state !== Kind.ACTION_STATE_KIND_REMOVED && s.state !== Kind.ACTION_STATE_KIND_UNSPECIFIED;
 }
@@ -85,21 +84,16 @@ function reporting(entry: MirroredAction): AgentState[] {
   return [...entry.states.values()].filter(isReport);
 }
 
-/** What the gateway itself said of the action (EXPIRED), which holds for every agent. */
-function gatewayState(entry: MirroredAction): AgentState | undefined {
-  const s = entry.states.get(GATEWAY_STATE_ID);
-  return s && isReport(s) ? s : undefined;
-}
-
 /**
  * The state that stands for all of them: the gateway's own when it said one,
  * else the first agent's in the most severe state, or undefined until some
  * agent reported.
  */
 export function leadingState(entry: MirroredAction): AgentState | undefined {
-  const fromGateway = gatewayState(entry);
-  if (fromGateway) return fromGateway;
-  const states = reporting(entry);
+  return entry.gatewayState ?? mostSevere(reporting(entry));
+}
+
+function mostSevere(states: readonly AgentState[]): AgentState | undefined {
   for (const kind of severity) {
     const first = states.find((s) => s.state === kind);
     if (first) return first;
@@ -108,11 +102,11 @@ export function leadingState(entry: MirroredAction): AgentState | undefined {
 }
 
 export function summarise(entry: MirroredAction): StateSummary {
-  const lead = leadingState(entry);
-  if (!lead) return { state: undefined, reason: '', agentsInState: 0, agentsReporting: 0 };
   // The gateway's word is about the action, not one agent among others.
-  if (lead.agentId === GATEWAY_STATE_ID) return { state: lead.state, reason: lead.reason, agentsInState: 1, agentsReporting: 1 };
+  if (entry.gatewayState) return { state: entry.gatewayState.state, reason: entry.gatewayState.reason, agentsInState: 1, agentsReporting: 1 };
   const states = reporting(entry);
+  const lead = mostSevere(states);
+  if (!lead) return { state: undefined, reason: '', agentsInState: 0, agentsReporting: 0 };
   return { state: lead.state, reason: lead.reason, agentsInState: states.filter((s) => s.state === lead.state).length, agentsReporting: states.length };
 }
 
@@ -134,7 +128,7 @@ function agentState(s: sonde.v1.IActionState): AgentState {
  */
 function departed(old: MirroredAction, now: ReadonlyMap<string, AgentState>): string[] {
   const gone = new Set(old.disconnected);
-  for (const s of old.states.values()) if (s.agentId !== GATEWAY_STATE_ID && isReport(s)) gone.add(s.agentId);
+  for (const s of old.states.values()) if (isReport(s)) gone.add(s.agentId);
   for (const agentId of now.keys()) gone.delete(agentId);
   return [...gone].sort();
 }
@@ -182,13 +176,19 @@ export class ActionMirror {
     if (!action || !id) return [];
     const old = this.byId.get(id);
     const states = new Map<string, AgentState>();
-    for (const s of info.states ?? []) states.set(s.agentId ?? '', agentState(s));
+    let gatewayState: AgentState | undefined;
+    for (const s of info.states ?? []) {
+      const state = agentState(s);
+      if (state.agentId) states.set(state.agentId, state);
+      else if (isReport(state)) gatewayState = state;
+    }
     const entry: MirroredAction = {
       id,
       action,
       file: normalisePath(action.location?.file ?? ''),
       line: action.location?.line ?? 0,
       states,
+      ...(gatewayState ? { gatewayState } : {}),
       hits: int64(info.totalHits),
       // Cumulative: 0 from a gateway that does not send them yet must not wipe what an earlier report said.
       dropped: Math.max(int64(info.totalDropped), old?.dropped ?? 0),
@@ -207,7 +207,7 @@ export class ActionMirror {
     if (!old) return [];
     this.byId.delete(actionId);
     const change: MirrorChange = { actionId, file: old.file, line: old.line, removed: true };
-    if (gatewayState(old)?.state === Kind.ACTION_STATE_KIND_EXPIRED) change.expired = true;
+    if (old.gatewayState?.state === Kind.ACTION_STATE_KIND_EXPIRED) change.expired = true;
     return [change];
   }
 
@@ -223,12 +223,17 @@ export class ActionMirror {
         const s = event.state;
         const entry = this.byId.get(s.actionId ?? '');
         if (!entry) continue;
-        const agentId = s.agentId ?? '';
-        const states = new Map(entry.states);
-        if (s.state === Kind.ACTION_STATE_KIND_REMOVED) states.delete(agentId);
-        else states.set(agentId, agentState(s));
-        const disconnected = entry.disconnected.filter((a) => a !== agentId);
-        this.byId.set(entry.id, { ...entry, states, disconnected });
+        const state = agentState(s);
+        if (!state.agentId) {
+          // No agent id: the gateway speaking for the action.
+          this.byId.set(entry.id, { ...entry, gatewayState: isReport(state) ? state : undefined });
+        } else {
+          const states = new Map(entry.states);
+          if (state.state === Kind.ACTION_STATE_KIND_REMOVED) states.delete(state.agentId);
+          else states.set(state.agentId, state);
+          const disconnected = entry.disconnected.filter((a) => a !== state.agentId);
+          this.byId.set(entry.id, { ...entry, states, disconnected });
+        }
         changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
       } else if (event.hits) {
         const h = event.hits;

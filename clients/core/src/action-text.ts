@@ -13,8 +13,6 @@ export type StateLabel = 'active' | 'pending' | 'error' | 'paused_quota' | 'expi
 
 /** What each action kind says about itself. */
 interface KindText {
-  /** The short word for the kind, as in "Sonde: remove log". */
-  word: string;
   /** The quoted part of its description (`log "name={name}"`), when the kind has one. */
   subject(action: sonde.v1.IAction): string | undefined;
   /** The `format` a client is told (sonde/actionState); by default the description. */
@@ -22,15 +20,15 @@ interface KindText {
 }
 
 const kindTexts: Partial<Record<sonde.v1.ActionKind, KindText>> = {
-  [ActionKind.ACTION_KIND_LOG]: { word: 'log', subject: (a) => a.format ?? '', format: (a) => a.format ?? '' },
-  [ActionKind.ACTION_KIND_SNAPSHOT]: { word: 'snapshot', subject: () => undefined },
-  [ActionKind.ACTION_KIND_COUNTER]: { word: 'counter', subject: (a) => a.metricName || undefined },
-  [ActionKind.ACTION_KIND_TICTOC]: { word: 'tictoc', subject: (a) => a.metricName || undefined },
-  [ActionKind.ACTION_KIND_METRIC]: { word: 'metric', subject: (a) => a.expressions?.[0] ?? a.metricName ?? '' },
+  [ActionKind.ACTION_KIND_LOG]: { subject: (a) => a.format ?? '', format: (a) => a.format ?? '' },
+  [ActionKind.ACTION_KIND_SNAPSHOT]: { subject: () => undefined },
+  [ActionKind.ACTION_KIND_COUNTER]: { subject: (a) => a.metricName || undefined },
+  [ActionKind.ACTION_KIND_TICTOC]: { subject: (a) => a.metricName || undefined },
+  [ActionKind.ACTION_KIND_METRIC]: { subject: (a) => a.expressions?.[0] ?? a.metricName ?? '' },
 };
 
 function textOf(action: sonde.v1.IAction): KindText {
-  return kindTexts[action.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED] ?? { word: kindLabel(action), subject: () => undefined };
+  return kindTexts[action.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED] ?? { subject: () => undefined };
 }
 
 export function truncate(text: string, max: number): string {
@@ -42,10 +40,8 @@ export function kindLabel(action: sonde.v1.IAction): string {
   return enumLabel(ActionKind, action.kind);
 }
 
-/** The short word for the kind in titles such as "Sonde: remove log". */
-export function kindWord(action: sonde.v1.IAction): string {
-  return textOf(action).word;
-}
+/** The short word for the kind in titles such as "Sonde: remove log": its label. */
+export const kindWord = kindLabel;
 
 /** `log "name={name}" if n > 3`, `metric "cart.total"`, `snapshot`. */
 export function describeAction(action: sonde.v1.IAction, maxText = 60): string {

@@ -10,8 +10,6 @@ import { EnvelopeChannel, endpointUrl, Reconnector, RequestError, UnavailableErr
 import { GatewayRequestError, GatewayUnavailableError } from './gateway-errors.js';
 import { Listeners } from './listeners.js';
 
-export { GatewayRequestError, GatewayUnavailableError } from './gateway-errors.js';
-
 export type ActionInfo = sonde.v1.IActionInfo;
 export type Action = sonde.v1.IAction;
 export type GatewayEvent = sonde.v1.IEvent;
@@ -72,7 +70,6 @@ export class GatewayClient {
   private wantSubscription: boolean;
   private channel: EnvelopeChannel | undefined;
   private closed = false;
-  private waiters = new Set<() => void>();
 
   constructor(options: GatewayClientOptions) {
     this.endpoint = clientEndpoint(options.url);
@@ -113,16 +110,15 @@ export class GatewayClient {
     this.connect();
     if (this.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const done = (): void => {
+      const off = this.listeners.on('connected', () => {
         clearTimeout(timer);
-        this.waiters.delete(done);
+        off();
         resolve();
-      };
+      });
       const timer = setTimeout(() => {
-        this.waiters.delete(done);
+        off();
         reject(new GatewayUnavailableError(`could not connect to the Sonde gateway at ${this.endpoint} within ${timeoutMs} ms (${this.lastError}); check the URL and that the gateway runs`));
       }, timeoutMs);
-      this.waiters.add(done);
     });
   }
 
@@ -203,7 +199,6 @@ export class GatewayClient {
       onHandlerFailure: (body, err) => this.log(`handling ${body} failed: ${err instanceof Error ? err.message : String(err)}`),
     });
     this.listeners.emit('connected', { url: this.endpoint });
-    for (const waiter of [...this.waiters]) waiter();
     if (this.wantSubscription) {
       this.subscribe().catch((err: Error) => this.log(`subscribe after connecting failed: ${err.message}`));
     }

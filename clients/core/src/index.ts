@@ -16,7 +16,6 @@ export {
 export { GatewayRequestError, GatewayUnavailableError } from './gateway-errors.js';
 export {
   ActionMirror,
-  GATEWAY_STATE_ID,
   leadingState,
   normalisePath,
   summarise,

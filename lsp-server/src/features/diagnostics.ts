@@ -15,12 +15,13 @@ export function diagnosticsFor(file: string, mirror: ActionMirror, lineText: (li
   const out: Diagnostic[] = [];
   for (const entry of mirror.inFile(file)) {
     const line = Math.max(0, entry.line - 1);
-    const text = lineText(line);
-    const start = text === undefined ? 0 : text.length - text.trimStart().length;
-    const end = text === undefined ? 0 : text.trimEnd().length;
+    let span: { start: number; end: number } | undefined;
     for (const state of entry.states.values()) {
       const error = state.state === Kind.ACTION_STATE_KIND_ERROR;
       if (!error && state.state !== Kind.ACTION_STATE_KIND_PAUSED_QUOTA) continue;
+      // The line is read only for an action that has a diagnostic: most have none.
+      span ??= lineSpan(lineText(line));
+      const { start, end } = span;
       const agent = state.agentId ? ` on agent ${state.agentId}` : '';
       const reason = state.reason || (error ? 'the agent gave no reason' : 'over its rate budget');
       const data: SondeDiagnosticData = { actionId: entry.id, agentId: state.agentId, reasonCode: reasonCodeLabel(state.reasonCode) };
@@ -36,6 +37,11 @@ export function diagnosticsFor(file: string, mirror: ActionMirror, lineText: (li
     }
   }
   return out;
+}
+
+/** The line's text without its leading and trailing blanks; 0..0 when the text is unknown. */
+function lineSpan(text: string | undefined): { start: number; end: number } {
+  return text === undefined ? { start: 0, end: 0 } : { start: text.length - text.trimStart().length, end: text.trimEnd().length };
 }
 
 /** Publishes diagnostics per file, and clears a file's once it has none left. */

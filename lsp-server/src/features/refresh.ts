@@ -5,13 +5,11 @@
 // state of everything that changed since the previous one.
 import { sonde } from '@sonde/protocol';
 import {
-  GATEWAY_STATE_ID,
   kindLabel,
   leadingState,
   reasonCodeLabel,
   stateFormat,
   stateLabel,
-  summarise,
   type ActionMirror,
   type AgentState,
   type MirrorChange,
@@ -66,20 +64,20 @@ export class Throttle {
 export function actionStateParams(actionId: string, mirror: ActionMirror, workspace: Workspace): SondeActionStateParams | undefined {
   const entry = mirror.get(actionId);
   if (!entry) return undefined;
-  const summary = summarise(entry);
+  const lead = leadingState(entry);
   const params: SondeActionStateParams = {
     actionId,
     uri: workspace.uriOf(entry.file),
     line: Math.max(0, entry.line - 1),
     kind: kindLabel(entry.action),
     format: stateFormat(entry.action),
-    state: stateLabel(summary.state),
+    state: stateLabel(lead?.state),
     hits: entry.hits,
     // The gateway's own state (EXPIRED) is the action's, not an agent's.
-    agents: [...entry.states.values()].filter((s) => s.agentId !== GATEWAY_STATE_ID).map(agentParams),
+    agents: [...entry.states.values()].map(agentParams),
   };
-  if (summary.reason) params.reason = summary.reason;
-  const code = leadingState(entry)?.reasonCode;
+  if (lead?.reason) params.reason = lead.reason;
+  const code = lead?.reasonCode;
   if (hasCode(code)) params.reasonCode = reasonCodeLabel(code);
   // Only when non-zero, so that clients (and their tests) that never see a loss see the same params as before.
   if (entry.dropped > 0) params.dropped = entry.dropped;
