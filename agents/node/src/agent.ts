@@ -5,12 +5,11 @@
 // that protobufjs never encodes invalid UTF-8 and the gateway never refuses
 // a batch for one character.
 import { hostname } from 'node:os';
-import { enumLabel, int64, SONDE_VERSION, sonde } from '@sonde/protocol';
-import { RequestError } from '@sonde/rpc';
+import { enumLabel, int64, SONDE_VERSION, sonde, type EnvelopeInit } from '@sonde/protocol';
+import { fitFrames, RequestError } from '@sonde/rpc';
 import { escapeControls } from './app-output.js';
 import type { AgentConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
-import { FrameBatch } from './event-batch.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
@@ -30,6 +29,27 @@ export interface AgentLimits {
   quota?: QuotaOptions;
   /** How often AgentStats goes out (default 10 s). */
   statsIntervalMs?: number;
+}
+
+/** What each log level's lines start with in the app's own output; looked up per hit, so built once. */
+const APP_PREFIX: Record<number, string> = Object.fromEntries(
+  Object.values(LogLevel)
+    .filter((v): v is sonde.v1.LogLevel => typeof v === 'number')
+    .map((level) => [level, `[sonde ${enumLabel(LogLevel, level)}] `]),
+);
+
+/** The UTF-16 units of an event's strings, whatever its kind: what an estimate of its frame bytes starts from. */
+function eventChars(e: sonde.v1.IEvent): number {
+  return (e.log?.text?.length ?? 0) + (e.state ? (e.state.reason?.length ?? 0) + (e.state.actionId?.length ?? 0) : 0);
+}
+
+/**
+ * A flush's items in frames that fit the gateway's limit, estimated rather
+ * than encoded one by one (this runs in the app): UTF-8 takes at most three
+ * bytes a UTF-16 unit, plus room for each item's tags, ids and numbers.
+ */
+function inFrames<T>(items: readonly T[], build: (chunk: T[]) => EnvelopeInit, chars: (item: T) => number): EnvelopeInit[] {
+  return fitFrames(items, build, { cost: (item) => 3 * chars(item) + 128 });
 }
 
 export class Agent {
@@ -97,12 +117,13 @@ export class Agent {
   private logLine(actionId: string, text: string, timeMs: number): void {
     const action = this.actions.get(actionId);
     const level = action?.logLevel || LogLevel.LOG_LEVEL_INFO;
-    // Cut first (never between the halves of a pair), then mend what a value brought in.
-    const line = wellFormed(text.length > MAX_LOG_TEXT ? `${cutAt(text, MAX_LOG_TEXT)}…` : text);
+    // Cut never between the halves of a pair; lone surrogates a value brought in are mended at flush, off the hit
+    // (the app's own output needs nothing: its UTF-8 encoder writes them as U+FFFD already).
+    const line = text.length > MAX_LOG_TEXT ? `${cutAt(text, MAX_LOG_TEXT)}…` : text;
     const destination = action?.logDestination ?? LogDestination.LOG_DESTINATION_UNSPECIFIED;
     if (destination === LogDestination.LOG_DESTINATION_APP || destination === LogDestination.LOG_DESTINATION_BOTH) {
       const stream = level >= LogLevel.LOG_LEVEL_WARN ? process.stderr : process.stdout;
-      if (!stream.destroyed && stream.writable) stream.write(`[sonde ${enumLabel(LogLevel, level)}] ${escapeControls(line)}\n`);
+      if (!stream.destroyed && stream.writable) stream.write(`${APP_PREFIX[level] ?? APP_PREFIX[LogLevel.LOG_LEVEL_INFO]}${escapeControls(line)}\n`);
     }
     if (destination !== LogDestination.LOG_DESTINATION_APP) this.logs.push({ log: { actionId, timeMs, text: line, level } });
   }
@@ -178,21 +199,24 @@ export class Agent {
       this.expireDue(now);
       if (!this.connection.isReady) return;
       if (this.newFiles.length) {
-        const files = new FrameBatch<string>((paths) => this.connection.send({ filesLoaded: { files: paths.map((path) => ({ path })) } }));
-        for (const path of this.newFiles) files.add(path, path.length);
-        files.flush();
+        for (const frame of inFrames(this.newFiles, (paths) => ({ filesLoaded: { files: paths.map((path) => ({ path })) } }), (path) => path.length)) {
+          this.connection.send(frame);
+        }
         this.newFiles = [];
       }
-      const events = new FrameBatch<sonde.v1.IEvent>((batch) => this.sendEvents(batch));
-      for (const s of this.engine.takeStates()) events.add({ state: toActionState(s, this.config.agentId) }, s.reason.length + s.actionId.length);
-      while (this.logs.size) for (const e of this.logs.take(256)) events.add(e, e.log?.text?.length ?? 0);
-      const counters = this.engine.counters();
-      for (const e of this.counts.changed(counters, (id) => this.actions.has(id))) events.add(e, 0);
+      const events: sonde.v1.IEvent[] = this.engine.takeStates().map((s) => ({ state: toActionState(s, this.config.agentId) }));
+      while (this.logs.size) {
+        for (const e of this.logs.take(256)) {
+          e.log!.text = wellFormed(e.log!.text ?? '');
+          events.push(e);
+        }
+      }
+      events.push(...this.counts.changed(this.engine.counters(), (id) => this.actions.has(id)));
       if (now - this.lastStatsMs >= this.statsIntervalMs) {
         this.lastStatsMs = now;
-        events.add(this.counts.stats(counters, this.actions.size), 0);
+        events.push(this.counts.stats(this.engine.counters(), this.actions.size));
       }
-      events.flush();
+      if (events.length > 0) for (const frame of inFrames(events, (batch) => ({ events: { events: batch } }), eventChars)) this.sendEvents(frame.events!.events!);
     } catch (err) {
       this.log(`flush failed: ${(err as Error).stack ?? err}`);
     }

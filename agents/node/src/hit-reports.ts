@@ -13,6 +13,11 @@ interface Sent {
   suppressed: number;
 }
 
+/** Each action's counter, as the engine hands them out (its own objects: read them, do not keep them). */
+export type Counters = Iterable<readonly [string, Readonly<HitCounter>]>;
+
+const NOTHING_SENT: Readonly<Sent> = { hits: 0, dropped: 0, suppressed: 0 };
+
 export class HitReports {
   private readonly dropped = new Map<string, number>();
   private readonly sent = new Map<string, Sent>();
@@ -21,7 +26,7 @@ export class HitReports {
 
   constructor(private readonly agentId: string) {}
 
-  /** An event of this action was lost (one integer increment: this runs when the buffer is full). */
+  /** An event of this action was lost (this runs for every event while the buffer is full: one look-up, no allocation). */
   drop(actionId: string | null | undefined): void {
     this.totalDropped++;
     if (!actionId) return;
@@ -40,24 +45,29 @@ export class HitReports {
   }
 
   /** A HitCount for each action among `current` whose counts changed since the last one sent. */
-  changed(counters: ReadonlyMap<string, Readonly<HitCounter>>, current: (actionId: string) => boolean): sonde.v1.IEvent[] {
+  changed(counters: Counters, current: (actionId: string) => boolean): sonde.v1.IEvent[] {
     const out: sonde.v1.IEvent[] = [];
     for (const [actionId, c] of counters) {
       if (!current(actionId)) continue;
       const dropped = this.dropped.get(actionId) ?? 0;
-      const last = this.sent.get(actionId) ?? { hits: 0, dropped: 0, suppressed: 0 };
-      if (last.hits === c.hits && last.dropped === dropped && last.suppressed === c.suppressed) continue;
-      this.sent.set(actionId, { hits: c.hits, dropped, suppressed: c.suppressed });
+      const last = this.sent.get(actionId);
+      const was = last ?? NOTHING_SENT;
+      if (was.hits === c.hits && was.dropped === dropped && was.suppressed === c.suppressed) continue;
+      if (last) {
+        last.hits = c.hits;
+        last.dropped = dropped;
+        last.suppressed = c.suppressed;
+      } else this.sent.set(actionId, { hits: c.hits, dropped, suppressed: c.suppressed });
       out.push({ hits: { actionId, agentId: this.agentId, hits: c.hits, dropped, suppressed: c.suppressed } });
     }
     return out;
   }
 
   /** The agent's totals over the actions it holds. */
-  stats(counters: ReadonlyMap<string, Readonly<HitCounter>>, activeProbes: number): sonde.v1.IEvent {
+  stats(counters: Counters, activeProbes: number): sonde.v1.IEvent {
     let hits = 0;
     let suppressed = 0;
-    for (const c of counters.values()) {
+    for (const [, c] of counters) {
       hits += c.hits;
       suppressed += c.suppressed;
     }

@@ -3,6 +3,7 @@
 import { SONDE_VERSION } from '@sonde/protocol';
 import { Agent } from './agent.js';
 import { resolveConfig, type AgentOptions } from './config.js';
+import { logToStderr as log } from './probes/describe.js';
 
 export type { AgentOptions };
 /** This agent's version: the one Sonde version. */
@@ -16,13 +17,6 @@ export interface AgentHandle {
 const STARTED = Symbol.for('sonde.agent.started');
 type GlobalWithAgent = typeof globalThis & { [STARTED]?: AgentHandle };
 
-function log(msg: string): void {
-  try {
-    process.stderr.write(`sonde agent: ${msg}\n`);
-  } catch {
-    // stderr closed: nothing sensible left to do.
-  }
-}
 
 /**
  * Starts the agent once per process; later calls return the same handle.

@@ -11,6 +11,12 @@ export interface FitOptions<T> {
   limit?: number;
   /** An item that alone is over the limit cannot be sent at all; it is left out and reported here. */
   tooLarge?: (item: T, bytes: number) => void;
+  /**
+   * An upper bound of the bytes an item adds to the frame, where encoding
+   * each item to measure it would cost too much (inside an app: an agent's
+   * flush). Default: the exact size, by encoding.
+   */
+  cost?: (item: T) => number;
 }
 
 /**
@@ -23,12 +29,13 @@ export interface FitOptions<T> {
 export function fitFrames<T>(items: readonly T[], build: (chunk: T[]) => EnvelopeInit, options: FitOptions<T> = {}): EnvelopeInit[] {
   const limit = (options.limit ?? MAX_FRAME_BYTES) - HEADROOM;
   const empty = encodeEnvelope(build([])).length;
+  const costOf = options.cost ?? ((item: T) => encodeEnvelope(build([item])).length - empty);
   const out: EnvelopeInit[] = [];
   let chunk: T[] = [];
   let bytes = empty;
   for (const item of items) {
     // An item's share of the frame: what it adds to the empty list (its tag, length and body).
-    const cost = encodeEnvelope(build([item])).length - empty;
+    const cost = costOf(item);
     if (empty + cost > limit) {
       options.tooLarge?.(item, empty + cost);
       continue;

@@ -15,6 +15,20 @@ describe('fitFrames', () => {
     assert.deepEqual(parts.flatMap((p) => p.actionList!.actions!.map((a) => a.action!.id)), items.map((a) => a.action!.id));
   });
 
+  it('with a cost estimate instead of encoding, keeps each frame under the limit as long as the estimate is an upper bound', () => {
+    // 5,000 states with 400-character reasons, some characters three bytes in UTF-8: what an agent's flush may hold.
+    const reason = `/srv/app/${'é€'.repeat(100)}/src/server.js is not loaded`.padEnd(400, 'x');
+    const states = Array.from({ length: 5000 }, (_, i) => ({ state: { actionId: `action-${i}`, agentId: 'a1', reason, state: 1, reasonCode: 4 } }));
+    let encoded = 0;
+    const parts = fitFrames(states, (chunk) => ({ events: { events: chunk } }), { cost: (e) => 3 * (e.state.reason.length + e.state.actionId.length) + 128 });
+    for (const p of parts) {
+      encoded++;
+      assert.ok(encodeEnvelope(p).length < MAX_FRAME_BYTES);
+    }
+    assert.ok(encoded > 1, 'one frame would have been over 1 MiB');
+    assert.deepEqual(parts.flatMap((p) => p.events!.events!.map((e) => e.state!.actionId)), states.map((e) => e.state.actionId));
+  });
+
   it('gives one empty envelope for nothing, and leaves out (reporting) an item that can never fit', () => {
     assert.deepEqual(fitFrames([], (chunk) => ({ actionList: { actions: chunk } })), [{ actionList: { actions: [] } }]);
     const dropped: string[] = [];

@@ -7,7 +7,7 @@
 import { kindNamed, SUPPORTED_KINDS } from './kinds/index.js';
 import type { KindProbe, ProbeKind } from './kinds/kind.js';
 import { refused, type Refusal } from './placement.js';
-import type { AnySpec, ProbeSpec, ReasonCode } from './types.js';
+import type { AnySpec, ProbeSpec } from './types.js';
 
 export interface EngineStatus {
   started: boolean;

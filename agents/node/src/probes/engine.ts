@@ -143,12 +143,12 @@ export class ProbeEngine {
   }
 
   hits(): Map<string, number> {
-    return new Map([...this.probes].map(([id, probe]) => [id, probe.counter.hits]));
+    return new Map([...this.counters()].map(([id, c]) => [id, c.hits]));
   }
 
-  /** Each action's counter (hits, suppressed), live: read it, do not keep it. */
-  counters(): Map<string, Readonly<HitCounter>> {
-    return new Map([...this.probes].map(([id, probe]) => [id, probe.counter]));
+  /** Each action's counter (hits, suppressed), live: read it, do not keep it. Walked every flush, so it allocates no list. */
+  *counters(): Generator<readonly [string, Readonly<HitCounter>]> {
+    for (const [id, probe] of this.probes) yield [id, probe.counter];
   }
 
   loadedFiles(): string[] {

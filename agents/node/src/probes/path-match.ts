@@ -43,13 +43,7 @@ export function urlToPath(url: string): string | undefined {
 export function segmentsOf(path: string): string[] {
   let p = path;
   if (p.startsWith('file://')) p = urlToPath(p) ?? p;
-  else if (/%[0-9A-Fa-f]{2}/.test(p)) {
-    try {
-      p = decodeURIComponent(p);
-    } catch {
-      // not valid percent-encoding: keep the text as the file's real name
-    }
-  }
+  else if (/%[0-9A-Fa-f]{2}/.test(p)) p = decoded(p);
   return p.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
 }
 

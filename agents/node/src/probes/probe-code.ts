@@ -53,7 +53,3 @@ export function renderStatement(probe: CompiledProbe, slot: number): string {
   return `try{const ${A}=${HOOK_GLOBAL};${renderGuarded(probe, slot)}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
 }
 
-/** The probe as a breakpoint condition: does the work, then answers false so V8 never pauses. */
-export function renderBreakpointCondition(probe: CompiledProbe, slot: number): string {
-  return `${renderStatement(probe, slot)};false`;
-}

@@ -81,10 +81,16 @@ function className(o: object): string {
   return name === 'Object' ? '' : name;
 }
 
+/** Characters a quoted string escapes; most strings have none, so the test comes first. Hoisted: this runs per value on every hit. */
+const TO_ESCAPE = /[\\'\n\r\t]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+
 function quote(s: string, limit: number): string {
   if (s.length > MAX_READ_CHARS) return unreadString(s.length);
   const cut = s.length > limit ? `${cutAt(s, limit)}…` : s;
-  return `'${cut.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
+  TO_ESCAPE.lastIndex = 0;
+  return TO_ESCAPE.test(cut) ? `'${cut.replace(TO_ESCAPE, (c) => ESCAPED[c]!)}'` : `'${cut}'`;
 }
 
 function primitive(v: unknown, limits: InspectLimits, nested: boolean): string | undefined {
@@ -219,7 +225,7 @@ function writeObject(o: object, name: string, depth: number, seen: Set<object>, 
     const d = getOwnDescriptor(o, key);
     if (d === undefined && earlier) continue; // deleted since it was listed
     if (written++ > 0) out.add(', ');
-    out.add(key.length <= limits.stringLength && /^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key, limits.stringLength));
+    out.add(key.length <= limits.stringLength && PLAIN_KEY.test(key) ? key : quote(key, limits.stringLength));
     out.add(': ');
     if (d === undefined) out.add('undefined');
     else if ('value' in d) write(d.value, depth + 1, seen, out, limits, true);

@@ -17,7 +17,6 @@
 // refuses a batch, halves are tried to find what it refuses, a bounded
 // number of times; the rest waits for the retry.
 
-import { compileProblem } from './code-check.js';
 import type { InspectorClient } from './inspector-client.js';
 import type { CompiledProbe } from './probe-code.js';
 import { applyWhatV8Takes, type PatchOutcome } from './refusal-search.js';
@@ -260,7 +259,6 @@ export class ScriptPatcher<T extends PatchTarget> {
     }
     for (const group of wanted.values()) group.probes.sort((a, b) => a.slot - b.slot);
     for (const failure of await this.breakpoints.sync(wanted, sourceChanged)) {
-      if (failure.ok) continue;
       for (const probe of failure.group.probes) {
         const where = `${this.info.path}:${probe.line}`;
         if (failure.moved) {

@@ -16,7 +16,12 @@ export interface BreakpointGroup<T> {
 }
 
 /** A failure: the breakpoint moved to another line (no code there), V8 refused it (`error`), or its condition would not compile (`uncompilable`, V8's error). */
-export type SetOutcome<T> = { group: BreakpointGroup<T>; ok: true } | { group: BreakpointGroup<T>; ok: false; moved: boolean; error?: string; uncompilable?: string };
+export interface SetFailure<T> {
+  group: BreakpointGroup<T>;
+  moved: boolean;
+  error?: string;
+  uncompilable?: string;
+}
 
 export class SiteBreakpoints<T extends SiteProbe> {
   private readonly set = new Map<string, { id: string; condition: string }>();
@@ -36,7 +41,7 @@ export class SiteBreakpoints<T extends SiteProbe> {
   }
 
   /** Makes the breakpoints exactly `wanted` (by location key); returns the groups that could not be set. */
-  async sync(wanted: Map<string, BreakpointGroup<T>>, sourceChanged: boolean): Promise<SetOutcome<T>[]> {
+  async sync(wanted: Map<string, BreakpointGroup<T>>, sourceChanged: boolean): Promise<SetFailure<T>[]> {
     const conditions = new Map([...wanted].map(([key, g]) => [key, renderSiteCondition(g.probes)]));
     for (const [key, bp] of [...this.set]) {
       if (!sourceChanged && conditions.get(key) === bp.condition) continue;
@@ -44,12 +49,12 @@ export class SiteBreakpoints<T extends SiteProbe> {
       await this.client.removeBreakpoint(bp.id).catch(() => undefined); // already gone with an old source
       await this.pause();
     }
-    const failed: SetOutcome<T>[] = [];
+    const failed: SetFailure<T>[] = [];
     for (const [key, group] of wanted) {
       if (this.set.has(key)) continue;
       const outcome = await this.setOne(group, conditions.get(key)!);
       if (outcome.ok) this.set.set(key, { id: outcome.id, condition: conditions.get(key)! });
-      else failed.push({ group, ok: false, moved: outcome.moved, error: outcome.error, uncompilable: outcome.uncompilable });
+      else failed.push({ group, moved: outcome.moved, error: outcome.error, uncompilable: outcome.uncompilable });
       await this.pause();
     }
     return failed;
