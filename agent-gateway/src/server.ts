@@ -61,7 +61,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const store = new SqliteStore(db);
   const audit = new SqliteAuditLog(db);
   const agents = new AgentRegistry();
-  const subscribers = new Subscribers();
+  const subscribers = new Subscribers(log);
   const bus = new InProcessBus(agents, subscribers);
   const states = new ActionStates();
   const now = Date.now;

@@ -57,6 +57,21 @@ describe('gateway: a string that is not UTF-8 (case 3)', () => {
     for (const p of [agent.peer, c, other]) p.close();
   });
 
+  it('cuts an over-long state reason without splitting a surrogate pair, so clients can read what it forwards', async () => {
+    const agent = await ScriptedAgent.connect(g.url, { agentId: 'a1' }, ['/srv/app/src/server.js']);
+    const c = await ProtocolPeer.connect(g.url, '/v1/client');
+    await c.request({ subscribe: {} });
+    const id = (await c.request({ addAction: { action: LOG_ACTION } })).actionInfo?.action?.id ?? '';
+    // The pair straddles the 1,024th character: a plain slice there leaves its first half.
+    const reason = `${'x'.repeat(1023)}\u{1F600}and more`;
+    agent.sendEvents([{ state: { actionId: id, state: ActionStateKind.ACTION_STATE_KIND_ERROR, reason } }]);
+    const push = await c.next((e) => !!e.events?.events?.some((x) => x.state?.state === ActionStateKind.ACTION_STATE_KIND_ERROR), 'the state');
+    assert.equal(push.events!.events!.find((x) => x.state)!.state!.reason, `${'x'.repeat(1023)}…`);
+    assert.deepEqual(c.problems, []);
+    agent.close();
+    c.close();
+  });
+
   it('still refuses a frame that is not an event batch at all', async () => {
     const agent = await ScriptedAgent.connect(g.url, { agentId: 'a1' }, ['/srv/app/src/server.js']);
     const frame = Buffer.from(encodeEnvelope({ filesLoaded: { files: [{ path: '/srv/app/BAD.js' }] } }));

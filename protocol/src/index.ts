@@ -4,6 +4,7 @@ import { sonde } from './generated/sonde.js';
 
 export { sonde };
 export { SONDE_VERSION } from './version.js';
+export { cutAt } from './text.js';
 export import v1 = sonde.v1;
 
 /** Frames larger than this are refused (WebSocket close code 1009). */

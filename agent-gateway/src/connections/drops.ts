@@ -2,8 +2,7 @@
 // per connected agent (beside the agent's own AgentStats) and in all since
 // the gateway started; /health shows both.
 
-export const DROP_KINDS = ['invalid', 'empty', 'overRate', 'tooLarge', 'hitReports'] as const;
-export type DropKind = (typeof DROP_KINDS)[number];
+export type DropKind = 'invalid' | 'empty' | 'overRate' | 'tooLarge' | 'hitReports';
 /**
  * invalid: events that did not decode (a string that is not UTF-8), refused alone;
  * empty: events with no body; overRate: over the connection's event rate;
@@ -14,10 +13,6 @@ export type DropCounts = Record<DropKind, number>;
 
 export function noDrops(): DropCounts {
   return { invalid: 0, empty: 0, overRate: 0, tooLarge: 0, hitReports: 0 };
-}
-
-export function sumDrops(d: DropCounts): number {
-  return DROP_KINDS.reduce((n, k) => n + d[k], 0);
 }
 
 /** Counts for one agent and for the whole gateway at once. */

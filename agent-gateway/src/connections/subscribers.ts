@@ -1,9 +1,11 @@
 // Clients (editors, the command line) that asked for events: the fan-out set.
-import type { EnvelopeInit } from '@sonde/protocol';
+import { encodeEnvelope, MAX_FRAME_BYTES, type EnvelopeInit } from '@sonde/protocol';
 import type { Peer } from '../endpoints/peer.js';
 
 export class Subscribers {
   private readonly peers = new Set<Peer>();
+
+  constructor(private readonly log: (message: string) => void = () => undefined) {}
 
   add(peer: Peer): void {
     this.peers.add(peer);
@@ -17,7 +19,14 @@ export class Subscribers {
     return this.peers.size;
   }
 
+  /** Encodes once, whatever the number of subscribers; a frame over the limit reaches nobody and is said through `log`. */
   broadcast(init: EnvelopeInit): void {
-    for (const p of this.peers) p.send(init);
+    if (this.peers.size === 0) return;
+    const frame = encodeEnvelope(init);
+    if (frame.length > MAX_FRAME_BYTES) {
+      this.log(`dropped a ${frame.length}-byte push to ${this.peers.size} client(s), over the ${MAX_FRAME_BYTES}-byte limit`);
+      return;
+    }
+    for (const p of this.peers) p.sendFrame(frame);
   }
 }

@@ -80,6 +80,11 @@ export class Peer {
     this.log(`${this.endpoint} ${this.remote}: dropped a ${EnvelopeChannel.sizeOf(init)}-byte frame, over the ${MAX_FRAME_BYTES}-byte limit`);
   }
 
+  /** Sends an envelope encoded once for many peers; false when the connection is gone or the frame is over the limit. */
+  sendFrame(frame: Uint8Array): boolean {
+    return this.channel.sendFrame(frame);
+  }
+
   /** Resolves with the reply; rejects with RequestError (an Error reply) or UnavailableError (gone, or no reply in time). */
   request(init: EnvelopeInit, options: RequestOptions): Promise<Envelope> {
     return this.channel.request(init, options);

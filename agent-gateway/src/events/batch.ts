@@ -4,7 +4,7 @@
 // the connection's rate are dropped and counted, and cumulative reports
 // (hits, states, stats) count once per action per batch, the last winning,
 // so that a flood of them costs no more than one each.
-import type { sonde } from '@sonde/protocol';
+import { cutAt, type sonde } from '@sonde/protocol';
 import { exactInt64, MAX_CHARS } from '../checks/fields.js';
 import type { DropCounts, GatewayDrops } from '../connections/drops.js';
 import type { TokenBucket } from './token-bucket.js';
@@ -49,7 +49,7 @@ export function sortBatch(events: readonly sonde.v1.IEvent[], ctx: BatchContext)
       ctx.bucket.charge();
       if (lastState.get(event.state.actionId ?? '') !== i) return;
       const reason = event.state.reason ?? '';
-      const cut = reason.length > MAX_CHARS.stateReason ? `${reason.slice(0, MAX_CHARS.stateReason)}…` : reason;
+      const cut = reason.length > MAX_CHARS.stateReason ? `${cutAt(reason, MAX_CHARS.stateReason)}…` : reason;
       forward.push({ state: { ...event.state, agentId, reason: cut } });
     } else if (event.hits) {
       ctx.bucket.charge();

@@ -58,9 +58,20 @@ export function openSqliteFile(dataDir: string): Database.Database {
 }
 
 export class SqliteStore implements GatewayStore {
+  // Prepared once: hit reports reach these on every event batch, and better-sqlite3 does not cache statements.
+  private readonly selectHitRow: Database.Statement;
+  private readonly upsertHits: Database.Statement;
+  private readonly selectTotals: Database.Statement;
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
     migrate(db);
+    this.selectHitRow = db.prepare('SELECT hits, dropped, suppressed, at_ms AS atMs FROM hits WHERE action_id = ? AND instance = ?');
+    this.upsertHits = db.prepare(
+      'INSERT INTO hits (action_id, instance, hits, dropped, suppressed, at_ms) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM actions WHERE id = ?) ' +
+        'ON CONFLICT (action_id, instance) DO UPDATE SET hits = excluded.hits, dropped = excluded.dropped, suppressed = excluded.suppressed, at_ms = excluded.at_ms',
+    );
+    this.selectTotals = db.prepare(TOTALS);
   }
 
   actions(): Action[] {
@@ -94,25 +105,20 @@ export class SqliteStore implements GatewayStore {
   }
 
   hitRow(actionId: string, instance: string): HitRow | undefined {
-    const row = this.db.prepare('SELECT hits, dropped, suppressed, at_ms AS atMs FROM hits WHERE action_id = ? AND instance = ?').get(actionId, instance);
-    return row as HitRow | undefined;
+    return this.selectHitRow.get(actionId, instance) as HitRow | undefined;
   }
 
   putHits(instance: string, rows: ({ actionId: string } & HitRow)[]): Map<string, Counts> {
-    const upsert = this.db.prepare(
-      'INSERT INTO hits (action_id, instance, hits, dropped, suppressed, at_ms) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM actions WHERE id = ?) ' +
-        'ON CONFLICT (action_id, instance) DO UPDATE SET hits = excluded.hits, dropped = excluded.dropped, suppressed = excluded.suppressed, at_ms = excluded.at_ms',
-    );
     const totals = new Map<string, Counts>();
     this.db.transaction(() => {
-      for (const r of rows) upsert.run(r.actionId, instance, r.hits, r.dropped, r.suppressed, r.atMs, r.actionId);
+      for (const r of rows) this.upsertHits.run(r.actionId, instance, r.hits, r.dropped, r.suppressed, r.atMs, r.actionId);
       for (const r of rows) totals.set(r.actionId, this.totals(r.actionId));
     })();
     return totals;
   }
 
   totals(actionId: string): Counts {
-    const t = this.db.prepare(TOTALS).get(actionId) as Counts;
+    const t = this.selectTotals.get(actionId) as Counts;
     return { hits: capped(t.hits), dropped: capped(t.dropped), suppressed: capped(t.suppressed) };
   }
 }

@@ -5,9 +5,10 @@
 // the peer sent them, so a peer's messages take effect in order) and answers
 // what it cannot use with an Error. Frames over the limit are never sent.
 import WebSocket, { type RawData } from 'ws';
-import { decodeEnvelope, encodeEnvelope, MAX_FRAME_BYTES, sonde, type Body, type Envelope, type EnvelopeInit } from '@sonde/protocol';
+import { decodeEnvelope, encodeEnvelope, errorEnvelope, MAX_FRAME_BYTES, sonde, type Body, type Envelope, type EnvelopeInit } from '@sonde/protocol';
 import type { ChannelOptions, Handler, ProtocolProblem, Reply, RequestOptions } from './channel-options.js';
 import { RequestError, UnavailableError } from './errors.js';
+import { mergeParts } from './frames.js';
 
 export type { ChannelOptions, Handler, Handlers, ProtocolProblem, Reply, RequestOptions } from './channel-options.js';
 
@@ -52,9 +53,12 @@ export class EnvelopeChannel<C = void> {
 
   /** Sends one envelope; false when the socket is not open or the frame is over the limit (then onProblem is not called: the caller decides). */
   send(init: EnvelopeInit): boolean {
-    if (!this.isOpen) return false;
-    const frame = encodeEnvelope(init);
-    if (frame.length > MAX_FRAME_BYTES) return false;
+    return this.isOpen && this.sendFrame(encodeEnvelope(init));
+  }
+
+  /** Sends an envelope already encoded (one encoding for many peers: a fan-out); the same rules as send(). */
+  sendFrame(frame: Uint8Array): boolean {
+    if (!this.isOpen || frame.length > MAX_FRAME_BYTES) return false;
     this.socket.send(frame, { binary: true });
     return true;
   }
@@ -65,7 +69,7 @@ export class EnvelopeChannel<C = void> {
   }
 
   sendError(replyTo: number, code: sonde.v1.ErrorCode, message: string): void {
-    this.send({ replyTo, error: { code, message } });
+    this.send(errorEnvelope(replyTo, code, message));
   }
 
   /**
@@ -185,16 +189,13 @@ export class EnvelopeChannel<C = void> {
         p.timer = this.timeout(id, p.what, p.timeoutMs, p.reject);
         return;
       }
-      // Concatenated protobuf messages decode as their merge: the parts' lists join up.
-      const merged = decodeEnvelope(Buffer.concat(p.parts));
+      const merged = mergeParts(p.parts);
       if (!merged.ok) {
         this.pending.delete(id);
         p.reject(new Error(`${this.options.peer} answered ${p.what} in parts that do not merge: ${merged.message}`));
         return;
       }
       envelope = merged.envelope;
-      // proto3 never encodes a false bool, so the merge kept the earlier parts' `more`.
-      envelope.more = false;
     }
     this.pending.delete(id);
     if (body === 'error') {

@@ -1,7 +1,7 @@
 // Lists that may not fit in one frame: split them into envelopes that each
 // do, so that nothing the gateway sends (an action list, an agent list, a
 // batch of events) can be over the 1 MiB limit every peer enforces.
-import { encodeEnvelope, MAX_FRAME_BYTES, type EnvelopeInit } from '@sonde/protocol';
+import { decodeEnvelope, encodeEnvelope, MAX_FRAME_BYTES, type DecodeResult, type EnvelopeInit } from '@sonde/protocol';
 
 /** Room left in each frame for the envelope's own fields (ids, `more`) and the list's framing. */
 const HEADROOM = 1024;
@@ -50,4 +50,15 @@ export function fitFrames<T>(items: readonly T[], build: (chunk: T[]) => Envelop
   }
   if (chunk.length > 0 || out.length === 0) out.push(build(chunk));
   return out;
+}
+
+/**
+ * The frames of a reply sent in parts, read as one envelope: concatenated
+ * protobuf messages decode as their merge, so the parts' lists join up.
+ */
+export function mergeParts(frames: readonly Uint8Array[]): DecodeResult {
+  const merged = decodeEnvelope(Buffer.concat(frames));
+  // proto3 never encodes a false bool, so the merge kept the earlier parts' `more`.
+  if (merged.ok) merged.envelope.more = false;
+  return merged;
 }

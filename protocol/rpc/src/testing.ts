@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import { sonde, type Envelope, type EnvelopeInit } from '@sonde/protocol';
 import { EnvelopeChannel } from './channel.js';
+import { mergeParts } from './frames.js';
 import { endpointUrl, type EndpointPath } from './endpoint-url.js';
 
 export class ProtocolPeer {
@@ -63,10 +64,9 @@ export class ProtocolPeer {
     if (!first.more) return first;
     const parts = [first];
     while (parts.at(-1)!.more) parts.push(await this.next((e) => e.replyTo === first.replyTo, `part ${parts.length + 1} of the reply to request ${first.replyTo}`, timeoutMs));
-    // Concatenated protobuf messages decode as their merge; proto3 never encodes a false `more`.
-    const merged = sonde.v1.Envelope.decode(Buffer.concat(parts.map((p) => sonde.v1.Envelope.encode(p).finish())));
-    merged.more = false;
-    return merged;
+    const merged = mergeParts(parts.map((p) => sonde.v1.Envelope.encode(p).finish()));
+    if (!merged.ok) throw new Error(`the parts of the reply to request ${first.replyTo} do not merge: ${merged.message}`);
+    return merged.envelope;
   }
 
   /** Takes the first frame, already received or still to come, that matches. */

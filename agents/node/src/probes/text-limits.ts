@@ -4,6 +4,7 @@
 // too long to read on a hit named instead of read: V8 flattens a string
 // built by concatenation (or repeat) on the first read of any of its
 // characters, which for 100 MB is a 100 MB copy.
+import { cutAt } from '@sonde/protocol';
 
 /** Longest string a hit reads any characters of (flattening this much costs about a millisecond). */
 export const MAX_READ_CHARS = 1 << 20;
@@ -16,12 +17,7 @@ export function wellFormed(s: string): string {
   return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s;
 }
 
-/** The first `max` UTF-16 units of s, one fewer when the cut would leave half a surrogate pair. */
-export function cutAt(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const last = s.charCodeAt(max - 1);
-  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
-}
+export { cutAt };
 
 /** What a hit shows instead of a string it does not read. */
 export function unreadString(length: number): string {
