@@ -75,7 +75,8 @@ try {
       filesLoaded: () => {},
     },
     // No quota here: every hit formats and stores its line, the full cost.
-    { roots: [dir], quota: { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity } },
+    // at-once: the steady state measured here is the hot patch, which the default reaches once the line's hit rate pays for it.
+    { roots: [dir], hotPatch: 'at-once', quota: { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity } },
   );
   manager.start();
   manager.upsert({ id: 'bench', kind: 'log', file: 'sonde.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
@@ -85,7 +86,7 @@ try {
   // (2b) Sonde with the default log quota, which a tight loop exhausts at once:
   // what a hit costs while the probe is paused (counted, not formatted).
   const throttledStates = [];
-  const throttledManager = new ProbeEngine({ state: (_id, state) => throttledStates.push(state), event: (_id, event) => push(event.text), filesLoaded: () => {} }, { roots: [dir] });
+  const throttledManager = new ProbeEngine({ state: (_id, state) => throttledStates.push(state), event: (_id, event) => push(event.text), filesLoaded: () => {} }, { roots: [dir], hotPatch: 'at-once' });
   throttledManager.start();
   throttledManager.upsert({ id: 'throttled', kind: 'log', file: 'throttled.cjs', line: PROBE_LINE, format: 'i={i} x={x}', condition: '' });
   await throttledManager.whenIdle();

@@ -78,7 +78,7 @@ export class Agent {
           for (const path of paths) this.newFiles.push(wellFormed(path));
         },
       },
-      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes, quota: limits.quota },
+      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes, hotPatch: config.hotPatch, quota: limits.quota },
     );
     this.connection = new GatewayConnection(config.gatewayUrl, config.agentKey, {
       hello: () => this.hello(),

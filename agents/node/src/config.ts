@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { HOT_PATCH_MODES, type HotPatchMode } from './probes/live-edit-policy.js';
 
 export interface AgentOptions {
   /** Gateway base URL (SONDE_GATEWAY_URL), e.g. http://127.0.0.1:8790. */
@@ -21,6 +22,8 @@ export interface AgentOptions {
   roots?: string[];
   /** Probes installed at once (SONDE_MAX_PROBES, default 5000); past it an action is in error with reason probe-limit. */
   maxProbes?: number;
+  /** When probes move from breakpoints into the source (SONDE_HOT_PATCH: adaptive, at-once or never; default adaptive). */
+  hotPatch?: HotPatchMode;
 }
 
 export interface AgentConfig {
@@ -34,6 +37,7 @@ export interface AgentConfig {
   roots: string[];
   /** Undefined: the engine's default. */
   maxProbes: number | undefined;
+  hotPatch: HotPatchMode;
   /** What was wrong with the settings and was replaced by a default, to say on stderr. */
   problems: string[];
 }
@@ -63,6 +67,10 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
   if (options.maxProbes === undefined && env.SONDE_MAX_PROBES !== undefined && maxProbes === undefined) {
     problems.push(`SONDE_MAX_PROBES "${env.SONDE_MAX_PROBES.slice(0, 40)}" is not a positive whole number; the default limit applies`);
   }
+  const hotPatch = options.hotPatch ?? HOT_PATCH_MODES.find((m) => m === env.SONDE_HOT_PATCH) ?? 'adaptive';
+  if (options.hotPatch === undefined && env.SONDE_HOT_PATCH !== undefined && hotPatch !== env.SONDE_HOT_PATCH) {
+    problems.push(`SONDE_HOT_PATCH "${env.SONDE_HOT_PATCH.slice(0, 40)}" is not one of ${HOT_PATCH_MODES.join(', ')}; adaptive applies`);
+  }
   return {
     gatewayUrl: (options.gatewayUrl ?? env.SONDE_GATEWAY_URL ?? '').replace(/\/+$/, ''),
     agentKey: options.agentKey ?? env.SONDE_AGENT_KEY ?? '',
@@ -73,6 +81,7 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
     instanceId: randomBytes(8).toString('hex'),
     roots,
     maxProbes,
+    hotPatch,
     problems,
   };
 }

@@ -18,6 +18,7 @@ import { LoadedFilesBatch } from './file-batch.js';
 import { InspectorClient } from './inspector-client.js';
 import { InstallQueue } from './install-queue.js';
 import { PendingLoads } from './pending-loads.js';
+import { LiveEditPolicy } from './live-edit-policy.js';
 import { Patchers } from './patchers.js';
 import { Placer } from './placement.js';
 import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.js';
@@ -76,7 +77,7 @@ export class ProbeEngine {
     this.files = new LoadedFilesBatch(this.registry, sink, this.log);
     const schedule = (task: () => Promise<void>) => this.queue.enqueue(task);
     const fail = (probe: Probe, reason: string, code: ReasonCode) => this.fail(probe, reason, code);
-    this.patchers = new Patchers(this.client, this.listener, schedule, pause);
+    this.patchers = new Patchers({ client: this.client, listener: this.listener, schedule, pause, policy: new LiveEditPolicy(options.hotPatch), runtime: () => this.runtime! });
     const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
     this.placer = new Placer(this.registry, new SourceMaps(), this.patchers, roots);
     this.pending = new PendingLoads({ registry: this.registry, patchers: this.patchers, placer: this.placer, schedule, fail, pause });

@@ -3,9 +3,8 @@
 // move to the newest script. Probes are staged in their patchers, then every
 // patcher touched since the last apply gets one new source (applyStaged).
 
-import type { InspectorClient } from './inspector-client.js';
 import type { Probe } from './probe.js';
-import { ScriptPatcher, type PatcherListener } from './script-patcher.js';
+import { ScriptPatcher, type PatcherContext } from './script-patcher.js';
 import type { ScriptInfo, ScriptRegistry } from './scripts.js';
 
 export class Patchers {
@@ -14,17 +13,12 @@ export class Patchers {
   /** Patchers with staged changes not applied yet. */
   private readonly touched = new Set<ScriptPatcher<Probe>>();
 
-  constructor(
-    private readonly client: InspectorClient,
-    private readonly listener: PatcherListener<Probe>,
-    private readonly schedule: (task: () => Promise<void>) => void,
-    private readonly pause: () => Promise<void>,
-  ) {}
+  constructor(private readonly ctx: PatcherContext<Probe>) {}
 
   async for(script: ScriptInfo): Promise<ScriptPatcher<Probe>> {
     const known = this.byScript.get(script.scriptId);
     if (known !== undefined) return known;
-    const patcher = await ScriptPatcher.open(this.client, script, this.listener, this.schedule, this.pause);
+    const patcher = await ScriptPatcher.open(this.ctx, script);
     this.byScript.set(script.scriptId, patcher);
     this.byPath.set(script.path, patcher);
     return patcher;
@@ -51,12 +45,13 @@ export class Patchers {
       this.touched.delete(patcher);
       await patcher.apply();
       this.forgetIfEmpty(patcher);
-      await this.pause();
+      await this.ctx.pause();
     }
   }
 
   forgetIfEmpty(patcher: ScriptPatcher<Probe>): void {
     if (!patcher.isEmpty) return;
+    patcher.dispose();
     this.byScript.delete(patcher.info.scriptId);
     if (this.byPath.get(patcher.info.path) === patcher) this.byPath.delete(patcher.info.path);
   }

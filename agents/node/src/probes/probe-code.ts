@@ -37,7 +37,7 @@ export function compileCondition(condition: string): { ok: true; code: string | 
 const A = HOOK_ALIAS;
 
 /** The probe's condition and values, as code that uses the hook's alias (declared by the caller). */
-export function renderGuarded(probe: CompiledProbe, slot: number): string {
+function renderGuarded(probe: CompiledProbe, slot: number): string {
   const names = probe.values.map((_, i) => `${A}v${i}`);
   const evaluate = probe.values
     .map((code, i) => `try{${names[i]}=${code}}catch(${A}e){${names[i]}=${A}.m(${A}e)}`)

@@ -9,7 +9,7 @@ import { HOOK_GLOBAL } from './hook-names.js';
 import * as safe from './safe-ops.js';
 import { formatValue } from './value-format.js';
 
-const RUNTIME_VERSION = 1;
+const RUNTIME_VERSION = 2;
 
 /** What the runtime needs to know about one installed probe. */
 export interface SlotHandler {
@@ -29,16 +29,23 @@ export interface ProbeRuntime {
   allocate(handler: SlotHandler): number;
   /** Silences a slot; its generated code becomes a no-op. */
   release(slot: number): void;
+  /** A pass counter for breakpoint conditions (`pass(k)` in their code); `passes(k)` reads it. */
+  allocateCounter(): number;
+  releaseCounter(k: number): void;
+  passes(k: number): number;
 }
 
 /** The object generated code sees as HOOK_GLOBAL: hot-path methods plus the safe operators. */
 interface Hook extends ProbeRuntime {
   hit(slot: number, values: readonly unknown[]): void;
   fail(slot: number, error: unknown): void;
+  pass(k: number): void;
 }
 
 function createHook(): Hook {
   const slots: (SlotHandler | undefined)[] = [];
+  const counters: number[] = [];
+  const freeCounters: number[] = [];
   return Object.freeze({
     version: RUNTIME_VERSION,
     allocate(handler: SlotHandler): number {
@@ -47,6 +54,21 @@ function createHook(): Hook {
     },
     release(slot: number): void {
       slots[slot] = undefined;
+    },
+    allocateCounter(): number {
+      const k = freeCounters.pop() ?? counters.length;
+      counters[k] = 0;
+      return k;
+    },
+    releaseCounter(k: number): void {
+      counters[k] = 0;
+      freeCounters.push(k);
+    },
+    passes(k: number): number {
+      return counters[k] ?? 0;
+    },
+    pass(k: number): void {
+      counters[k]!++;
     },
     hit(slot: number, values: readonly unknown[]): void {
       const h = slots[slot];

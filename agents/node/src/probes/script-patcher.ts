@@ -18,12 +18,15 @@
 // number of times; the rest waits for the retry.
 
 import type { InspectorClient } from './inspector-client.js';
+import type { LiveEditPolicy } from './live-edit-policy.js';
 import type { CompiledProbe } from './probe-code.js';
 import { applyWhatV8Takes, type PatchOutcome } from './refusal-search.js';
 import { RetryTimer } from './retry-timer.js';
+import type { ProbeRuntime } from './runtime.js';
 import type { ScriptInfo } from './scripts.js';
 import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
 import { renderSite } from './site-code.js';
+import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
@@ -55,6 +58,8 @@ interface Placement {
   unpatchableReason: string | undefined;
   /** The location of the breakpoint that serves it, when one does. */
   breakpointKey: string | undefined;
+  /** V8 refused the last edit that carried it: its function was running. */
+  blocked?: boolean;
 }
 
 const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an expression';
@@ -62,6 +67,16 @@ const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module
 /** New sources tried per apply when V8 refuses: each costs the host a recompile of the script. */
 const MAX_TRIES = 12;
 
+
+/** What every patcher shares: the session, who hears of states, the engine's queue and turn budget, when to live-edit. */
+export interface PatcherContext<T> {
+  client: InspectorClient;
+  listener: PatcherListener<T>;
+  schedule: (task: () => Promise<void>) => void;
+  pause: () => Promise<void>;
+  policy: LiveEditPolicy;
+  runtime: () => ProbeRuntime;
+}
 
 export class ScriptPatcher<T extends PatchTarget> {
   /** Every probe we know: live ones, and removed ones whose code V8 still keeps in the source. */
@@ -77,29 +92,34 @@ export class ScriptPatcher<T extends PatchTarget> {
   private closed = false;
 
   /** Reads the script's source (its original: nothing of ours is in it yet). */
-  static async open<T extends PatchTarget>(
-    client: InspectorClient,
-    info: ScriptInfo,
-    listener: PatcherListener<T>,
-    schedule: (task: () => Promise<void>) => void,
-    pause: () => Promise<void>,
-  ): Promise<ScriptPatcher<T>> {
-    return new ScriptPatcher(client, info, await client.scriptSource(info.scriptId), listener, schedule, pause);
+  static async open<T extends PatchTarget>(ctx: PatcherContext<T>, info: ScriptInfo): Promise<ScriptPatcher<T>> {
+    return new ScriptPatcher(ctx, info, await ctx.client.scriptSource(info.scriptId));
   }
 
+  private readonly client: InspectorClient;
+  private readonly listener: PatcherListener<T>;
+  private readonly pause: () => Promise<void>;
+  private readonly policy: LiveEditPolicy;
+  private readonly watch: UpgradeWatch;
+  /** The watch found the breakpoints' passes pay for an edit: the next apply() makes one. */
+  private upgrading = false;
+
   private constructor(
-    private readonly client: InspectorClient,
+    ctx: PatcherContext<T>,
     readonly info: ScriptInfo,
     private readonly original: string,
-    private readonly listener: PatcherListener<T>,
-    schedule: (task: () => Promise<void>) => void,
-    private readonly pause: () => Promise<void>,
   ) {
+    ({ client: this.client, listener: this.listener, pause: this.pause, policy: this.policy } = ctx);
     this.index = new StatementIndex(original, info.isModule);
     this.lineCount = original.split('\n').length;
     this.current = applyInsertions(original, []);
-    this.breakpoints = new SiteBreakpoints(client, info.scriptId, pause);
-    this.retry = new RetryTimer(() => schedule(() => this.apply()));
+    const upgrade = () => {
+      this.upgrading = true;
+      ctx.schedule(() => this.apply());
+    };
+    this.watch = new UpgradeWatch(this.policy, ctx.runtime(), upgrade);
+    this.breakpoints = new SiteBreakpoints(this.client, info.scriptId, this.pause, this.watch.counter);
+    this.retry = new RetryTimer(() => ctx.schedule(() => this.apply()));
   }
 
   /** No live probe and the original source is back: the patcher can be dropped. */
@@ -154,6 +174,12 @@ export class ScriptPatcher<T extends PatchTarget> {
     this.unstageAll();
     await this.apply();
     this.retry.cancel();
+    this.watch.dispose();
+  }
+
+  /** Forgotten while empty: its pass counter goes back to the runtime. */
+  dispose(): void {
+    this.watch.dispose();
   }
 
   /**
@@ -162,8 +188,11 @@ export class ScriptPatcher<T extends PatchTarget> {
    * breakpoints, reports, and retries later if V8 refused something.
    */
   async apply(): Promise<void> {
+    // Without an edit, probes already in the source stay (removed ones silenced) and the rest are served by breakpoints.
+    const editing = this.closed || this.policy.atOnce || this.upgrading;
+    this.upgrading = false;
     const desired = new Set([...this.live].filter((p) => this.placements.get(p)!.patchable));
-    const changes = [...[...this.inSource].filter((p) => !desired.has(p)), ...[...desired].filter((p) => !this.inSource.has(p))];
+    const changes = editing ? [...[...this.inSource].filter((p) => !desired.has(p)), ...[...desired].filter((p) => !this.inSource.has(p))] : [];
     changes.sort((a, b) => this.startOf(a) - this.startOf(b) || a.slot - b.slot);
     const changed = await applyWhatV8Takes(
       changes,
@@ -186,9 +215,12 @@ export class ScriptPatcher<T extends PatchTarget> {
     );
     await this.syncBreakpoints(changed);
     this.reportAll();
-    const settled =
-      [...this.inSource].every((p) => this.live.has(p)) && [...this.live].every((p) => !this.placements.get(p)!.patchable || this.inSource.has(p));
-    if (settled || this.closed) this.retry.reset();
+    const waiting = [...this.live].some((p) => this.placements.get(p)!.patchable && !this.inSource.has(p));
+    if (changes.length > 0) this.watch.tried(!waiting);
+    this.watch.waiting(waiting && !this.closed);
+    const settled = !waiting && [...this.inSource].every((p) => this.live.has(p));
+    // Adaptive edits are asked for by the watch alone: a retry would pause the host again without asking.
+    if (settled || this.closed || !this.policy.atOnce) this.retry.reset();
     else this.retry.schedule();
   }
 
@@ -202,7 +234,8 @@ export class ScriptPatcher<T extends PatchTarget> {
     if (outcome.status === 'BlockedByTopLevelEsModuleChange') {
       placement.patchable = false;
       placement.unpatchableReason = MODULE_TOP_LEVEL;
-    } else if (!outcome.blocked) {
+    } else if (outcome.blocked) placement.blocked = true;
+    else {
       placement.patchable = false;
       placement.unpatchableReason = `V8 refused the patched source (${outcome.detail}); this is a Sonde bug, please report it with the format and condition`;
     }
@@ -221,7 +254,9 @@ export class ScriptPatcher<T extends PatchTarget> {
     const patch = applyInsertions(this.original, insertions);
     let result;
     try {
+      const t0 = performance.now();
       result = await this.client.setScriptSource(this.info.scriptId, patch.source);
+      this.policy.edited(performance.now() - t0);
     } catch (err) {
       return { ok: false, blocked: false, status: 'ProtocolError', detail: err instanceof Error ? err.message : String(err) };
     }
@@ -286,7 +321,7 @@ export class ScriptPatcher<T extends PatchTarget> {
         const why =
           placement.site === undefined
             ? `${placement.siteReason}; a breakpoint serves it, slower per hit`
-            : (placement.unpatchableReason ?? 'function on the stack; upgraded when it returns');
+            : (placement.unpatchableReason ?? (placement.blocked ? 'function on the stack; upgraded when it returns' : this.policy.waitingReason()));
         this.listener.active(probe, `breakpoint at ${where} (${why})`, 'installed-fallback');
       }
     }

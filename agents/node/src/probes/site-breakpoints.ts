@@ -30,6 +30,8 @@ export class SiteBreakpoints<T extends SiteProbe> {
     private readonly client: InspectorClient,
     private readonly scriptId: string,
     private readonly pause: () => Promise<void>,
+    /** The runtime counter each condition counts its passes on. */
+    private readonly counter: number,
   ) {}
 
   has(key: string): boolean {
@@ -42,7 +44,7 @@ export class SiteBreakpoints<T extends SiteProbe> {
 
   /** Makes the breakpoints exactly `wanted` (by location key); returns the groups that could not be set. */
   async sync(wanted: Map<string, BreakpointGroup<T>>, sourceChanged: boolean): Promise<SetFailure<T>[]> {
-    const conditions = new Map([...wanted].map(([key, g]) => [key, renderSiteCondition(g.probes)]));
+    const conditions = new Map([...wanted].map(([key, g]) => [key, renderSiteCondition(g.probes, this.counter)]));
     for (const [key, bp] of [...this.set]) {
       if (!sourceChanged && conditions.get(key) === bp.condition) continue;
       this.set.delete(key);

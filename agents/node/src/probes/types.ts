@@ -1,6 +1,7 @@
 // The engine's public vocabulary. Nothing here knows about the wire protocol:
 // the agent's connection layer translates these into protocol messages.
 
+import type { HotPatchMode } from './live-edit-policy.js';
 import type { QuotaOptions } from './quota.js';
 
 /** What every probe has, whatever its kind: the engine's kind-agnostic parts use only this. */
@@ -120,6 +121,8 @@ export interface ProbeEngineOptions {
    * with code 'probe-limit' and waits until removals make room.
    */
   maxProbes?: number;
+  /** When probes move from breakpoints into the source (live-edit-policy.ts); default 'adaptive'. */
+  hotPatch?: HotPatchMode;
   /** Who runs the engine, in refusals of unsupported kinds; default "the Node.js agent". */
   agentName?: string;
   /**

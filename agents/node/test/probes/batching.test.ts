@@ -22,7 +22,7 @@ describe('probes/ProbeEngine with many probes at once', function () {
 
   function startEngine(options: { maxProbes?: number } = {}): void {
     sink = new RecordingSink();
-    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], ...options });
+    engine = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], ...options });
     engine.start();
   }
 

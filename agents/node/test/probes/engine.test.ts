@@ -28,7 +28,7 @@ describe('probes/ProbeEngine (real inspector, real scripts)', function () {
 
   beforeEach(() => {
     sink = new RecordingSink();
-    manager = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
+    manager = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT] });
     manager.start();
   });
 
@@ -54,7 +54,7 @@ describe('probes/ProbeEngine (real inspector, real scripts)', function () {
   it('pauses a probe over its log quota, keeps counting hits, and resumes by itself', async () => {
     manager.stop();
     await manager.whenIdle();
-    manager = new ProbeEngine(sink, { roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
+    manager = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
     manager.start();
     const { greet } = fixture();
     await install(spec('q', 4, 'name={name}'));
@@ -196,7 +196,7 @@ describe('probes/ProbeEngine (real inspector, real scripts)', function () {
     first.stop();
     await first.whenIdle();
     // A later engine sees those copies replayed and must still patch the script that runs.
-    const later = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
+    const later = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT] });
     later.start();
     try {
       later.upsert(spec('later', 4, 'later {name}'));

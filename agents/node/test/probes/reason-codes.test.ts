@@ -20,7 +20,7 @@ describe('probes/ProbeEngine reason codes', function () {
 
   beforeEach(() => {
     sink = new RecordingSink();
-    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], log: () => {} });
+    engine = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], log: () => {} });
     engine.start();
   });
 
@@ -72,7 +72,7 @@ describe('probes/ProbeEngine reason codes', function () {
   it('quota while paused, installed again once resumed', async () => {
     engine.stop();
     await engine.whenIdle();
-    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
+    engine = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], quota: { perProbePerSecond: 1000, perProbeBurst: 10 } });
     engine.start();
     const { greet } = require(join(FIXTURES, 'greet.cjs')) as { greet(name: string): string };
     await codeOf(spec('q', 4, 'name={name}'));
@@ -86,7 +86,7 @@ describe('probes/ProbeEngine reason codes', function () {
   });
 
   it('unsupported-kind, with the kinds this engine runs', async () => {
-    const other = new ProbeEngine(sink, { roots: [AGENT_ROOT], agentName: 'the Node.js agent 9.9.9' });
+    const other = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], agentName: 'the Node.js agent 9.9.9' });
     assert.equal(await codeOf({ id: 'snap', kind: 'ACTION_KIND_SNAPSHOT', file: 'greet.cjs', line: 4, condition: '' }), 'unsupported-kind');
     assert.equal(sink.lastState('snap')!.reason, 'ACTION_KIND_SNAPSHOT is not supported by the Node.js agent yet; only logs are');
     other.upsert({ id: 'snap2', kind: 'ACTION_KIND_COUNTER', file: 'greet.cjs', line: 4, condition: '' });
@@ -101,7 +101,7 @@ describe('probes/ProbeEngine reason codes', function () {
   });
 
   it('agent-unavailable before start() and after stop()', async () => {
-    const idle = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
+    const idle = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT] });
     idle.upsert(spec('early', 4));
     assert.deepEqual([sink.lastState('early')!.code, sink.lastState('early')!.reason], ['agent-unavailable', 'the probe engine was not started: call start() before upsert()']);
     engine.stop();

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ProbeEngine, type ProbeSpec } from '../../src/probes/index.js';
 import { InspectorClient } from '../../src/probes/inspector-client.js';
+import { LiveEditPolicy } from '../../src/probes/live-edit-policy.js';
 import { installRuntime } from '../../src/probes/runtime.js';
 import { ScriptPatcher, type PatchTarget } from '../../src/probes/script-patcher.js';
 import { urlToPath } from '../../src/probes/path-match.js';
@@ -25,7 +26,7 @@ describe('probes/states that tell the truth about probes that cannot fire', func
 
   beforeEach(() => {
     sink = new RecordingSink();
-    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
+    engine = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT] });
     engine.start();
   });
   afterEach(async () => {
@@ -96,14 +97,18 @@ describe('probes/states that tell the truth about probes that cannot fire', func
     const path = join(FIXTURES, 'greet.cjs');
     const outcomes: string[] = [];
     const patcher = await ScriptPatcher.open<PatchTarget>(
-      client,
-      { scriptId: urls.get(path)!, url: path, path, isModule: false },
       {
-        active: (_p, how, code) => outcomes.push(`active ${code}: ${how}`),
-        failed: (_p, reason, code) => outcomes.push(`failed ${code}: ${reason}`),
+        client,
+        listener: {
+          active: (_p, how, code) => outcomes.push(`active ${code}: ${how}`),
+          failed: (_p, reason, code) => outcomes.push(`failed ${code}: ${reason}`),
+        },
+        schedule: (task) => void task(),
+        pause: async () => undefined,
+        policy: new LiveEditPolicy('at-once'),
+        runtime: installRuntime,
       },
-      (task) => void task(),
-      async () => undefined,
+      { scriptId: urls.get(path)!, url: path, path, isModule: false },
     );
     try {
       // Code no compiler of ours would produce: V8 refuses the patch, and the breakpoint would never log.
