@@ -10,6 +10,11 @@
 // a breakpoint. A new source drops V8's breakpoints in the script, so they are
 // set again after every successful patch.
 //
+// When a new source is made is the live-edit policy's call (by default only
+// once the breakpoints' passes pay for the pause; live-edit-policy.ts):
+// until then new probes are served by breakpoints, and removed ones that are
+// in the source stay there, silenced, until the next new source.
+//
 // Probes are staged (added, removed) and then applied together: one new
 // source per batch, however many probes it holds. Several probes at one
 // statement share its inserted code, and those served by breakpoints share
@@ -28,6 +33,7 @@ import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
 import { renderSite } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
+import { noteRefusal, placementAt, type Placement } from './script-placement.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
 /** A probe as the patcher needs it. */
@@ -49,24 +55,8 @@ export interface PatcherListener<T> {
   failed(probe: T, reason: string, code: ReasonCode): void;
 }
 
-interface Placement {
-  /** Undefined when no statement starts on the line: breakpoint only. */
-  site: StatementSite | undefined;
-  siteReason: string;
-  /** False once V8 said it will never accept a patch there. */
-  patchable: boolean;
-  unpatchableReason: string | undefined;
-  /** The location of the breakpoint that serves it, when one does. */
-  breakpointKey: string | undefined;
-  /** V8 refused the last edit that carried it: its function was running. */
-  blocked?: boolean;
-}
-
-const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an expression';
-const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
 /** New sources tried per apply when V8 refuses: each costs the host a recompile of the script. */
 const MAX_TRIES = 12;
-
 
 /** What every patcher shares: the session, who hears of states, the engine's queue and turn budget, when to live-edit. */
 export interface PatcherContext<T> {
@@ -141,18 +131,8 @@ export class ScriptPatcher<T extends PatchTarget> {
       );
       return;
     }
-    const found = this.index.siteAt(probe.line, probe.column);
-    // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
-    const moduleTop = found.ok && this.info.isModule && !found.site.inFunction;
-    const concise = found.ok && found.site.concise === true;
     this.live.add(probe);
-    this.placements.set(probe, {
-      site: found.ok ? found.site : undefined,
-      siteReason: found.ok ? '' : found.reason,
-      patchable: found.ok && !moduleTop && !concise,
-      unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : concise ? CONCISE_ARROW : undefined,
-      breakpointKey: undefined,
-    });
+    this.placements.set(probe, placementAt(this.index, this.info.isModule, probe.line, probe.column));
   }
 
   /** Takes a probe out; its code leaves at the next apply(). */
@@ -207,7 +187,7 @@ export class ScriptPatcher<T extends PatchTarget> {
           return this.trySource(next);
         },
         refused: (some, outcome) => {
-          for (const p of some) if (desired.has(p)) this.noteRefusal(p, outcome);
+          for (const p of some) if (desired.has(p) && this.placements.has(p)) noteRefusal(this.placements.get(p)!, outcome);
         },
         pause: this.pause,
       },
@@ -226,19 +206,6 @@ export class ScriptPatcher<T extends PatchTarget> {
 
   private startOf(probe: T): number {
     return this.placements.get(probe)?.site?.start ?? -1;
-  }
-
-  private noteRefusal(probe: T, outcome: PatchOutcome): void {
-    const placement = this.placements.get(probe);
-    if (placement === undefined || outcome.ok) return;
-    if (outcome.status === 'BlockedByTopLevelEsModuleChange') {
-      placement.patchable = false;
-      placement.unpatchableReason = MODULE_TOP_LEVEL;
-    } else if (outcome.blocked) placement.blocked = true;
-    else {
-      placement.patchable = false;
-      placement.unpatchableReason = `V8 refused the patched source (${outcome.detail}); this is a Sonde bug, please report it with the format and condition`;
-    }
   }
 
   private async trySource(probes: Set<T>): Promise<PatchOutcome> {

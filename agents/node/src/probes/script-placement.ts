@@ -1,0 +1,50 @@
+// Where a probe goes in its script, as the patcher tracks it: the statement
+// its code is inserted before, or why only a breakpoint can serve it, and
+// whether V8 can ever take a patch there.
+
+import type { PatchOutcome } from './refusal-search.js';
+import type { StatementIndex, StatementSite } from './source-patch.js';
+
+export interface Placement {
+  /** Undefined when no statement starts on the line: breakpoint only. */
+  site: StatementSite | undefined;
+  siteReason: string;
+  /** False once V8 said it will never accept a patch there. */
+  patchable: boolean;
+  unpatchableReason: string | undefined;
+  /** The location of the breakpoint that serves it, when one does. */
+  breakpointKey: string | undefined;
+  /** V8 refused the last edit that carried it: its function was running. */
+  blocked?: boolean;
+}
+
+const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an expression';
+const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
+
+/** The placement of a probe at `line` (and `column`, from a source map) of a script. */
+export function placementAt(index: StatementIndex, isModule: boolean, line: number, column: number | undefined): Placement {
+  const found = index.siteAt(line, column);
+  // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
+  const moduleTop = found.ok && isModule && !found.site.inFunction;
+  const concise = found.ok && found.site.concise === true;
+  return {
+    site: found.ok ? found.site : undefined,
+    siteReason: found.ok ? '' : found.reason,
+    patchable: found.ok && !moduleTop && !concise,
+    unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : concise ? CONCISE_ARROW : undefined,
+    breakpointKey: undefined,
+  };
+}
+
+/** V8 refused a new source carrying this probe: for now (its function runs), or for good. */
+export function noteRefusal(placement: Placement, outcome: PatchOutcome): void {
+  if (outcome.ok) return;
+  if (outcome.status === 'BlockedByTopLevelEsModuleChange') {
+    placement.patchable = false;
+    placement.unpatchableReason = MODULE_TOP_LEVEL;
+  } else if (outcome.blocked) placement.blocked = true;
+  else {
+    placement.patchable = false;
+    placement.unpatchableReason = `V8 refused the patched source (${outcome.detail}); this is a Sonde bug, please report it with the format and condition`;
+  }
+}
