@@ -55,8 +55,9 @@ local function run()
   vim.lsp.buf.code_action({
     apply = true,
     filter = function(action)
-      applied = action.title:match('^Sonde: add log') ~= nil
-      return applied
+      local wanted = action.title:match('^Sonde: add log') ~= nil
+      if wanted then applied = true end
+      return wanted
     end,
   })
   wait('the log to become active', 15000, function() return has(out.states, '^active') end)

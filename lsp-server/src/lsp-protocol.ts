@@ -8,6 +8,8 @@ export type { StateLabel };
 
 export const Commands = {
   addLog: 'sonde.addLog',
+  addCounter: 'sonde.addCounter',
+  addMetric: 'sonde.addMetric',
   removeLog: 'sonde.removeLog',
   /** What a lens runs when clicked: shows the action's details. */
   showAction: 'sonde.showAction',
@@ -32,6 +34,31 @@ export interface AddLogResult {
   actionId: string;
   format: string;
   /** The path the action carries (relative to the workspace root). */
+  file: string;
+  /** 0-based, like the argument. */
+  line: number;
+}
+
+/** Arguments of `sonde.addCounter`: hits of a 0-based line where the condition holds; `name` defaults to file:line. */
+export interface AddCounterArgs {
+  uri: string;
+  line: number;
+  condition?: string;
+  name?: string;
+}
+
+/** Arguments of `sonde.addMetric`: a numeric expression read at a 0-based line; `name` defaults to the expression. */
+export interface AddMetricArgs {
+  uri: string;
+  line: number;
+  expression: string;
+  condition?: string;
+  name?: string;
+}
+
+/** What `sonde.addCounter` and `sonde.addMetric` answer. */
+export interface AddActionResult {
+  actionId: string;
   file: string;
   /** 0-based, like the argument. */
   line: number;

@@ -40,7 +40,7 @@ const APP_PREFIX: Record<number, string> = Object.fromEntries(
 
 /** The UTF-16 units of an event's strings, whatever its kind: what an estimate of its frame bytes starts from. */
 function eventChars(e: sonde.v1.IEvent): number {
-  return (e.log?.text?.length ?? 0) + (e.state ? (e.state.reason?.length ?? 0) + (e.state.actionId?.length ?? 0) : 0);
+  return (e.log?.text?.length ?? 0) + (e.metric?.name?.length ?? 0) + (e.state ? (e.state.reason?.length ?? 0) + (e.state.actionId?.length ?? 0) : 0);
 }
 
 /**
@@ -70,7 +70,7 @@ export class Agent {
   ) {
     this.counts = new HitReports(config.agentId);
     this.statsIntervalMs = limits.statsIntervalMs ?? STATS_INTERVAL_MS;
-    this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop(e.log?.actionId));
+    this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop((e.log ?? e.metric)?.actionId));
     this.engine = new ProbeEngine(
       {
         event: (actionId, event) => this.onEvent(actionId, event),
@@ -78,7 +78,7 @@ export class Agent {
           for (const path of paths) this.newFiles.push(wellFormed(path));
         },
       },
-      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes, hotPatch: config.hotPatch, quota: limits.quota },
+      { roots: config.roots, agentName: AGENT_NAME, log, maxProbes: config.maxProbes, hotPatch: config.hotPatch, metricIntervalMs: config.metricIntervalMs, quota: limits.quota },
     );
     this.connection = new GatewayConnection(config.gatewayUrl, config.agentKey, {
       hello: () => this.hello(),
@@ -95,6 +95,11 @@ export class Agent {
       case 'log':
         this.logLine(actionId, event.text, event.timeMs);
         break;
+      case 'metric': {
+        const { name, startMs, endMs, count, sum, min, max, p50, p90, p99 } = event;
+        this.logs.push({ metric: { actionId, name: wellFormed(name), intervalStartMs: startMs, intervalEndMs: endMs, count, sum, min, max, p50, p90, p99 } });
+        break;
+      }
     }
   }
 
@@ -207,7 +212,7 @@ export class Agent {
       const events: sonde.v1.IEvent[] = this.engine.takeStates().map((s) => ({ state: toActionState(s, this.config.agentId) }));
       while (this.logs.size) {
         for (const e of this.logs.take(256)) {
-          e.log!.text = wellFormed(e.log!.text ?? '');
+          if (e.log) e.log.text = wellFormed(e.log.text ?? '');
           events.push(e);
         }
       }
@@ -225,6 +230,6 @@ export class Agent {
   /** One batch; its lines count as dropped when it could not be sent (the link went down mid-flush). */
   private sendEvents(events: sonde.v1.IEvent[]): void {
     if (this.connection.send({ events: { events } })) return;
-    for (const e of events) if (e.log) this.counts.drop(e.log.actionId);
+    for (const e of events) if (e.log ?? e.metric) this.counts.drop((e.log ?? e.metric)!.actionId);
   }
 }

@@ -22,6 +22,8 @@ export interface AgentOptions {
   roots?: string[];
   /** Probes installed at once (SONDE_MAX_PROBES, default 5000); past it an action is in error with reason probe-limit. */
   maxProbes?: number;
+  /** How often counters and metrics send their figures, in ms (SONDE_METRIC_INTERVAL_MS, default 5000). */
+  metricIntervalMs?: number;
   /** When probes move from breakpoints into the source (SONDE_HOT_PATCH: adaptive, at-once or never; default adaptive). */
   hotPatch?: HotPatchMode;
 }
@@ -38,6 +40,7 @@ export interface AgentConfig {
   /** Undefined: the engine's default. */
   maxProbes: number | undefined;
   hotPatch: HotPatchMode;
+  metricIntervalMs: number | undefined;
   /** What was wrong with the settings and was replaced by a default, to say on stderr. */
   problems: string[];
 }
@@ -67,6 +70,10 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
   if (options.maxProbes === undefined && env.SONDE_MAX_PROBES !== undefined && maxProbes === undefined) {
     problems.push(`SONDE_MAX_PROBES "${env.SONDE_MAX_PROBES.slice(0, 40)}" is not a positive whole number; the default limit applies`);
   }
+  const metricIntervalMs = options.metricIntervalMs ?? positiveInt(env.SONDE_METRIC_INTERVAL_MS);
+  if (options.metricIntervalMs === undefined && env.SONDE_METRIC_INTERVAL_MS !== undefined && metricIntervalMs === undefined) {
+    problems.push(`SONDE_METRIC_INTERVAL_MS "${env.SONDE_METRIC_INTERVAL_MS.slice(0, 40)}" is not a positive whole number; the default interval applies`);
+  }
   const hotPatch = options.hotPatch ?? HOT_PATCH_MODES.find((m) => m === env.SONDE_HOT_PATCH) ?? 'adaptive';
   if (options.hotPatch === undefined && env.SONDE_HOT_PATCH !== undefined && hotPatch !== env.SONDE_HOT_PATCH) {
     problems.push(`SONDE_HOT_PATCH "${env.SONDE_HOT_PATCH.slice(0, 40)}" is not one of ${HOT_PATCH_MODES.join(', ')}; adaptive applies`);
@@ -82,6 +89,7 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
     roots,
     maxProbes,
     hotPatch,
+    metricIntervalMs,
     problems,
   };
 }

@@ -12,6 +12,8 @@ export const AGENT_NAME = `the Node.js agent ${SONDE_VERSION}`;
 /** Action kinds the engine has a module for; any other goes in under its label, and the engine refuses it. */
 const KIND: Partial<Record<sonde.v1.ActionKind, ProbeSpec['kind']>> = {
   [ActionKind.ACTION_KIND_LOG]: 'log',
+  [ActionKind.ACTION_KIND_COUNTER]: 'counter',
+  [ActionKind.ACTION_KIND_METRIC]: 'metric',
 };
 
 const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
@@ -45,6 +47,8 @@ export function toSpec(a: sonde.v1.IAction): AnySpec {
   const base = { id: a.id ?? '', file: a.location?.file ?? '', line: a.location?.line ?? 0, condition: a.condition ?? '' };
   const kind = KIND[a.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED];
   if (kind === 'log') return { ...base, kind, format: a.format ?? '' };
+  if (kind === 'counter') return { ...base, kind, name: a.metricName ?? '' };
+  if (kind === 'metric') return { ...base, kind, expression: a.expressions?.[0] ?? '', name: a.metricName ?? '' };
   return { ...base, kind: String(ActionKind[a.kind ?? 0]) };
 }
 

@@ -113,7 +113,7 @@ describe('Node agent in a running program', () => {
     const reply = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_SNAPSHOT, location: { file: 'service.cjs', line: 4 } } } });
     const snapshot = reply.actionInfo?.action?.id ?? '';
     const refused = (await events.waitFor((x) => x.state?.actionId === snapshot && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ERROR, 'the refusal')).state!;
-    assert.equal(refused.reason, `ACTION_KIND_SNAPSHOT is not supported by the Node.js agent ${SONDE_VERSION} yet; only logs are`);
+    assert.equal(refused.reason, `ACTION_KIND_SNAPSHOT is not supported by the Node.js agent ${SONDE_VERSION} yet; only logs, counters and metrics are`);
     assert.equal(refused.reasonCode, R.REASON_CODE_UNSUPPORTED_KIND);
   });
 

@@ -39,6 +39,21 @@ export interface MirroredAction {
    * the action is not waiting for its first report but for agents to come back.
    */
   disconnected: readonly string[];
+  /** Counters and metrics: each agent's latest interval, by agent id (kept from live pushes; the gateway does not store them). */
+  metrics: ReadonlyMap<string, MetricFigures>;
+}
+
+/** One agent's latest interval of a counter or metric. */
+export interface MetricFigures {
+  startMs: number;
+  endMs: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p99: number;
 }
 
 /** Something about an action changed; `file`/`line` say where it is (or was, once removed). */
@@ -194,6 +209,7 @@ export class ActionMirror {
       dropped: Math.max(int64(info.totalDropped), old?.dropped ?? 0),
       suppressed: Math.max(int64(info.totalSuppressed), old?.suppressed ?? 0),
       disconnected: old ? departed(old, states) : [],
+      metrics: old?.metrics ?? new Map(),
     };
     this.byId.set(id, entry);
     const changes: MirrorChange[] = [{ actionId: id, file: entry.file, line: entry.line, removed: false }];
@@ -234,6 +250,24 @@ export class ActionMirror {
           const disconnected = entry.disconnected.filter((a) => a !== state.agentId);
           this.byId.set(entry.id, { ...entry, states, disconnected });
         }
+        changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
+      } else if (event.metric) {
+        const m = event.metric;
+        const entry = this.byId.get(m.actionId ?? '');
+        if (!entry || !m.agentId) continue;
+        const metrics = new Map(entry.metrics);
+        metrics.set(m.agentId, {
+          startMs: int64(m.intervalStartMs),
+          endMs: int64(m.intervalEndMs),
+          count: int64(m.count),
+          sum: m.sum ?? 0,
+          min: m.min ?? 0,
+          max: m.max ?? 0,
+          p50: m.p50 ?? 0,
+          p90: m.p90 ?? 0,
+          p99: m.p99 ?? 0,
+        });
+        this.byId.set(entry.id, { ...entry, metrics });
         changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
       } else if (event.hits) {
         const h = event.hits;

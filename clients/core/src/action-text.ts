@@ -59,7 +59,32 @@ export function stateFormat(action: sonde.v1.IAction): string {
 }
 
 export function hitsText(hits: number): string {
-  return `${hits} ${hits === 1 ? 'hit' : 'hits'}`;
+  return `${hits.toLocaleString('en-US')} ${hits === 1 ? 'hit' : 'hits'}`;
+}
+
+const figure = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+
+/**
+ * A counter's or metric's live figures, for a lens: `40/s` (hits a second
+ * over the agents' latest intervals), `p50 42 · max 97` (a metric's latest
+ * interval; with several agents, the one that reported last, `on 1 of 3
+ * agents`); empty for other kinds and before any interval came.
+ */
+export function figuresText(entry: Pick<MirroredAction, 'action' | 'metrics'>): string[] {
+  const samples = [...entry.metrics.values()];
+  if (samples.length === 0) return [];
+  const kind = entry.action.kind;
+  if (kind === ActionKind.ACTION_KIND_COUNTER) {
+    const perSecond = samples.reduce((sum, m) => sum + (m.endMs > m.startMs ? (m.count * 1000) / (m.endMs - m.startMs) : 0), 0);
+    return [`${figure.format(perSecond)}/s`];
+  }
+  if (kind !== ActionKind.ACTION_KIND_METRIC && kind !== ActionKind.ACTION_KIND_TICTOC) return [];
+  const latest = samples.reduce((a, b) => (b.endMs > a.endMs ? b : a));
+  if (latest.count === 0) return ['no values in the last interval'];
+  const unit = kind === ActionKind.ACTION_KIND_TICTOC ? ' ms' : '';
+  const parts = [`p50 ${figure.format(latest.p50)}${unit}`, kind === ActionKind.ACTION_KIND_TICTOC ? `p99 ${figure.format(latest.p99)}${unit}` : `max ${figure.format(latest.max)}`];
+  if (samples.length > 1) parts.push(`on 1 of ${samples.length} agents`);
+  return parts;
 }
 
 export function stateLabel(state: sonde.v1.ActionStateKind | undefined): StateLabel {

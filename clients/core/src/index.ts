@@ -20,6 +20,7 @@ export {
   normalisePath,
   summarise,
   type AgentState,
+  type MetricFigures,
   type MirroredAction,
   type MirrorChange,
   type StateSummary,
@@ -27,6 +28,7 @@ export {
 export {
   describeAction,
   expiredText,
+  figuresText,
   hitsText,
   kindLabel,
   kindWord,

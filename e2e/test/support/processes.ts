@@ -63,11 +63,11 @@ export async function startGateway(port: number, dataDir: string): Promise<{ pro
   return { proc, url: m[1]! };
 }
 
-export async function startService(gatewayUrl: string): Promise<{ proc: Proc; url: string }> {
+export async function startService(gatewayUrl: string, env: Record<string, string> = {}): Promise<{ proc: Proc; url: string }> {
   const proc = start(process.execPath, ['--import', '@sonde/agent-node/register', 'server.js'], {
     name: 'node-service',
     cwd: serviceDir,
-    env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gatewayUrl, SONDE_TAGS: 'e2e' },
+    env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gatewayUrl, SONDE_TAGS: 'e2e', ...env },
   });
   const m = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
   await proc.waitFor(/sonde agent: connected to/);

@@ -1,18 +1,22 @@
 // workspace/executeCommand: each Sonde command is its own module; this one
 // only finds the command by name. A new command is one module and one entry.
 import { ErrorCodes, type ExecuteCommandParams } from 'vscode-languageserver';
-import { Commands, type AddLogResult, type RemoveLogResult, type ShowActionResult } from '../lsp-protocol.js';
+import { Commands, type AddActionResult, type AddLogResult, type RemoveLogResult, type ShowActionResult } from '../lsp-protocol.js';
+import { addCounter } from './add-counter.js';
 import { addLog } from './add-log.js';
+import { addMetric } from './add-metric.js';
 import { removeLog } from './remove-log.js';
 import { showAction } from './show-action.js';
 import { fail, type CommandDeps } from './support.js';
 
 export type { ActionGateway, CommandDeps } from './support.js';
 
-type CommandResult = AddLogResult | RemoveLogResult | ShowActionResult;
+type CommandResult = AddLogResult | AddActionResult | RemoveLogResult | ShowActionResult;
 
 const commands: Record<string, (arg: unknown, deps: CommandDeps) => CommandResult | Promise<CommandResult>> = {
   [Commands.addLog]: addLog,
+  [Commands.addCounter]: addCounter,
+  [Commands.addMetric]: addMetric,
   [Commands.removeLog]: removeLog,
   [Commands.showAction]: showAction,
 };

@@ -1,10 +1,11 @@
-// "Sonde: add log here" at any line, and "Sonde: remove log" on a line that
-// has one. Both are commands, so that every editor can run them (some never
+// "Sonde: add log here" and "Sonde: add counter here" at any line (a metric
+// needs an expression, so it is the sonde.addMetric command alone), and
+// "Sonde: remove log" on a line that has one. Both are commands, so that every editor can run them (some never
 // apply a code action's edit, all run its command).
 import type { CodeAction, CodeActionParams, Command } from 'vscode-languageserver';
 import { describeAction, kindWord, type ActionMirror } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
-import { Commands, type AddLogArgs, type RemoveLogArgs } from '../lsp-protocol.js';
+import { Commands, type AddCounterArgs, type AddLogArgs, type RemoveLogArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 import { defaultFormat } from './default-format.js';
 
@@ -26,7 +27,11 @@ export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (Co
   const text = deps.lines.lineAt(uri, line);
   const format = defaultFormat(text?.text ?? '', { file, line: line + 1, languageId: text?.languageId });
   const addArgs: AddLogArgs = { uri, line, format };
-  const commands: Command[] = [{ title: 'Sonde: add log here', command: Commands.addLog, arguments: [addArgs] }];
+  const here0: AddCounterArgs = { uri, line };
+  const commands: Command[] = [
+    { title: 'Sonde: add log here', command: Commands.addLog, arguments: [addArgs] },
+    { title: 'Sonde: add counter here', command: Commands.addCounter, arguments: [here0] },
+  ];
 
   const here = deps.mirror.atLine(file, line + 1);
   for (const entry of here) {

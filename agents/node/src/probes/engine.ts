@@ -1,14 +1,13 @@
 // The probe engine's front door: turns probe specs into installed probes.
-// It only orchestrates: admission checks a spec and has its kind's module
-// compile it (nothing unsafe is ever installed), the placer finds the file a
-// workspace-relative path means and installs there, probes wait in
-// PendingLoads until their file loads, each script's probes go to a
-// ScriptPatcher (which talks to V8), and the StateReporter holds every
-// action's state. Inspector tasks run on one serial TaskQueue; installs go
-// through the InstallQueue in batches (one new source per script), yielding
-// to the host between steps (TurnBudget); past maxProbes a spec waits with a
-// 'probe-limit' error. Nothing here throws into the host: failures become
-// error states, each with its reason code, or lines in the engine's log.
+// It only orchestrates: admission has a spec's kind compile it (nothing
+// unsafe is ever installed), the placer finds its file, PendingLoads holds
+// probes until their file loads, a ScriptPatcher per script talks to V8, and
+// the StateReporter holds every action's state. Inspector work runs on one
+// serial TaskQueue; installs go through the InstallQueue in batches,
+// yielding to the host (TurnBudget); past maxProbes a spec waits with a
+// 'probe-limit' error. Counters and metrics aggregate in MetricWindows.
+// Nothing here throws into the host: failures become error states or lines
+// in the engine's log.
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { Patchers } from './patchers.js';
 import { Placer } from './placement.js';
 import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.js';
 import { makeProbe } from './make-probe.js';
+import { MetricWindows } from './metric-window.js';
 import { dropCopy, ownerOf, sameSpec, type Probe } from './probe.js';
 import { Quotas } from './quota.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
@@ -41,6 +41,7 @@ export class ProbeEngine {
   private readonly log: (message: string) => void;
   private readonly status: EngineStatus;
   private readonly quotas: Quotas;
+  private readonly metrics: MetricWindows;
   private readonly client = new InspectorClient();
   private readonly registry = new ScriptRegistry((path) => path.startsWith(AGENT_CODE_DIR));
   private readonly placer: Placer;
@@ -70,6 +71,7 @@ export class ProbeEngine {
     this.log = options.log ?? logToStderr;
     this.status = { started: false, stopped: false, startError: undefined, agentName: options.agentName ?? 'the Node.js agent' };
     this.quotas = new Quotas(options.quota);
+    this.metrics = new MetricWindows(sink, this.log, options.metricIntervalMs);
     this.states = new StateReporter(sink, this.log);
     this.maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
     this.queue = new TaskQueue(this.log, this.budget);
@@ -176,6 +178,7 @@ export class ProbeEngine {
     this.status.stopped = true;
     try {
       for (const probe of this.probes.values()) this.silence(probe);
+      this.metrics.stop();
       this.probes.clear();
       this.work.clear();
       this.pending.clear();
@@ -193,8 +196,6 @@ export class ProbeEngine {
   whenIdle(): Promise<void> {
     return this.queue.whenIdle();
   }
-
-  // ---- installing ---------------------------------------------------------
 
   private upsertUnsafe(spec: AnySpec): void {
     const existing = this.probes.get(spec.id);
@@ -226,7 +227,7 @@ export class ProbeEngine {
       return undefined;
     }
     const report = (probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode) => this.report(probe, state, reason, code);
-    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: this.quotas.forProbe(), report });
+    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: this.quotas.forProbe(), metrics: this.metrics, report });
     if (made.kind === 'refused') {
       this.states.report(spec.id, 'error', made.reason, made.code);
       return undefined;
@@ -235,8 +236,6 @@ export class ProbeEngine {
     this.probes.set(spec.id, made.probe);
     return made.probe;
   }
-
-  // ---- removal ------------------------------------------------------------
 
   private removeProbe(id: string): void {
     try {
@@ -265,8 +264,6 @@ export class ProbeEngine {
     this.patchers.unstage(probe);
   }
 
-  // ---- script events ------------------------------------------------------
-
   /** Runs synchronously inside module compilation: record and schedule, nothing more. */
   private onScriptParsed(params: ScriptParsedParams): void {
     try {
@@ -280,8 +277,6 @@ export class ProbeEngine {
       this.log(`internal error while recording a loaded script (${String(params?.url)}): ${describe(err)}`);
     }
   }
-
-  // ---- reporting ----------------------------------------------------------
 
   private fail(probe: Probe, reason: string, code: ReasonCode): void {
     this.report(probe, 'error', reason, code);

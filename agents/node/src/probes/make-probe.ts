@@ -4,6 +4,7 @@
 import { admit, type EngineStatus } from './admission.js';
 import { newProbe, type Probe } from './probe.js';
 import type { Refusal } from './placement.js';
+import type { MetricWindows } from './metric-window.js';
 import type { ProbeQuota } from './quota.js';
 import type { ProbeRuntime } from './runtime.js';
 import type { AnySpec, ProbeSink, ProbeStateKind, ReasonCode } from './types.js';
@@ -13,6 +14,7 @@ export interface MakeDeps {
   readonly runtime: ProbeRuntime;
   readonly sink: ProbeSink;
   readonly quota: ProbeQuota;
+  readonly metrics: MetricWindows;
   report(probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode): void;
 }
 
@@ -26,6 +28,7 @@ export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe:
       counter: probe.counter,
       quota: deps.quota,
       sink: deps.sink,
+      metrics: deps.metrics,
       paused: (reason) => deps.report(probe, 'paused', reason, 'quota'),
       resumed: () => deps.report(probe, 'active', probe.activeHow, probe.activeCode),
       failing: (reason, code) => probe.removed || deps.report(probe, 'error', reason, code),

@@ -21,6 +21,10 @@ export interface SlotHandler {
   line(text: string): void;
   /** The condition (or the call into the hook) threw, or formatting the line did; reason is readable. */
   failed(reason: string, during: 'condition' | 'line'): void;
+  /** When set, an admitted hit's raw values go here instead of being formatted into a line (counters, metrics). */
+  take?(values: readonly unknown[]): void;
+  /** Called once when the slot is released (the probe was removed). */
+  released?(): void;
 }
 
 export interface ProbeRuntime {
@@ -53,7 +57,13 @@ function createHook(): Hook {
       return slots.length - 1;
     },
     release(slot: number): void {
+      const h = slots[slot];
       slots[slot] = undefined;
+      try {
+        h?.released?.();
+      } catch {
+        // a kind's cleanup never throws into the host
+      }
     },
     allocateCounter(): number {
       const k = freeCounters.pop() ?? counters.length;
@@ -75,6 +85,7 @@ function createHook(): Hook {
       if (h === undefined) return;
       try {
         if (!h.admit()) return;
+        if (h.take !== undefined) return h.take(values);
         const lit = h.literals;
         let text = lit[0]!;
         for (let i = 0; i < values.length; i++) text += formatValue(values[i]) + lit[i + 1]!;

@@ -25,8 +25,23 @@ export interface LogProbeSpec extends ProbeSpecBase {
   format: string;
 }
 
+/** A counter: hits of the line (where the condition holds), counted per interval. */
+export interface CounterProbeSpec extends ProbeSpecBase {
+  kind: 'counter';
+  /** What the samples are called; default the file and line. */
+  name: string;
+}
+
+/** A metric: a numeric expression at the line, aggregated per interval (count, sum, min, max, quantiles). */
+export interface MetricProbeSpec extends ProbeSpecBase {
+  kind: 'metric';
+  expression: string;
+  /** What the samples are called; default the expression. */
+  name: string;
+}
+
 /** The probes this engine runs, one member per module in probes/kinds/. */
-export type ProbeSpec = LogProbeSpec;
+export type ProbeSpec = LogProbeSpec | CounterProbeSpec | MetricProbeSpec;
 
 /** What upsert accepts: a probe, or an action of a kind this engine does not run (refused as 'unsupported-kind'). */
 export type AnySpec = ProbeSpec | ProbeSpecBase;
@@ -79,8 +94,24 @@ export interface LogEvent {
   readonly timeMs: number;
 }
 
-/** What a hit produces, one member per kind. */
-export type ProbeEvent = LogEvent;
+/** One interval of a counter or a metric, aggregated in the agent. */
+export interface MetricEvent {
+  readonly kind: 'metric';
+  readonly name: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly count: number;
+  /** Metric values only (a counter has none): zero when the interval had none. */
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+}
+
+/** What a probe produces, one member per kind of output. */
+export type ProbeEvent = LogEvent | MetricEvent;
 
 /** Where the engine reports; implemented by the agent's connection layer. */
 export interface ProbeSink {
@@ -121,6 +152,8 @@ export interface ProbeEngineOptions {
    * with code 'probe-limit' and waits until removals make room.
    */
   maxProbes?: number;
+  /** How often counters and metrics send what they aggregated, in ms; default 5,000. */
+  metricIntervalMs?: number;
   /** When probes move from breakpoints into the source (live-edit-policy.ts); default 'adaptive'. */
   hotPatch?: HotPatchMode;
   /** Who runs the engine, in refusals of unsupported kinds; default "the Node.js agent". */

@@ -3,7 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProbeEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
+import type { MetricEvent, ProbeEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
 
 /** Compiled tests run from dist/test/probes; fixtures stay in the source tree. */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
@@ -23,6 +23,8 @@ export class RecordingSink implements ProbeSink {
   readonly states: StateEvent[] = [];
   readonly lines: { id: string; text: string }[] = [];
   readonly files: string[] = [];
+  /** Counter and metric intervals, copied. */
+  readonly metrics: ({ id: string } & MetricEvent)[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
   state(id: string, state: ProbeStateKind, reason: string, code: ReasonCode): void {
@@ -31,7 +33,8 @@ export class RecordingSink implements ProbeSink {
   }
 
   event(id: string, event: ProbeEvent): void {
-    this.lines.push({ id, text: event.text });
+    if (event.kind === 'log') this.lines.push({ id, text: event.text });
+    else this.metrics.push({ id, ...event });
     this.wake();
   }
 

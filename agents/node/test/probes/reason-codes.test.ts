@@ -88,15 +88,15 @@ describe('probes/ProbeEngine reason codes', function () {
   it('unsupported-kind, with the kinds this engine runs', async () => {
     const other = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], agentName: 'the Node.js agent 9.9.9' });
     assert.equal(await codeOf({ id: 'snap', kind: 'ACTION_KIND_SNAPSHOT', file: 'greet.cjs', line: 4, condition: '' }), 'unsupported-kind');
-    assert.equal(sink.lastState('snap')!.reason, 'ACTION_KIND_SNAPSHOT is not supported by the Node.js agent yet; only logs are');
-    other.upsert({ id: 'snap2', kind: 'ACTION_KIND_COUNTER', file: 'greet.cjs', line: 4, condition: '' });
-    assert.equal(sink.lastState('snap2')!.reason, 'ACTION_KIND_COUNTER is not supported by the Node.js agent 9.9.9 yet; only logs are', 'even before start()');
+    assert.equal(sink.lastState('snap')!.reason, 'ACTION_KIND_SNAPSHOT is not supported by the Node.js agent yet; only logs, counters and metrics are');
+    other.upsert({ id: 'snap2', kind: 'ACTION_KIND_TICTOC', file: 'greet.cjs', line: 4, condition: '' });
+    assert.equal(sink.lastState('snap2')!.reason, 'ACTION_KIND_TICTOC is not supported by the Node.js agent 9.9.9 yet; only logs, counters and metrics are', 'even before start()');
   });
 
   it('invalid-action for a malformed spec', async () => {
     assert.equal(await codeOf(spec('noline', 0)), 'invalid-action');
     assert.equal(await codeOf(spec('nofile', 4, 'x', '', ' ')), 'invalid-action');
-    assert.equal(await codeOf({ ...spec('noformat', 4), format: 3 as unknown as string }), 'invalid-action');
+    assert.equal(await codeOf({ ...spec('noformat', 4), format: 3 as unknown as string } as AnySpec), 'invalid-action');
     assert.match(sink.lastState('noformat')!.reason, /format and condition must be strings/);
   });
 

@@ -2,9 +2,11 @@
 // beside log.ts, one line here, and one member of ProbeSpec in types.ts.
 
 import type { ProbeKind } from './kind.js';
+import { counterKind } from './counter.js';
 import { logKind } from './log.js';
+import { metricKind } from './metric.js';
 
-const KINDS: readonly ProbeKind[] = [logKind];
+const KINDS: readonly ProbeKind[] = [logKind, counterKind, metricKind] as readonly ProbeKind[];
 
 const BY_NAME = new Map<string, ProbeKind>(KINDS.map((k) => [k.kind, k]));
 

@@ -4,6 +4,7 @@
 // states) the same way for every kind.
 
 import type { CompiledProbe, CompileFailure } from '../probe-code.js';
+import type { MetricWindows } from '../metric-window.js';
 import type { ProbeQuota } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
 import type { HitCounter, ProbeSink, ProbeSpec } from '../types.js';
@@ -15,6 +16,8 @@ export interface HitContext {
   readonly counter: HitCounter;
   readonly quota: ProbeQuota;
   readonly sink: ProbeSink;
+  /** Where counters and metrics aggregate between intervals. */
+  readonly metrics: MetricWindows;
   /** The probe went over its quota: the engine reports it paused, with this reason. */
   paused(reason: string): void;
   /** The quota lets it through again, or its code works again: the engine reports it active, as it was installed. */
