@@ -234,3 +234,6 @@ function writeObject(o: object, name: string, depth: number, seen: Set<object>, 
   if (total > shown) out.add(`${written > 0 ? ', ' : ''}… ${total - shown} more${earlier ? ' (keys as listed at an earlier hit)' : ''}`);
   out.add(' }');
 }
+
+// For capture.ts, which reads values for snapshots under the same rules.
+export { call, className, dateIso, dateTime, mapForEach, mapSize, regexpSource, setForEach, setSize, stringData, typedArrayLength };
