@@ -13,7 +13,7 @@ import { EventBuffer } from './event-buffer.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
-import { AGENT_NAME, toActionState, toSpec } from './wire.js';
+import { AGENT_NAME, snapshotChars, toActionState, toSnapshot, toSpec } from './wire.js';
 
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
@@ -40,7 +40,7 @@ const APP_PREFIX: Record<number, string> = Object.fromEntries(
 
 /** The UTF-16 units of an event's strings, whatever its kind: what an estimate of its frame bytes starts from. */
 function eventChars(e: sonde.v1.IEvent): number {
-  return (e.log?.text?.length ?? 0) + (e.metric?.name?.length ?? 0) + (e.state ? (e.state.reason?.length ?? 0) + (e.state.actionId?.length ?? 0) : 0);
+  return (e.log?.text?.length ?? 0) + (e.metric?.name?.length ?? 0) + (e.snapshot ? snapshotChars(e.snapshot) : 0) + (e.state ? (e.state.reason?.length ?? 0) + (e.state.actionId?.length ?? 0) : 0);
 }
 
 /**
@@ -70,7 +70,7 @@ export class Agent {
   ) {
     this.counts = new HitReports(config.agentId);
     this.statsIntervalMs = limits.statsIntervalMs ?? STATS_INTERVAL_MS;
-    this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop((e.log ?? e.metric)?.actionId));
+    this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop((e.log ?? e.metric ?? e.snapshot)?.actionId));
     this.engine = new ProbeEngine(
       {
         event: (actionId, event) => this.onEvent(actionId, event),
@@ -94,6 +94,9 @@ export class Agent {
     switch (event.kind) {
       case 'log':
         this.logLine(actionId, event.text, event.timeMs);
+        break;
+      case 'snapshot':
+        this.logs.push({ snapshot: toSnapshot(actionId, event) });
         break;
       case 'metric': {
         const { name, startMs, endMs, count, sum, min, max, p50, p90, p99 } = event;
@@ -230,6 +233,9 @@ export class Agent {
   /** One batch; its lines count as dropped when it could not be sent (the link went down mid-flush). */
   private sendEvents(events: sonde.v1.IEvent[]): void {
     if (this.connection.send({ events: { events } })) return;
-    for (const e of events) if (e.log ?? e.metric) this.counts.drop((e.log ?? e.metric)!.actionId);
+    for (const e of events) {
+      const dropped = e.log ?? e.metric ?? e.snapshot;
+      if (dropped) this.counts.drop(dropped.actionId);
+    }
   }
 }

@@ -2,7 +2,7 @@
 // wire protocol: actions into specs, engine states into ActionStates.
 
 import { SONDE_VERSION, sonde } from '@sonde/protocol';
-import { wellFormed, type AnySpec, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode } from './probes/index.js';
+import { wellFormed, type AnySpec, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
 
 const { ActionKind, ActionStateKind, ReasonCode: Code } = sonde.v1;
 
@@ -14,6 +14,7 @@ const KIND: Partial<Record<sonde.v1.ActionKind, ProbeSpec['kind']>> = {
   [ActionKind.ACTION_KIND_LOG]: 'log',
   [ActionKind.ACTION_KIND_COUNTER]: 'counter',
   [ActionKind.ACTION_KIND_METRIC]: 'metric',
+  [ActionKind.ACTION_KIND_SNAPSHOT]: 'snapshot',
 };
 
 const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
@@ -21,6 +22,7 @@ const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
   pending: ActionStateKind.ACTION_STATE_KIND_PENDING,
   error: ActionStateKind.ACTION_STATE_KIND_ERROR,
   paused: ActionStateKind.ACTION_STATE_KIND_PAUSED_QUOTA,
+  'hit-limit': ActionStateKind.ACTION_STATE_KIND_HIT_LIMIT_REACHED,
 };
 
 const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
@@ -39,6 +41,7 @@ const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
   'invalid-action': Code.REASON_CODE_INVALID_ACTION,
   'agent-unavailable': Code.REASON_CODE_AGENT_UNAVAILABLE,
   'probe-limit': Code.REASON_CODE_PROBE_LIMIT,
+  'hit-limit': Code.REASON_CODE_HIT_LIMIT,
   'internal-error': Code.REASON_CODE_INTERNAL_ERROR,
 };
 
@@ -48,10 +51,43 @@ export function toSpec(a: sonde.v1.IAction): AnySpec {
   const kind = KIND[a.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED];
   if (kind === 'log') return { ...base, kind, format: a.format ?? '' };
   if (kind === 'counter') return { ...base, kind, name: a.metricName ?? '' };
+  if (kind === 'snapshot') {
+    const l = a.limits ?? {};
+    const limits = { depth: l.maxDepth ?? 0, fields: l.maxFields ?? 0, items: l.maxCollectionItems ?? 0, stringLength: l.maxStringLength ?? 0, bytes: l.maxSnapshotBytes ?? 0 };
+    return { ...base, kind, expressions: a.expressions ?? [], hitLimit: a.hitLimit ?? 0, limits };
+  }
   if (kind === 'metric') return { ...base, kind, expression: a.expressions?.[0] ?? '', name: a.metricName ?? '' };
   return { ...base, kind: String(ActionKind[a.kind ?? 0]) };
 }
 
 export function toActionState(s: ProbeState, agentId: string): sonde.v1.IActionState {
   return { actionId: s.actionId, agentId, state: STATE_KIND[s.state], reason: wellFormed(s.reason), reasonCode: REASON_CODE[s.code], timeMs: s.timeMs };
+}
+
+function toVariable(v: SnapshotVariable): sonde.v1.IVariable {
+  return {
+    name: wellFormed(v.name),
+    type: wellFormed(v.type),
+    value: wellFormed(v.value),
+    ...(v.children && v.children.length > 0 ? { children: v.children.map(toVariable) } : {}),
+    ...(v.truncated ? { truncated: true, left: v.left ?? 0 } : {}),
+  };
+}
+
+/** A snapshot as the protocol carries it; lines stay 1-based, paths as the process sees them. */
+export function toSnapshot(actionId: string, s: SnapshotEvent): sonde.v1.ISnapshot {
+  return {
+    actionId,
+    timeMs: s.timeMs,
+    frames: s.frames.map((f) => ({ function: wellFormed(f.function), location: { file: wellFormed(f.file), line: f.line }, locals: f.locals.map(toVariable) })),
+    watches: s.watches.map(toVariable),
+    truncated: s.truncated,
+  };
+}
+
+/** About how many characters a snapshot takes on the wire (frame fitting estimates, never encodes). */
+export function snapshotChars(s: sonde.v1.ISnapshot): number {
+  const vars = (list: sonde.v1.IVariable[] | null | undefined): number =>
+    (list ?? []).reduce((n, v) => n + 16 + (v.name?.length ?? 0) + (v.type?.length ?? 0) + (v.value?.length ?? 0) + vars(v.children), 0);
+  return (s.frames ?? []).reduce((n, f) => n + 32 + (f.function?.length ?? 0) + (f.location?.file?.length ?? 0) + vars(f.locals), 0) + vars(s.watches);
 }

@@ -110,10 +110,10 @@ describe('Node agent in a running program', () => {
     const active = events.events.find((e) => e.state?.actionId === id && e.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE)!.state!;
     // A new probe starts on a breakpoint; it moves into the source when its hit rate pays for the pause (adaptive-patching.test).
     assert.equal(active.reasonCode, R.REASON_CODE_INSTALLED_FALLBACK, active.reason ?? '');
-    const reply = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_SNAPSHOT, location: { file: 'service.cjs', line: 4 } } } });
-    const snapshot = reply.actionInfo?.action?.id ?? '';
-    const refused = (await events.waitFor((x) => x.state?.actionId === snapshot && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ERROR, 'the refusal')).state!;
-    assert.equal(refused.reason, `ACTION_KIND_SNAPSHOT is not supported by the Node.js agent ${SONDE_VERSION} yet; only logs, counters and metrics are`);
+    const reply = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_TICTOC, location: { file: 'service.cjs', line: 4, method: 'greet' } } } });
+    const tictoc = reply.actionInfo?.action?.id ?? '';
+    const refused = (await events.waitFor((x) => x.state?.actionId === tictoc && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ERROR, 'the refusal')).state!;
+    assert.equal(refused.reason, `ACTION_KIND_TICTOC is not supported by the Node.js agent ${SONDE_VERSION} yet; only logs, snapshots, counters and metrics are`);
     assert.equal(refused.reasonCode, R.REASON_CODE_UNSUPPORTED_KIND);
   });
 

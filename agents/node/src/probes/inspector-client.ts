@@ -70,8 +70,9 @@ export class InspectorClient {
     return (await this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId })).scriptSource;
   }
 
-  setScriptSource(scriptId: string, scriptSource: string): Promise<SetScriptSourceResult> {
-    noteLiveEdit();
+  /** `url` is the script's, for the ledger of live-edit leftovers. */
+  setScriptSource(scriptId: string, url: string, scriptSource: string): Promise<SetScriptSourceResult> {
+    noteLiveEdit(url);
     return this.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource });
   }
 

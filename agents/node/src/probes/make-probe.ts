@@ -31,6 +31,7 @@ export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe:
       metrics: deps.metrics,
       paused: (reason) => deps.report(probe, 'paused', reason, 'quota'),
       resumed: () => deps.report(probe, 'active', probe.activeHow, probe.activeCode),
+      limitReached: (reason) => deps.report(probe, 'hit-limit', reason, 'hit-limit'),
       failing: (reason, code) => probe.removed || deps.report(probe, 'error', reason, code),
     }),
   );

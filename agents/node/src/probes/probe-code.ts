@@ -18,6 +18,21 @@ export interface CompiledProbe {
   values: string[];
   /** Generated condition code, or undefined for "always". */
   condition: string | undefined;
+  /**
+   * Snapshots: the names visible at the site are read too. Where the probe
+   * is placed, `values` become [`[total, "name", …]`, …values, …those names],
+   * at most `max` names (innermost first, `this` last when it is the function's).
+   */
+  scope?: { max: number };
+}
+
+/** The probe's code at a site, with the names it can see when it reads them (snapshots). */
+export function withScope(code: CompiledProbe, visible: { names: readonly string[]; hasThis: boolean } | undefined): CompiledProbe {
+  if (code.scope === undefined) return code;
+  const all = [...(visible?.names ?? []), ...(visible?.hasThis ? ['this'] : [])];
+  const shown = all.slice(0, code.scope.max);
+  const header = `[${[String(all.length), ...shown.map((n) => JSON.stringify(n))].join(',')}]`;
+  return { values: [header, ...code.values, ...shown], condition: code.condition };
 }
 
 /** Why compiling failed: the text does not parse, or it could change program state or run program code. */

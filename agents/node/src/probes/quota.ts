@@ -16,6 +16,8 @@ export interface QuotaOptions {
 }
 
 export const PAUSED_REASON = 'Logpoint is paused due to high call rate until log quota is restored';
+/** The same message for another kind: `Snapshot is paused … until snapshot quota is restored`. */
+export const pausedReason = (title: string, kind: string) => `${title} is paused due to high call rate until ${kind} quota is restored`;
 
 export class TokenBucket {
   private tokens: number;

@@ -10,10 +10,9 @@
 // a breakpoint. A new source drops V8's breakpoints in the script, so they are
 // set again after every successful patch.
 //
-// When a new source is made is the live-edit policy's call (by default only
-// once the breakpoints' passes pay for the pause; live-edit-policy.ts):
-// until then new probes are served by breakpoints, and removed ones that are
-// in the source stay there, silenced, until the next new source.
+// When a new source is made is the live-edit policy's call (live-edit-policy.ts):
+// until then new probes are served by breakpoints, and removed ones in the
+// source stay there, silenced.
 //
 // Probes are staged (added, removed) and then applied together: one new
 // source per batch, however many probes it holds. Several probes at one
@@ -30,7 +29,7 @@ import { RetryTimer } from './retry-timer.js';
 import type { ProbeRuntime } from './runtime.js';
 import type { ScriptInfo } from './scripts.js';
 import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
-import { renderSite } from './site-code.js';
+import { renderSite, type SiteProbe } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
 import { noteRefusal, placementAt, type Placement } from './script-placement.js';
@@ -101,7 +100,7 @@ export class ScriptPatcher<T extends PatchTarget> {
   ) {
     ({ client: this.client, listener: this.listener, pause: this.pause, policy: this.policy } = ctx);
     this.index = new StatementIndex(original, info.isModule);
-    this.lineCount = original.split('\n').length;
+    this.lineCount = original.split('\n').length - (original.endsWith('\n') ? 1 : 0); // a final newline starts no line
     this.current = applyInsertions(original, []);
     const upgrade = () => {
       this.upgrading = true;
@@ -132,7 +131,7 @@ export class ScriptPatcher<T extends PatchTarget> {
       return;
     }
     this.live.add(probe);
-    this.placements.set(probe, placementAt(this.index, this.info.isModule, probe.line, probe.column));
+    this.placements.set(probe, placementAt(this.index, this.info.isModule, probe));
   }
 
   /** Takes a probe out; its code leaves at the next apply(). */
@@ -217,12 +216,12 @@ export class ScriptPatcher<T extends PatchTarget> {
       if (known === undefined) bySite.set(site.start, { site, probes: [p] });
       else known.probes.push(p);
     }
-    const insertions = [...bySite.values()].map(({ site, probes: at }) => ({ site, code: renderSite(at.sort((a, b) => a.slot - b.slot)) }));
+    const insertions = [...bySite.values()].map(({ site, probes: at }) => ({ site, code: renderSite(this.sited(at.sort((a, b) => a.slot - b.slot))) }));
     const patch = applyInsertions(this.original, insertions);
     let result;
     try {
       const t0 = performance.now();
-      result = await this.client.setScriptSource(this.info.scriptId, patch.source);
+      result = await this.client.setScriptSource(this.info.scriptId, this.info.url, patch.source);
       this.policy.edited(performance.now() - t0);
     } catch (err) {
       return { ok: false, blocked: false, status: 'ProtocolError', detail: err instanceof Error ? err.message : String(err) };
@@ -259,7 +258,7 @@ export class ScriptPatcher<T extends PatchTarget> {
       if (group === undefined) wanted.set(key, { lineNumber: probe.line - 1, columnNumber, probes: [probe] });
       else group.probes.push(probe);
     }
-    for (const group of wanted.values()) group.probes.sort((a, b) => a.slot - b.slot);
+    for (const group of wanted.values()) group.sites = this.sited(group.probes.sort((a, b) => a.slot - b.slot));
     for (const failure of await this.breakpoints.sync(wanted, sourceChanged)) {
       for (const probe of failure.group.probes) {
         const where = `${this.info.path}:${probe.line}`;
@@ -271,6 +270,11 @@ export class ScriptPatcher<T extends PatchTarget> {
         } else this.drop(probe, `could not set a breakpoint at ${where}: ${failure.error}`, 'runtime-refused');
       }
     }
+  }
+
+  /** The probes as their site renders them: each with its code there. */
+  private sited(probes: readonly T[]): SiteProbe[] {
+    return probes.map((p) => ({ compiled: this.placements.get(p)?.code ?? p.compiled, slot: p.slot }));
   }
 
   private drop(probe: T, reason: string, code: ReasonCode): void {

@@ -2,6 +2,7 @@
 // its code is inserted before, or why only a breakpoint can serve it, and
 // whether V8 can ever take a patch there.
 
+import { withScope, type CompiledProbe } from './probe-code.js';
 import type { PatchOutcome } from './refusal-search.js';
 import type { StatementIndex, StatementSite } from './source-patch.js';
 
@@ -16,14 +17,16 @@ export interface Placement {
   breakpointKey: string | undefined;
   /** V8 refused the last edit that carried it: its function was running. */
   blocked?: boolean;
+  /** The probe's code here (a snapshot's with the names its site can see). */
+  code: CompiledProbe;
 }
 
 const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an expression';
 const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
 
 /** The placement of a probe at `line` (and `column`, from a source map) of a script. */
-export function placementAt(index: StatementIndex, isModule: boolean, line: number, column: number | undefined): Placement {
-  const found = index.siteAt(line, column);
+export function placementAt(index: StatementIndex, isModule: boolean, probe: { line: number; column?: number; compiled: CompiledProbe }): Placement {
+  const found = index.siteAt(probe.line, probe.column);
   // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
   const moduleTop = found.ok && isModule && !found.site.inFunction;
   const concise = found.ok && found.site.concise === true;
@@ -33,6 +36,7 @@ export function placementAt(index: StatementIndex, isModule: boolean, line: numb
     patchable: found.ok && !moduleTop && !concise,
     unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : concise ? CONCISE_ARROW : undefined,
     breakpointKey: undefined,
+    code: withScope(probe.compiled, found.ok && probe.compiled.scope ? index.namesAt(found.site) : undefined),
   };
 }
 

@@ -44,7 +44,7 @@ export class ScriptRegistry {
     const path = urlToPath(params.url);
     if (path === undefined || this.exclude(path)) return undefined;
     const info: ScriptInfo = { scriptId: params.scriptId, url: params.url, path, isModule: params.isModule === true, sourceMapURL: params.sourceMapURL || undefined };
-    noteScript(info.scriptId, this.replaying);
+    noteScript(info.scriptId, info.url, this.replaying);
     const known = this.byPath.get(path);
     if (known === undefined) {
       this.byPath.set(path, [info]);

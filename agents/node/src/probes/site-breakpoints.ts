@@ -13,6 +13,8 @@ export interface BreakpointGroup<T> {
   lineNumber: number;
   columnNumber: number;
   probes: T[];
+  /** The probes' code at this site, when it differs from theirs (snapshots read the names there). */
+  sites?: SiteProbe[];
 }
 
 /** A failure: the breakpoint moved to another line (no code there), V8 refused it (`error`), or its condition would not compile (`uncompilable`, V8's error). */
@@ -44,7 +46,7 @@ export class SiteBreakpoints<T extends SiteProbe> {
 
   /** Makes the breakpoints exactly `wanted` (by location key); returns the groups that could not be set. */
   async sync(wanted: Map<string, BreakpointGroup<T>>, sourceChanged: boolean): Promise<SetFailure<T>[]> {
-    const conditions = new Map([...wanted].map(([key, g]) => [key, renderSiteCondition(g.probes, this.counter)]));
+    const conditions = new Map([...wanted].map(([key, g]) => [key, renderSiteCondition(g.sites ?? g.probes, this.counter)]));
     for (const [key, bp] of [...this.set]) {
       if (!sourceChanged && conditions.get(key) === bp.condition) continue;
       this.set.delete(key);

@@ -16,6 +16,7 @@
 // CommonJS parses as a script that may `return` at top level.
 
 import { parse, type Node, type Program } from 'acorn';
+import { visibleNames, type VisibleNames } from './scope-names.js';
 
 /** Where a probe can go: the statement's span in the original source. */
 export interface StatementSite {
@@ -84,11 +85,12 @@ export class StatementIndex {
   /** Every statement start, per line, in source order: a source map can point at any of them. */
   private readonly allSites = new Map<number, StatementSite[]>();
   readonly parseError: string | undefined;
+  private program: Program | undefined;
 
   constructor(source: string, isModule: boolean) {
     let program: Program;
     try {
-      program = parseScript(source, isModule);
+      program = this.program = parseScript(source, isModule);
     } catch (err) {
       this.parseError = err instanceof Error ? err.message : String(err);
       return;
@@ -112,6 +114,11 @@ export class StatementIndex {
     const site = this.sites.get(line);
     if (site === undefined) return { ok: false, reason: `no statement starts at line ${line}` };
     return { ok: true, site };
+  }
+
+  /** The names the statement at `site` can see (snapshots read them). */
+  namesAt(site: StatementSite): VisibleNames {
+    return this.program === undefined ? { names: [], hasThis: false } : visibleNames(this.program, site.start);
   }
 
   private consider(node: AnyRecord, wrap: boolean, inFunction: boolean, concise = false): void {

@@ -40,13 +40,32 @@ export interface MetricProbeSpec extends ProbeSpecBase {
   name: string;
 }
 
+/** What a snapshot reads, at most; zero or absent fields take the defaults (depth 3, 20 fields, 100 items, 255 characters, 32 KiB). */
+export interface SnapshotLimits {
+  depth?: number;
+  fields?: number;
+  items?: number;
+  stringLength?: number;
+  bytes?: number;
+}
+
+/** A snapshot: the stack and the top frame's visible variables at a hit, plus watch expressions, without pausing. */
+export interface SnapshotProbeSpec extends ProbeSpecBase {
+  kind: 'snapshot';
+  /** Watch expressions, read like a log's values. */
+  expressions: string[];
+  /** Snapshots taken before the probe stops (its state then says so); 0 means the default, 1. */
+  hitLimit: number;
+  limits: SnapshotLimits;
+}
+
 /** The probes this engine runs, one member per module in probes/kinds/. */
-export type ProbeSpec = LogProbeSpec | CounterProbeSpec | MetricProbeSpec;
+export type ProbeSpec = LogProbeSpec | CounterProbeSpec | MetricProbeSpec | SnapshotProbeSpec;
 
 /** What upsert accepts: a probe, or an action of a kind this engine does not run (refused as 'unsupported-kind'). */
 export type AnySpec = ProbeSpec | ProbeSpecBase;
 
-export type ProbeStateKind = 'active' | 'pending' | 'error' | 'paused';
+export type ProbeStateKind = 'active' | 'pending' | 'error' | 'paused' | 'hit-limit';
 
 /**
  * Why a probe is in its state, as a code beside the readable reason. Mirrors
@@ -68,6 +87,7 @@ export type ReasonCode =
   | 'invalid-action'
   | 'agent-unavailable'
   | 'probe-limit'
+  | 'hit-limit'
   | 'internal-error';
 
 /** One action's latest state, as the engine holds it until the agent takes it. */
@@ -110,8 +130,39 @@ export interface MetricEvent {
   readonly p99: number;
 }
 
+/** A captured value: a tree whose every cut is marked. */
+export interface SnapshotVariable {
+  name: string;
+  type: string;
+  value: string;
+  children?: SnapshotVariable[];
+  truncated?: boolean;
+  /** How much a cut left out: characters, or fields and items. */
+  left?: number;
+}
+
+export interface SnapshotFrame {
+  function: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+  /** The top frame's visible variables (arguments, locals, closure variables, `this`); empty below it. */
+  locals: SnapshotVariable[];
+}
+
+/** One snapshot. */
+export interface SnapshotEvent {
+  readonly kind: 'snapshot';
+  readonly timeMs: number;
+  readonly frames: SnapshotFrame[];
+  readonly watches: SnapshotVariable[];
+  /** Something was cut: a value, the variables past the field limit, or the byte budget. */
+  readonly truncated: boolean;
+}
+
 /** What a probe produces, one member per kind of output. */
-export type ProbeEvent = LogEvent | MetricEvent;
+export type ProbeEvent = LogEvent | MetricEvent | SnapshotEvent;
 
 /** Where the engine reports; implemented by the agent's connection layer. */
 export interface ProbeSink {

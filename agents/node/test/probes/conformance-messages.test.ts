@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProbeEngine, type AnySpec, type ProbeEngineOptions, type ProbeSpec, type ProbeStateKind, type ReasonCode } from '../../src/probes/index.js';
+import { SUPPORTED_KINDS } from '../../src/probes/kinds/index.js';
+import { ProbeEngine, type AnySpec, type ProbeEngineOptions, type LogProbeSpec, type ProbeSpec, type ProbeStateKind, type ReasonCode } from '../../src/probes/index.js';
 import { InspectorClient } from '../../src/probes/inspector-client.js';
 import { Placer } from '../../src/probes/placement.js';
 import { ScriptRegistry } from '../../src/probes/scripts.js';
@@ -53,7 +54,7 @@ function write(path: string, text: string): string {
   return path;
 }
 
-function spec(id: string, fields: Partial<ProbeSpec> = {}): ProbeSpec {
+function spec(id: string, fields: Partial<LogProbeSpec> = {}): LogProbeSpec {
   return { id, kind: 'log', file: APP_NAME, line: STATEMENT_LINE, format: 'n={n}', condition: '', ...fields };
 }
 
@@ -149,8 +150,8 @@ const drivers: Record<string, () => Promise<Observed>> = {
 
   'unsupported-kind': () =>
     stateFor(
-      { id: 'snapshot', kind: 'ACTION_KIND_SNAPSHOT', file: APP_NAME, line: STATEMENT_LINE, condition: '' },
-      { kind: 'ACTION_KIND_SNAPSHOT', agent: 'the conformance agent', kinds: 'logs' },
+      { id: 'tictoc', kind: 'ACTION_KIND_TICTOC', file: APP_NAME, line: STATEMENT_LINE, condition: '' },
+      { kind: 'ACTION_KIND_TICTOC', agent: 'the conformance agent', kinds: SUPPORTED_KINDS },
       { agentName: 'the conformance agent' },
     ),
 
@@ -183,7 +184,7 @@ const drivers: Record<string, () => Promise<Observed>> = {
 
   'not-a-line': () => stateFor(spec('line-0', { line: 0 }), { line: '0' }),
 
-  'log-fields-not-text': () => stateFor({ ...spec('format-number'), format: 3 as unknown as string }),
+  'log-fields-not-text': () => stateFor({ ...spec('format-number'), format: 3 as unknown as string } as LogProbeSpec),
 
   'condition-invalid': () => stateFor(spec('two', { condition: 'a b' }), { error: 'unexpected text at column 3: a probe takes one expression' }),
 

@@ -16,7 +16,9 @@ interface Greet {
   classify(n: number): string;
 }
 
-function spec(id: string, line: number, format: string, condition = '', file = 'test/fixtures/greet.cjs'): ProbeSpec {
+const FILE_GREET = 'test/fixtures/greet.cjs';
+
+function spec(id: string, line: number, format: string, condition = '', file = FILE_GREET): ProbeSpec {
   return { id, kind: 'log', file, line, format, condition };
 }
 
@@ -314,6 +316,13 @@ describe('probes/ProbeEngine (real inspector, real scripts)', function () {
     const s = sink.lastState('eof')!;
     assert.equal(s.state, 'error');
     assert.match(s.reason, /line 999 is past the end of .*same\.cjs \(\d+ lines\)/);
+  });
+
+  it('counts the lines of a file that ends in a newline as an editor does, and refuses the line after the last', async () => {
+    fixture();
+    await install(spec('last', 26, 'x', '', FILE_GREET));
+    assert.equal(sink.lastState('last')!.code, 'line-out-of-range');
+    assert.match(sink.lastState('last')!.reason, /^line 26 is past the end of .*greet\.cjs \(25 lines\)/);
   });
 
   it('reports an ambiguous path with its candidates', async () => {

@@ -3,7 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetricEvent, ProbeEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
+import type { MetricEvent, ProbeEvent, SnapshotEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
 
 /** Compiled tests run from dist/test/probes; fixtures stay in the source tree. */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
@@ -25,6 +25,7 @@ export class RecordingSink implements ProbeSink {
   readonly files: string[] = [];
   /** Counter and metric intervals, copied. */
   readonly metrics: ({ id: string } & MetricEvent)[] = [];
+  readonly snapshots: { id: string; event: SnapshotEvent }[] = [];
   private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
   state(id: string, state: ProbeStateKind, reason: string, code: ReasonCode): void {
@@ -34,6 +35,7 @@ export class RecordingSink implements ProbeSink {
 
   event(id: string, event: ProbeEvent): void {
     if (event.kind === 'log') this.lines.push({ id, text: event.text });
+    else if (event.kind === 'snapshot') this.snapshots.push({ id, event });
     else this.metrics.push({ id, ...event });
     this.wake();
   }

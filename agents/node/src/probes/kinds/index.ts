@@ -5,8 +5,9 @@ import type { ProbeKind } from './kind.js';
 import { counterKind } from './counter.js';
 import { logKind } from './log.js';
 import { metricKind } from './metric.js';
+import { snapshotKind } from './snapshot.js';
 
-const KINDS: readonly ProbeKind[] = [logKind, counterKind, metricKind] as readonly ProbeKind[];
+const KINDS: readonly ProbeKind[] = [logKind, snapshotKind, counterKind, metricKind] as readonly ProbeKind[];
 
 const BY_NAME = new Map<string, ProbeKind>(KINDS.map((k) => [k.kind, k]));
 

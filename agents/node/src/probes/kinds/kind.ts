@@ -22,6 +22,8 @@ export interface HitContext {
   paused(reason: string): void;
   /** The quota lets it through again, or its code works again: the engine reports it active, as it was installed. */
   resumed(): void;
+  /** It took all the hits its limit allows: the engine reports it so (its slot stays, silent). */
+  limitReached(reason: string): void;
   /** Its code throws: the engine reports an error with this reason (the probe stays installed; resumed() ends it). */
   failing(reason: string, code: 'invalid-expression' | 'runtime-refused'): void;
 }

@@ -1,0 +1,134 @@
+// Snapshots: the stack and the top frame's visible variables at a hit,
+// captured without pausing and without running program code; watch
+// expressions; the hit limit.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ProbeEngine, type SnapshotEvent, type SnapshotProbeSpec, type SnapshotVariable } from '../../src/probes/index.js';
+import { StatementIndex } from '../../src/probes/source-patch.js';
+import { AGENT_ROOT, FIXTURES, RecordingSink } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const FILE = 'test/fixtures/snap.cjs';
+
+function spec(id: string, line: number, extra: Partial<SnapshotProbeSpec> = {}): SnapshotProbeSpec {
+  return { id, kind: 'snapshot', file: FILE, line, condition: '', expressions: [], hitLimit: 0, limits: {}, ...extra };
+}
+
+const byName = (vars: readonly SnapshotVariable[]) => new Map(vars.map((v) => [v.name, v]));
+
+describe('probes/ProbeEngine snapshots', function () {
+  this.timeout(20_000);
+  let sink: RecordingSink;
+  let engine: ProbeEngine;
+  const { Cart, later } = require(join(FIXTURES, 'snap.cjs')) as { Cart: new (items: number[]) => { total(d: number): number }; later(x: number): number };
+
+  beforeEach(() => {
+    sink = new RecordingSink();
+    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
+    engine.start();
+  });
+
+  afterEach(async () => {
+    engine.stop();
+    await engine.whenIdle();
+  });
+
+  async function install(s: SnapshotProbeSpec): Promise<void> {
+    engine.upsert(s);
+    await engine.whenIdle();
+    assert.equal(sink.lastState(s.id)?.state, 'active', sink.lastState(s.id)?.reason);
+  }
+
+  it('captures the stack and the arguments, locals, closure variables and this the line can see, once by default', async () => {
+    await install(spec('s', 9, { expressions: ['this.items.length', 'discount * 2'] }));
+    const cart = new Cart([1, 2, 3]);
+    assert.equal(cart.total(1), 6 * 1.2 - 1);
+    assert.equal(cart.total(2), 6 * 1.2 - 2, 'the program is unchanged');
+    await sink.until(() => sink.snapshots.length > 0);
+    await sink.untilState('s', 'hit-limit');
+    assert.equal(sink.snapshots.length, 1, 'the default hit limit is 1');
+    assert.equal(sink.lastState('s')!.reason, 'hit limit reached: 1 snapshot taken; add the snapshot again for more');
+    assert.equal(sink.lastState('s')!.code, 'hit-limit');
+    const snap: SnapshotEvent = sink.snapshots[0]!.event;
+    const top = snap.frames[0]!;
+    assert.equal(top.function, 'Cart.total');
+    assert.ok(top.file.endsWith(join('fixtures', 'snap.cjs')), top.file);
+    assert.equal(top.line, 9);
+    assert.ok(snap.frames.length > 1, 'the callers too');
+    assert.ok(snap.frames.every((f) => !f.file.includes(join('agents', 'node', 'dist', 'src'))), 'no frame of the agent itself');
+    const locals = byName(top.locals);
+    assert.deepEqual([...locals.keys()].slice(0, 3), ['sum', 'taxed', 'discount'], 'innermost first: the block, then the parameters');
+    assert.equal(locals.get('discount')!.value, '1');
+    assert.equal(locals.get('sum')!.value, '6');
+    assert.ok(locals.has('rate'), 'a closure variable the method uses');
+    assert.equal(locals.has('Cart'), false, 'a module binding the method never names is out of reach of a live edit, so not read');
+    const self = locals.get('this')!;
+    assert.deepEqual(byName(self.children ?? []).get('owner')?.value, 'ada');
+    assert.deepEqual(snap.watches.map((w) => [w.name, w.value]), [['this.items.length', '3'], ['discount * 2', '2']]);
+  });
+
+  it('reads only what is initialised: the statement\'s own declaration is not there yet', async () => {
+    await install(spec('t', 15, { hitLimit: 2 }));
+    assert.equal(later(1), 6);
+    await sink.until(() => sink.snapshots.length > 0);
+    const locals = byName(sink.snapshots[0]!.event.frames[0]!.locals);
+    assert.equal(locals.get('seen')?.value, '2');
+    assert.equal(locals.has('notYet'), false);
+    assert.equal(sink.lastState('t')?.state, 'active', 'one of two snapshots taken');
+  });
+
+  it('takes as many as the hit limit says, and only where the condition holds', async () => {
+    await install(spec('c', 14, { hitLimit: 3, condition: 'x > 10' }));
+    for (const x of [1, 11, 2, 12, 13, 14]) later(x);
+    await sink.untilState('c', 'hit-limit');
+    assert.deepEqual(sink.snapshots.map((s) => byName(s.event.frames[0]!.locals).get('x')?.value), ['11', '12', '13']);
+  });
+
+  it('captures the same from a hot-patched probe as from a breakpoint', async () => {
+    engine.stop();
+    await engine.whenIdle();
+    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], hotPatch: 'at-once' });
+    engine.start();
+    await install(spec('hot', 9));
+    assert.match(sink.lastState('hot')!.reason, /^hot-patched /);
+    new Cart([4]).total(0);
+    await sink.until(() => sink.snapshots.length > 0);
+    const top = sink.snapshots[0]!.event.frames[0]!;
+    assert.equal(top.function, 'Cart.total');
+    assert.equal(top.line, 9);
+    assert.equal(byName(top.locals).get('sum')?.value, '4');
+  });
+
+  it('finds the names a statement sees: destructured and default parameters, loop and catch bindings, never a later let', () => {
+    const src = [
+      'function f({ a, b: [c] }, d = 1, ...rest) {', // 1
+      '  for (const k of rest) {', // 2
+      '    try {', // 3
+      '      g(k);', // 4
+      '    } catch (err) {', // 5
+      '      h(err);', // 6
+      '    }', // 7
+      '  }', // 8
+      '  const late = 2;', // 9
+      '  var hoisted = late;', // 10
+      '}', // 11
+    ].join('\n');
+    const index = new StatementIndex(src, false);
+    const at = (line: number) => {
+      const r = index.siteAt(line);
+      assert.ok(r.ok);
+      return index.namesAt(r.site);
+    };
+    assert.deepEqual(at(6), { names: ['err', 'k', 'a', 'c', 'd', 'rest', 'hoisted'], hasThis: true }, 'f itself is outside and f never names it');
+    assert.deepEqual(at(4).names.includes('late'), false);
+    assert.deepEqual(at(10).names.slice(0, 2), ['late', 'a']);
+  });
+
+  it('refuses an unsafe watch expression, saying which', async () => {
+    engine.upsert(spec('u', 9, { expressions: ['this.items.length', 'this.items.push(1)'] }));
+    await engine.whenIdle();
+    assert.equal(sink.lastState('u')!.code, 'unsafe-expression');
+    assert.match(sink.lastState('u')!.reason, /^expression 2 \(this\.items\.push\(1\)\): /);
+  });
+});
