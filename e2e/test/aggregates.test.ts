@@ -4,12 +4,12 @@
 // aggregates the hits and values in the running service, and the lens shows
 // the figures that come back.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
-import { repoRoot, serviceDir, sondeBin, startGateway, startService, type Proc } from './support/processes.js';
+import type { LspClient } from '@sonde/lsp-server/testing';
+import { startEditorStack, stopEditorStack, type EditorStack } from './support/editor-stack.js';
+import { serviceDir } from './support/processes.js';
 
 interface Command { title: string; command: string; arguments?: unknown[] }
 interface CodeLens { range: { start: { line: number } }; command?: Command }
@@ -20,26 +20,16 @@ const text = readFileSync(file, 'utf8');
 const HELLO_LINE = text.split('\n').findIndex((l) => l.includes("return 'Hello: ' + name"));
 
 describe('counters and metrics: editor → agent → lens', function () {
-  let dataDir: string;
-  let gateway: { proc: Proc; url: string };
-  let service: { proc: Proc; url: string };
+  let stack: EditorStack;
+  let service: EditorStack['service'];
   let lsp: LspClient;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sonde-e2e-agg-'));
-    gateway = await startGateway(0, dataDir);
-    service = await startService(gateway.url, { SONDE_METRIC_INTERVAL_MS: '200' });
-    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-    await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+    stack = await startEditorStack(uri, text, { SONDE_METRIC_INTERVAL_MS: '200' });
+    ({ service, lsp } = stack);
   });
 
-  after(async () => {
-    await lsp?.stop();
-    await service?.proc.stop();
-    await gateway?.proc.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => stopEditorStack(stack ?? {}));
 
   const get = async (name: string) => assert.equal(await (await fetch(`${service.url}/${name}`)).text(), `Hello: ${name}`);
   /** Polls the lenses until one at the line has a title matching `pattern`. */

@@ -2,12 +2,12 @@
 // the seed's line; the gateway routes it to the agent inside the running
 // example service; the line a request produces comes back to the editor.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { editorInitializeParams, LspClient, type Received as Notification } from '@sonde/lsp-server/testing';
-import { repoRoot, serviceDir, sondeBin, startGateway, startService, waitForClients, type Proc } from './support/processes.js';
+import type { LspClient, Received as Notification } from '@sonde/lsp-server/testing';
+import { startEditorStack, stopEditorStack } from './support/editor-stack.js';
+import { serviceDir, startGateway, startService, waitForClients, type Proc } from './support/processes.js';
 
 interface Command { title: string; command: string; arguments?: unknown[] }
 interface CodeAction { title: string; command?: Command }
@@ -35,20 +35,11 @@ describe('editor → language server → gateway → agent → back', function (
   let lsp: LspClient;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sonde-e2e-'));
-    gateway = await startGateway(0, dataDir);
-    service = await startService(gateway.url);
-    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-    await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+    ({ dataDir, gateway, service, lsp } = await startEditorStack(uri, text));
   });
 
-  after(async () => {
-    await lsp?.stop();
-    await service?.proc.stop();
-    await gateway?.proc.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  // The restart test replaces the gateway and the service: stop the ones running then.
+  after(() => stopEditorStack({ dataDir, gateway, service, lsp }));
 
   const codeActions = (line: number) =>
     lsp.request<CodeAction[]>('textDocument/codeAction', {
