@@ -15,6 +15,8 @@ import { cutAt, MAX_READ_CHARS, shorten, unreadString } from './text-limits.js';
 
 const { isProxy, isMap, isSet, isDate, isRegExp, isNativeError, isPromise, isTypedArray, isArrayBuffer, isWeakMap, isWeakSet, isBoxedPrimitive } = types;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
+// Descriptors are plain objects: `'value' in d` or `d.get` would consult Object.prototype, where a program may have put an accessor.
+const hasOwn = Object.hasOwn;
 const getPrototypeOf = Object.getPrototypeOf;
 const isArray = Array.isArray;
 const mapForEach = Map.prototype.forEach;
@@ -60,14 +62,15 @@ function dataProperty(o: object, key: PropertyKey): { value: unknown } | { acces
   for (let c: object | null = o; c !== null; c = getPrototypeOf(c) as object | null) {
     if (isProxy(c)) return undefined;
     const d = getOwnDescriptor(c, key);
-    if (d !== undefined) return 'value' in d ? { value: d.value } : { accessor: true };
+    if (d !== undefined) return hasOwn(d, 'value') ? { value: d.value } : { accessor: true };
   }
   return undefined;
 }
 
 function stringData(o: object, key: PropertyKey): string | undefined {
   const p = dataProperty(o, key);
-  return p !== undefined && 'value' in p && typeof p.value === 'string' ? p.value : undefined;
+  const v = p !== undefined && hasOwn(p, 'value') ? (p as { value: unknown }).value : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** The name of the class an object was made by, read without getters; '' for Object. */
@@ -75,9 +78,10 @@ function className(o: object): string {
   const proto = getPrototypeOf(o) as object | null;
   if (proto === null) return '[Object: null prototype]';
   if (isProxy(proto)) return '';
-  const ctor = dataProperty(proto, 'constructor');
-  if (ctor === undefined || !('value' in ctor) || typeof ctor.value !== 'function') return '';
-  const name = stringData(ctor.value, 'name') ?? '';
+  const found = dataProperty(proto, 'constructor');
+  const ctor = found !== undefined && hasOwn(found, 'value') ? (found as { value: unknown }).value : undefined;
+  if (typeof ctor !== 'function') return '';
+  const name = stringData(ctor, 'name') ?? '';
   return name === 'Object' ? '' : name;
 }
 
@@ -166,7 +170,7 @@ function writeArray(a: unknown[], depth: number, seen: Set<object>, out: Out, li
     if (i > 0) out.add(', ');
     const d = getOwnDescriptor(a, i);
     if (d === undefined) out.add('<empty>');
-    else if ('value' in d) write(d.value, depth + 1, seen, out, limits, true);
+    else if (hasOwn(d, 'value')) write(d.value, depth + 1, seen, out, limits, true);
     else out.add('[Getter]');
   }
   if (length > shown) out.add(`, … ${length - shown} more items`);
@@ -228,7 +232,7 @@ function writeObject(o: object, name: string, depth: number, seen: Set<object>, 
     out.add(key.length <= limits.stringLength && PLAIN_KEY.test(key) ? key : quote(key, limits.stringLength));
     out.add(': ');
     if (d === undefined) out.add('undefined');
-    else if ('value' in d) write(d.value, depth + 1, seen, out, limits, true);
+    else if (hasOwn(d, 'value')) write(d.value, depth + 1, seen, out, limits, true);
     else out.add(d.set !== undefined && d.get === undefined ? '[Setter]' : '[Getter]');
   }
   if (total > shown) out.add(`${written > 0 ? ', ' : ''}… ${total - shown} more${earlier ? ' (keys as listed at an earlier hit)' : ''}`);

@@ -52,7 +52,8 @@ function lookup(start: object, key: PropertyKey): unknown {
   for (let o: object | null = start; o !== null; o = getPrototypeOf(o) as object | null) {
     if (isProxy(o)) return PROXY;
     const d = getOwnDescriptor(o, key);
-    if (d !== undefined) return d.get === undefined && d.set === undefined ? d.value : d.get === undefined ? undefined : GETTER;
+    // hasOwn: a descriptor is a plain object, and Object.prototype may hold a program's accessor named value or get.
+    if (d !== undefined) return hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && d.get !== undefined ? GETTER : undefined;
   }
   return undefined;
 }

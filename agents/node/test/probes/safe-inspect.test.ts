@@ -76,6 +76,28 @@ describe('probes/safe-inspect', () => {
     assert.match(text, /m: LoudMap\(1\) \{ 1 => 2 \}/);
   });
 
+  it('runs no accessor a program put on Object.prototype under the names a descriptor has', async () => {
+    const { g } = await import('../../src/probes/safe-ops.js');
+    let ran = 0;
+    // Null-prototype descriptors: once `value` is on Object.prototype, a plain descriptor object would carry it too.
+    const spy = () => Object.assign(Object.create(null) as PropertyDescriptor, { get: () => (ran++, 'spied'), configurable: true });
+    const obj = { name: 'ada', get lazy() { return 1; } };
+    let text: string;
+    let read: unknown;
+    try {
+      Object.defineProperty(Object.prototype, 'value', spy());
+      Object.defineProperty(Object.prototype, 'get', spy());
+      text = safeInspect(obj);
+      read = g(obj, 'name');
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['value'];
+      delete (Object.prototype as Record<string, unknown>)['get'];
+    }
+    assert.equal(ran, 0);
+    assert.equal(read, 'ada');
+    assert.match(text, /name: 'ada'/);
+  });
+
   it('stops walking a huge collection once the line is long enough', () => {
     const big = new Map<number, number>();
     for (let i = 0; i < 100_000; i++) big.set(i, i);
