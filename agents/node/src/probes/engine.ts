@@ -1,13 +1,11 @@
-// The probe engine's front door: turns probe specs into installed probes.
-// It only orchestrates: admission has a spec's kind compile it (nothing
-// unsafe is ever installed), the placer finds its file, PendingLoads holds
-// probes until their file loads, a ScriptPatcher per script talks to V8, and
-// the StateReporter holds every action's state. Inspector work runs on one
-// serial TaskQueue; installs go through the InstallQueue in batches,
-// yielding to the host (TurnBudget); past maxProbes a spec waits with a
-// 'probe-limit' error. Counters and metrics aggregate in MetricWindows.
-// Nothing here throws into the host: failures become error states or lines
-// in the engine's log.
+// The probe engine's front door: it orchestrates. Admission has a spec's kind
+// compile it (nothing unsafe is installed), the placer finds its file,
+// PendingLoads holds probes until it loads, a ScriptPatcher per script talks
+// to V8, the StateReporter holds every state. Inspector work runs on one
+// serial TaskQueue; installs go in batches (InstallQueue), yielding to the
+// host (TurnBudget); past maxProbes (failed probes do not count) a spec
+// waits with 'probe-limit'. Counters and metrics aggregate in MetricWindows.
+// Nothing throws into the host: failures become error states or log lines.
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +53,8 @@ export class ProbeEngine {
   private readonly maxProbes: number;
   private runtime: ProbeRuntime | undefined;
   private readonly probes = new Map<string, Probe>();
+  /** Probes that failed for good (placement): they hold no room under maxProbes. */
+  private readonly failed = new Set<string>();
 
   private readonly listener: PatcherListener<Probe> = {
     active: (probe, how, code) => this.report(ownerOf(probe), 'active', how, code),
@@ -221,8 +221,8 @@ export class ProbeEngine {
 
   /** Compiles a spec and gives it a slot: the install queue's first step. */
   private admitSpec(spec: AnySpec): Probe | undefined {
-    if (this.probes.size >= this.maxProbes) {
-      this.states.report(spec.id, 'error', probeLimitReason(this.probes.size), 'probe-limit');
+    if (this.probes.size - this.failed.size >= this.maxProbes) {
+      this.states.report(spec.id, 'error', probeLimitReason(this.maxProbes), 'probe-limit');
       this.work.park(spec);
       return undefined;
     }
@@ -242,9 +242,10 @@ export class ProbeEngine {
       const probe = this.probes.get(id);
       if (probe === undefined) return;
       this.probes.delete(id);
+      this.failed.delete(id);
       this.silence(probe);
       this.work.detach(probe);
-      this.work.room(this.maxProbes - this.probes.size);
+      this.work.room(this.maxProbes - this.probes.size + this.failed.size);
     } catch (err) {
       // removal is best effort; silence() already made the probe inert
       this.log(`internal error while removing probe ${id}: ${describe(err)}`);
@@ -280,7 +281,10 @@ export class ProbeEngine {
 
   private fail(probe: Probe, reason: string, code: ReasonCode): void {
     this.report(probe, 'error', reason, code);
-    if (this.probes.get(probe.spec.id) === probe) this.silence(probe);
+    if (this.probes.get(probe.spec.id) !== probe) return;
+    this.silence(probe);
+    this.failed.add(probe.spec.id);
+    this.work.room(this.maxProbes - this.probes.size + this.failed.size);
   }
 
   /** A probe's change of state; the same state and reason twice in a row is said once. */

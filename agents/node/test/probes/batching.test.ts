@@ -10,8 +10,8 @@ import { AGENT_ROOT, FIXTURES, RecordingSink } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 
-function spec(id: string, line: number, format: string, condition = ''): ProbeSpec {
-  return { id, kind: 'log', file: 'test/fixtures/greet.cjs', line, format, condition };
+function spec(id: string, line: number, format: string, condition = '', file = 'test/fixtures/greet.cjs'): ProbeSpec {
+  return { id, kind: 'log', file, line, format, condition };
 }
 
 describe('probes/ProbeEngine with many probes at once', function () {
@@ -97,5 +97,20 @@ describe('probes/ProbeEngine with many probes at once', function () {
     greet('bb');
     assert.deepEqual(sink.textsOf('l3'), ['l3 bb']);
     assert.deepEqual([...engine.hits().keys()].sort(), ['l2', 'l3']);
+  });
+
+  it('counts only probes that can fire toward its limit: ones that failed to go in make room', async () => {
+    startEngine({ maxProbes: 2 });
+    const { greet } = fixture();
+    engine.upsert(spec('past-end', 999, 'x'));
+    engine.upsert(spec('no-file', 4, 'x', '', 'src/does-not-exist.js'));
+    await engine.whenIdle();
+    assert.equal(sink.lastState('past-end')!.code, 'line-out-of-range');
+    assert.equal(sink.lastState('no-file')!.code, 'file-not-found');
+    for (const id of ['ok1', 'ok2']) engine.upsert(spec(id, 4, `${id} {name}`));
+    await engine.whenIdle();
+    assert.deepEqual([sink.lastState('ok1')!.state, sink.lastState('ok2')!.state], ['active', 'active']);
+    greet('cc');
+    assert.deepEqual([...sink.textsOf('ok1'), ...sink.textsOf('ok2')], ['ok1 cc', 'ok2 cc']);
   });
 });
