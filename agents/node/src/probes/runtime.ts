@@ -110,6 +110,7 @@ function createHook(): Hook {
     },
     // The safe operators generated expressions call (see expression.ts).
     g: safe.g,
+    gv: safe.gv,
     ch: safe.ch,
     p: safe.p,
     eq: safe.eq,

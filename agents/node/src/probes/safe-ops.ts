@@ -58,6 +58,31 @@ function lookup(start: object, key: PropertyKey): unknown {
   return undefined;
 }
 
+/**
+ * Node's own global accessors (process, Buffer, fetch, …) as they were when
+ * the agent loaded, before the program ran: those getters are Node's code and
+ * may run; any other getter on globalThis is the program's and never does.
+ */
+const NODE_GLOBAL_GETTERS = new Map<string, () => unknown>();
+const apply = Reflect.apply;
+for (const key of Reflect.ownKeys(globalThis)) {
+  const d = typeof key === 'string' ? getOwnDescriptor(globalThis, key) : undefined;
+  if (d !== undefined && typeof d.get === 'function') NODE_GLOBAL_GETTERS.set(key as string, d.get);
+}
+
+/** A global name's value, read through its descriptor (only Node's own getters run); not defined: a ReferenceError, as a plain read gives. */
+export function gv(name: string): unknown {
+  for (let o: object | null = globalThis; o !== null; o = getPrototypeOf(o) as object | null) {
+    if (isProxy(o)) return PROXY;
+    const d = getOwnDescriptor(o, name);
+    if (d === undefined) continue;
+    if (hasOwn(d, 'value')) return d.value;
+    const nodes = NODE_GLOBAL_GETTERS.get(name);
+    return o === globalThis && nodes !== undefined && d.get === nodes ? apply(nodes, globalThis, []) : d.get === undefined ? undefined : GETTER;
+  }
+  throw new ReferenceError(`${name} is not defined`);
+}
+
 /** obj.key / obj[key] / obj?.key (optional = 1). */
 export function g(o: unknown, k: unknown, optional?: 1): unknown {
   if (o === SHORT_CIRCUIT) return o;

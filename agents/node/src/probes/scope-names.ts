@@ -12,7 +12,7 @@
 // edit that reads one it did not (a module-level class the function never
 // names, say) is taken but leaves the function's old code running.
 
-import type { Node, Program } from 'acorn';
+import { parseExpressionAt, type Node, type Program } from 'acorn';
 
 type AnyNode = Node & Record<string, unknown>;
 
@@ -21,6 +21,50 @@ export interface VisibleNames {
   names: string[];
   /** Inside a function that is not an arrow (or an arrow inside one): `this` is worth reading. */
   hasThis: boolean;
+  /** Every name any enclosing scope declares, reachable or not (a name not here is a global). */
+  declared: Set<string>;
+  /** Declared outside the innermost function and not used by it: patched code cannot read these (see above). */
+  unreachable: Set<string>;
+}
+
+/** Where generated probe code reads a name (not a property name, not Sonde's own). */
+function readsIn(code: string): { name: string; start: number; end: number }[] {
+  const out: { name: string; start: number; end: number }[] = [];
+  const walk = (node: unknown, parent: AnyNode | undefined, key: string): void => {
+    if (!isNode(node)) return;
+    if (node.type === 'Identifier') {
+      const name = node['name'] as string;
+      const isKey = parent !== undefined && ((parent.type === 'MemberExpression' && key === 'property' && !parent['computed']) || (parent.type === 'Property' && key === 'key' && !parent['computed']));
+      if (!isKey && !name.startsWith('$sonde$') && !name.startsWith('__sonde$')) out.push({ name, start: node.start, end: node.end });
+      return;
+    }
+    for (const k of Object.keys(node)) {
+      if (k === 'loc') continue;
+      const v = node[k];
+      for (const child of Array.isArray(v) ? v : [v]) walk(child, node, k);
+    }
+  };
+  try {
+    walk(parseExpressionAt(code, 0, { ecmaVersion: 'latest' }), undefined, '');
+  } catch {
+    // generated code always parses; if not, V8 says so when it compiles it
+  }
+  return out;
+}
+
+/** The names generated probe code reads. */
+export function namesRead(codes: readonly string[]): Set<string> {
+  return new Set(codes.flatMap((code) => readsIn(code).map((r) => r.name)));
+}
+
+/** The code with each read of a name `replace` answers for swapped for that answer. */
+export function replaceReads(code: string, replace: (name: string) => string | undefined): string {
+  let out = code;
+  for (const r of readsIn(code).reverse()) {
+    const instead = replace(r.name);
+    if (instead !== undefined) out = out.slice(0, r.start) + instead + out.slice(r.end);
+  }
+  return out;
 }
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
@@ -116,6 +160,8 @@ export function visibleNames(program: Program, pos: number): VisibleNames {
   let thisDecided = false;
   /** Set once past the innermost function: what that function refers to. */
   let uses: Set<string> | undefined;
+  const bound = new Set<string>();
+  const unreachable = new Set<string>();
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i]!;
     const found: string[] = [];
@@ -143,7 +189,12 @@ export function visibleNames(program: Program, pos: number): VisibleNames {
     } else if (node.type === 'CatchClause') {
       patternNames(node['param'], found);
     }
-    for (const n of found) if (!names.includes(n) && (uses === undefined || uses.has(n))) names.push(n);
+    for (const n of found) {
+      if (bound.has(n)) continue; // an inner declaration hides it
+      bound.add(n);
+      if (uses === undefined || uses.has(n)) names.push(n);
+      else unreachable.add(n);
+    }
     if (uses === undefined && FUNCTIONS.has(node.type)) {
       // Its own name (a declaration's id) is not a use.
       uses = new Set();
@@ -151,5 +202,5 @@ export function visibleNames(program: Program, pos: number): VisibleNames {
       referenced(node['body'], uses);
     }
   }
-  return { names, hasThis };
+  return { names, hasThis, declared: bound, unreachable };
 }

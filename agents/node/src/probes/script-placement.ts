@@ -3,6 +3,7 @@
 // whether V8 can ever take a patch there.
 
 import { withScope, type CompiledProbe } from './probe-code.js';
+import { namesRead, replaceReads } from './scope-names.js';
 import type { PatchOutcome } from './refusal-search.js';
 import type { StatementIndex, StatementSite } from './source-patch.js';
 
@@ -30,15 +31,37 @@ export function placementAt(index: StatementIndex, isModule: boolean, probe: { l
   // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
   const moduleTop = found.ok && isModule && !found.site.inFunction;
   const concise = found.ok && found.site.concise === true;
+  const visible = found.ok ? index.namesAt(found.site) : undefined;
+  let code = withScope(probe.compiled, probe.compiled.scope ? visible : undefined);
+  let unreachable: string | undefined;
+  if (visible !== undefined) {
+    const reads = namesRead([...code.values, ...(code.condition === undefined ? [] : [code.condition])]);
+    unreachable = [...reads].find((n) => visible.unreachable.has(n));
+    // A name no enclosing scope declares is a global: read through its descriptor, so a global getter never runs.
+    const globals = new Set([...reads].filter((n) => !visible.declared.has(n) && !(isModule ? false : CJS_WRAPPER.has(n))));
+    if (globals.size > 0) {
+      const swap = (c: string) => replaceReads(c, (n) => (globals.has(n) ? `$sonde$.gv(${JSON.stringify(n)})` : undefined));
+      code = { ...code, values: code.values.map(swap), condition: code.condition === undefined ? undefined : swap(code.condition) };
+    }
+  }
   return {
     site: found.ok ? found.site : undefined,
     siteReason: found.ok ? '' : found.reason,
-    patchable: found.ok && !moduleTop && !concise,
-    unpatchableReason: moduleTop ? MODULE_TOP_LEVEL : concise ? CONCISE_ARROW : undefined,
+    patchable: found.ok && !moduleTop && !concise && unreachable === undefined,
+    unpatchableReason: moduleTop
+      ? MODULE_TOP_LEVEL
+      : concise
+        ? CONCISE_ARROW
+        : unreachable !== undefined
+          ? `it reads ${unreachable}, which the function itself never uses, and V8 cannot give patched code a variable the function did not capture`
+          : undefined,
     breakpointKey: undefined,
-    code: withScope(probe.compiled, found.ok && probe.compiled.scope ? index.namesAt(found.site) : undefined),
+    code,
   };
 }
+
+/** What CommonJS's module wrapper passes in: bound in every CommonJS file, though its source does not declare them. */
+const CJS_WRAPPER = new Set(['require', 'module', 'exports', '__filename', '__dirname']);
 
 /** V8 refused a new source carrying this probe: for now (its function runs), or for good. */
 export function noteRefusal(placement: Placement, outcome: PatchOutcome): void {

@@ -118,7 +118,7 @@ export class StatementIndex {
 
   /** The names the statement at `site` can see (snapshots read them). */
   namesAt(site: StatementSite): VisibleNames {
-    return this.program === undefined ? { names: [], hasThis: false } : visibleNames(this.program, site.start);
+    return this.program === undefined ? { names: [], hasThis: false, declared: new Set(), unreachable: new Set() } : visibleNames(this.program, site.start);
   }
 
   private consider(node: AnyRecord, wrap: boolean, inFunction: boolean, concise = false): void {

@@ -120,7 +120,9 @@ describe('probes/ProbeEngine snapshots', function () {
       assert.ok(r.ok);
       return index.namesAt(r.site);
     };
-    assert.deepEqual(at(6), { names: ['err', 'k', 'a', 'c', 'd', 'rest', 'hoisted'], hasThis: true }, 'f itself is outside and f never names it');
+    const six = at(6);
+    assert.deepEqual([six.names, six.hasThis], [['err', 'k', 'a', 'c', 'd', 'rest', 'hoisted'], true]);
+    assert.deepEqual([...six.unreachable], ['f'], 'f itself is outside, and f never names it');
     assert.deepEqual(at(4).names.includes('late'), false);
     assert.deepEqual(at(10).names.slice(0, 2), ['late', 'a']);
   });
@@ -130,5 +132,51 @@ describe('probes/ProbeEngine snapshots', function () {
     await engine.whenIdle();
     assert.equal(sink.lastState('u')!.code, 'unsafe-expression');
     assert.match(sink.lastState('u')!.reason, /^expression 2 \(this\.items\.push\(1\)\): /);
+  });
+});
+
+describe('probes/ProbeEngine, names a probe reads', function () {
+  this.timeout(20_000);
+  const { later } = require(join(FIXTURES, 'snap.cjs')) as { later(x: number): number };
+  const { greet } = require(join(FIXTURES, 'greet.cjs')) as { greet(n: string): string };
+
+  for (const hotPatch of ['at-once', 'never'] as const) {
+    it(`reads a global through its descriptor, so a getter the program put on globalThis never runs (${hotPatch})`, async () => {
+      const sink = new RecordingSink();
+      const engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], hotPatch });
+      let ran = 0;
+      Object.defineProperty(globalThis, 'sneakyGlobal', { get: () => (ran++, 'ran'), configurable: true });
+      try {
+        engine.start();
+        engine.upsert({ id: 'g', kind: 'log', file: 'test/fixtures/greet.cjs', line: 4, condition: '', format: 'v={sneakyGlobal} pid={process.pid > 0} m={notDefinedAnywhere}' });
+        await engine.whenIdle();
+        greet('a');
+        await sink.until(() => sink.textsOf('g').length > 0);
+        assert.deepEqual(sink.textsOf('g'), ['v=[getter] pid=true m=<notDefinedAnywhere is not defined>'], 'Node\'s own global getters (process) still read');
+        assert.equal(ran, 0);
+      } finally {
+        engine.stop();
+        await engine.whenIdle();
+        delete (globalThis as Record<string, unknown>)['sneakyGlobal'];
+      }
+    });
+  }
+
+  it('serves by a breakpoint a probe that reads an outer name the function never uses, saying why, since a patch would never run', async () => {
+    const sink = new RecordingSink();
+    const engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], hotPatch: 'at-once' });
+    try {
+      engine.start();
+      engine.upsert({ id: 'o', kind: 'log', file: FILE, line: 14, condition: '', format: 'x={x} cart={typeof Cart}' });
+      await engine.whenIdle();
+      assert.equal(sink.lastState('o')!.code, 'installed-fallback');
+      assert.match(sink.lastState('o')!.reason, /it reads Cart, which the function itself never uses, and V8 cannot give patched code a variable the function did not capture/);
+      later(1);
+      await sink.until(() => sink.textsOf('o').length > 0);
+      assert.match(sink.textsOf('o')[0]!, /^x=1 cart=/);
+    } finally {
+      engine.stop();
+      await engine.whenIdle();
+    }
   });
 });
