@@ -86,6 +86,7 @@ export class StatementIndex {
   private readonly allSites = new Map<number, StatementSite[]>();
   readonly parseError: string | undefined;
   private program: Program | undefined;
+  private readonly names = new Map<number, VisibleNames>();
 
   constructor(source: string, isModule: boolean) {
     let program: Program;
@@ -116,9 +117,14 @@ export class StatementIndex {
     return { ok: true, site };
   }
 
-  /** The names the statement at `site` can see (snapshots read them). */
+  /** The names the statement at `site` can see; worked out once per site (thousands of probes may share a few). */
   namesAt(site: StatementSite): VisibleNames {
-    return this.program === undefined ? { names: [], hasThis: false, declared: new Set(), unreachable: new Set() } : visibleNames(this.program, site.start);
+    let names = this.names.get(site.start);
+    if (names === undefined) {
+      names = this.program === undefined ? { names: [], hasThis: false, declared: new Set(), unreachable: new Set() } : visibleNames(this.program, site.start);
+      this.names.set(site.start, names);
+    }
+    return names;
   }
 
   private consider(node: AnyRecord, wrap: boolean, inFunction: boolean, concise = false): void {
