@@ -35,8 +35,9 @@ export class MetricAggregate {
     const empty = this.count === 0;
     if (empty && this.wasEmpty) return undefined;
     this.wasEmpty = empty;
+    // A sketch exists only once a value came (add() makes it).
     const s = this.sketch;
-    const q = (p: number) => (s === undefined || s.count === 0 ? 0 : s.getValueAtQuantile(p));
+    const q = (p: number) => (s === undefined ? 0 : s.getValueAtQuantile(p));
     const event = {
       kind: 'metric' as const,
       name: this.name,
@@ -44,8 +45,8 @@ export class MetricAggregate {
       endMs,
       count: this.count,
       sum: s?.sum ?? 0,
-      min: s === undefined || s.count === 0 ? 0 : s.min,
-      max: s === undefined || s.count === 0 ? 0 : s.max,
+      min: s?.min ?? 0,
+      max: s?.max ?? 0,
       p50: q(0.5),
       p90: q(0.9),
       p99: q(0.99),

@@ -15,9 +15,9 @@ export interface QuotaOptions {
   perAgentBurst?: number;
 }
 
-export const PAUSED_REASON = 'Logpoint is paused due to high call rate until log quota is restored';
-/** The same message for another kind: `Snapshot is paused … until snapshot quota is restored`. */
+/** A kind's message over its quota: `Snapshot is paused … until snapshot quota is restored`. */
 export const pausedReason = (title: string, kind: string) => `${title} is paused due to high call rate until ${kind} quota is restored`;
+export const PAUSED_REASON = pausedReason('Logpoint', 'log');
 
 export class TokenBucket {
   private tokens: number;

@@ -38,7 +38,7 @@ export function placementAt(index: StatementIndex, isModule: boolean, probe: { l
     const reads = namesRead([...code.values, ...(code.condition === undefined ? [] : [code.condition])]);
     unreachable = [...reads].find((n) => visible.unreachable.has(n));
     // A name no enclosing scope declares is a global: read through its descriptor, so a global getter never runs.
-    const globals = new Set([...reads].filter((n) => !visible.declared.has(n) && !(isModule ? false : CJS_WRAPPER.has(n))));
+    const globals = new Set([...reads].filter((n) => !visible.declared.has(n) && (isModule || !CJS_WRAPPER.has(n))));
     if (globals.size > 0) {
       const swap = (c: string) => replaceReads(c, (n) => (globals.has(n) ? `$sonde$.gv(${JSON.stringify(n)})` : undefined));
       code = { ...code, values: code.values.map(swap), condition: code.condition === undefined ? undefined : swap(code.condition) };

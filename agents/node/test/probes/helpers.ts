@@ -3,6 +3,7 @@
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ProbeEngine, type ProbeEngineOptions } from '../../src/probes/index.js';
 import type { MetricEvent, ProbeEvent, SnapshotEvent, ProbeSink, ProbeStateKind, ReasonCode } from '../../src/probes/index.js';
 
 /** Compiled tests run from dist/test/probes; fixtures stay in the source tree. */
@@ -69,4 +70,19 @@ export class RecordingSink implements ProbeSink {
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
   }
+}
+
+/** A started engine and its sink for each test of the suite, stopped after it; a test may replace `engine` (it is stopped instead). */
+export function engineForEachTest(options: ProbeEngineOptions): { engine: ProbeEngine; sink: RecordingSink } {
+  const t = {} as { engine: ProbeEngine; sink: RecordingSink };
+  beforeEach(() => {
+    t.sink = new RecordingSink();
+    t.engine = new ProbeEngine(t.sink, options);
+    t.engine.start();
+  });
+  afterEach(async () => {
+    t.engine.stop();
+    await t.engine.whenIdle();
+  });
+  return t;
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ProbeEngine, type SnapshotEvent, type SnapshotProbeSpec, type SnapshotVariable } from '../../src/probes/index.js';
 import { StatementIndex } from '../../src/probes/source-patch.js';
-import { AGENT_ROOT, FIXTURES, RecordingSink } from './helpers.js';
+import { AGENT_ROOT, engineForEachTest, FIXTURES, RecordingSink } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const FILE = 'test/fixtures/snap.cjs';
@@ -19,25 +19,14 @@ const byName = (vars: readonly SnapshotVariable[]) => new Map(vars.map((v) => [v
 
 describe('probes/ProbeEngine snapshots', function () {
   this.timeout(20_000);
-  let sink: RecordingSink;
-  let engine: ProbeEngine;
   const { Cart, later } = require(join(FIXTURES, 'snap.cjs')) as { Cart: new (items: number[]) => { total(d: number): number }; later(x: number): number };
 
-  beforeEach(() => {
-    sink = new RecordingSink();
-    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT] });
-    engine.start();
-  });
-
-  afterEach(async () => {
-    engine.stop();
-    await engine.whenIdle();
-  });
+  const t = engineForEachTest({ roots: [AGENT_ROOT] });
 
   async function install(s: SnapshotProbeSpec): Promise<void> {
-    engine.upsert(s);
-    await engine.whenIdle();
-    assert.equal(sink.lastState(s.id)?.state, 'active', sink.lastState(s.id)?.reason);
+    t.engine.upsert(s);
+    await t.engine.whenIdle();
+    assert.equal(t.sink.lastState(s.id)?.state, 'active', t.sink.lastState(s.id)?.reason);
   }
 
   it('captures the stack and the arguments, locals, closure variables and this the line can see, once by default', async () => {
@@ -45,12 +34,12 @@ describe('probes/ProbeEngine snapshots', function () {
     const cart = new Cart([1, 2, 3]);
     assert.equal(cart.total(1), 6 * 1.2 - 1);
     assert.equal(cart.total(2), 6 * 1.2 - 2, 'the program is unchanged');
-    await sink.until(() => sink.snapshots.length > 0);
-    await sink.untilState('s', 'hit-limit');
-    assert.equal(sink.snapshots.length, 1, 'the default hit limit is 1');
-    assert.equal(sink.lastState('s')!.reason, 'hit limit reached: 1 snapshot taken; add the snapshot again for more');
-    assert.equal(sink.lastState('s')!.code, 'hit-limit');
-    const snap: SnapshotEvent = sink.snapshots[0]!.event;
+    await t.sink.until(() => t.sink.snapshots.length > 0);
+    await t.sink.untilState('s', 'hit-limit');
+    assert.equal(t.sink.snapshots.length, 1, 'the default hit limit is 1');
+    assert.equal(t.sink.lastState('s')!.reason, 'hit limit reached: 1 snapshot taken; add the snapshot again for more');
+    assert.equal(t.sink.lastState('s')!.code, 'hit-limit');
+    const snap: SnapshotEvent = t.sink.snapshots[0]!.event;
     const top = snap.frames[0]!;
     assert.equal(top.function, 'Cart.total');
     assert.ok(top.file.endsWith(join('fixtures', 'snap.cjs')), top.file);
@@ -71,30 +60,30 @@ describe('probes/ProbeEngine snapshots', function () {
   it('reads only what is initialised: the statement\'s own declaration is not there yet', async () => {
     await install(spec('t', 15, { hitLimit: 2 }));
     assert.equal(later(1), 6);
-    await sink.until(() => sink.snapshots.length > 0);
-    const locals = byName(sink.snapshots[0]!.event.frames[0]!.locals);
+    await t.sink.until(() => t.sink.snapshots.length > 0);
+    const locals = byName(t.sink.snapshots[0]!.event.frames[0]!.locals);
     assert.equal(locals.get('seen')?.value, '2');
     assert.equal(locals.has('notYet'), false);
-    assert.equal(sink.lastState('t')?.state, 'active', 'one of two snapshots taken');
+    assert.equal(t.sink.lastState('t')?.state, 'active', 'one of two snapshots taken');
   });
 
   it('takes as many as the hit limit says, and only where the condition holds', async () => {
     await install(spec('c', 14, { hitLimit: 3, condition: 'x > 10' }));
     for (const x of [1, 11, 2, 12, 13, 14]) later(x);
-    await sink.untilState('c', 'hit-limit');
-    assert.deepEqual(sink.snapshots.map((s) => byName(s.event.frames[0]!.locals).get('x')?.value), ['11', '12', '13']);
+    await t.sink.untilState('c', 'hit-limit');
+    assert.deepEqual(t.sink.snapshots.map((s) => byName(s.event.frames[0]!.locals).get('x')?.value), ['11', '12', '13']);
   });
 
   it('captures the same from a hot-patched probe as from a breakpoint', async () => {
-    engine.stop();
-    await engine.whenIdle();
-    engine = new ProbeEngine(sink, { roots: [AGENT_ROOT], hotPatch: 'at-once' });
-    engine.start();
+    t.engine.stop();
+    await t.engine.whenIdle();
+    t.engine = new ProbeEngine(t.sink, { roots: [AGENT_ROOT], hotPatch: 'at-once' });
+    t.engine.start();
     await install(spec('hot', 9));
-    assert.match(sink.lastState('hot')!.reason, /^hot-patched /);
+    assert.match(t.sink.lastState('hot')!.reason, /^hot-patched /);
     new Cart([4]).total(0);
-    await sink.until(() => sink.snapshots.length > 0);
-    const top = sink.snapshots[0]!.event.frames[0]!;
+    await t.sink.until(() => t.sink.snapshots.length > 0);
+    const top = t.sink.snapshots[0]!.event.frames[0]!;
     assert.equal(top.function, 'Cart.total');
     assert.equal(top.line, 9);
     assert.equal(byName(top.locals).get('sum')?.value, '4');
@@ -128,10 +117,10 @@ describe('probes/ProbeEngine snapshots', function () {
   });
 
   it('refuses an unsafe watch expression, saying which', async () => {
-    engine.upsert(spec('u', 9, { expressions: ['this.items.length', 'this.items.push(1)'] }));
-    await engine.whenIdle();
-    assert.equal(sink.lastState('u')!.code, 'unsafe-expression');
-    assert.match(sink.lastState('u')!.reason, /^expression 2 \(this\.items\.push\(1\)\): /);
+    t.engine.upsert(spec('u', 9, { expressions: ['this.items.length', 'this.items.push(1)'] }));
+    await t.engine.whenIdle();
+    assert.equal(t.sink.lastState('u')!.code, 'unsafe-expression');
+    assert.match(t.sink.lastState('u')!.reason, /^expression 2 \(this\.items\.push\(1\)\): /);
   });
 });
 

@@ -6,21 +6,14 @@
 
 import type { MetricAggregate } from '../metric-window.js';
 import type { SlotHandler } from '../runtime.js';
+import { FailingState } from './hit-state.js';
 import type { HitContext } from './kind.js';
 
 /** `valueOf` gives the hit's value, or a reason it has none; undefined for counters (every hit counts one). */
 export function aggregateHandler(ctx: HitContext, aggregate: MetricAggregate, valueOf?: (v: unknown) => number | string): SlotHandler {
-  let failing = false;
-  const fail = (reason: string, code: 'invalid-expression' | 'runtime-refused') => {
-    if (failing) return;
-    failing = true;
-    ctx.failing(reason, code);
-  };
-  const ok = () => {
-    if (!failing) return;
-    failing = false;
-    ctx.resumed();
-  };
+  const failing = new FailingState(ctx);
+  const fail = (reason: string, code: 'invalid-expression' | 'runtime-refused') => void failing.fail(reason, code);
+  const ok = () => failing.ok();
   return {
     literals: [''],
     admit: () => {

@@ -7,6 +7,7 @@ import { compileCondition, compileFailure } from '../probe-code.js';
 import { PAUSED_REASON } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
 import type { LogProbeSpec } from '../types.js';
+import { admitByQuota, FailingState } from './hit-state.js';
 import type { HitContext, ProbeKind } from './kind.js';
 
 export const logKind: ProbeKind<LogProbeSpec> = {
@@ -47,27 +48,17 @@ export const logKind: ProbeKind<LogProbeSpec> = {
  * the line itself: one clock read a hit, one event object a probe.
  */
 function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
-  const { id, counter, quota, sink } = ctx;
+  const { id, counter, sink } = ctx;
   const event = { kind: 'log' as const, text: '', timeMs: 0 };
   let hitTime = 0; // one clock read per hit, shared by admit and line
   let failureLogged = false;
-  let failing = false; // reported as an error until a hit gets through again
+  const failing = new FailingState(ctx);
   return {
     literals,
     admit: () => {
       counter.hits++;
-      if (failing) {
-        failing = false;
-        ctx.resumed();
-      }
-      const wasPaused = quota.paused;
-      const admitted = quota.admit((hitTime = Date.now()));
-      if (quota.paused !== wasPaused) {
-        if (quota.paused) ctx.paused(PAUSED_REASON);
-        else ctx.resumed();
-      }
-      if (!admitted) counter.suppressed++;
-      return admitted;
+      failing.ok();
+      return admitByQuota(ctx, (hitTime = Date.now()), PAUSED_REASON);
     },
     line: (text) => {
       event.text = text;
@@ -75,12 +66,9 @@ function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
       sink.event(id, event);
     },
     failed: (reason, during) => {
-      if (failing) return;
-      failing = true;
       const what = during === 'condition' ? 'the condition could not be evaluated' : 'the line could not be formatted';
       const text = `${what}: ${reason}; no line is logged while it fails`;
-      ctx.failing(text, during === 'condition' ? 'invalid-expression' : 'runtime-refused');
-      if (failureLogged) return;
+      if (!failing.fail(text, during === 'condition' ? 'invalid-expression' : 'runtime-refused') || failureLogged) return;
       failureLogged = true;
       sink.event(id, { kind: 'log', text: `[sonde] ${text}`, timeMs: Date.now() });
     },

@@ -13,6 +13,7 @@ import { pausedReason } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
 import { captureStack } from '../stack.js';
 import type { SnapshotEvent, SnapshotLimits, SnapshotProbeSpec } from '../types.js';
+import { admitByQuota, FailingState } from './hit-state.js';
 import type { HitContext, ProbeKind } from './kind.js';
 
 /** The agent's compiled code: its frames are not the program's. */
@@ -66,31 +67,22 @@ function captureLimits(l: SnapshotLimits | undefined): CaptureLimits {
 }
 
 function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: CaptureLimits): SlotHandler {
-  const { id, counter, quota, sink } = ctx;
+  const { id, counter, sink } = ctx;
   const hitLimit = spec.hitLimit > 0 ? spec.hitLimit : 1;
   const watches = spec.expressions;
   let taken = 0;
-  let failing = false;
+  const failing = new FailingState(ctx);
+  const paused = pausedReason('Snapshot', 'snapshot');
   return {
     literals: [''],
     admit: () => {
       if (taken >= hitLimit) return false;
       counter.hits++;
-      const wasPaused = quota.paused;
-      const admitted = quota.admit(Date.now());
-      if (quota.paused !== wasPaused) {
-        if (quota.paused) ctx.paused(pausedReason('Snapshot', 'snapshot'));
-        else ctx.resumed();
-      }
-      if (!admitted) counter.suppressed++;
-      return admitted;
+      return admitByQuota(ctx, Date.now(), paused);
     },
     line: () => {}, // never called: take() gets every admitted hit
     take: (values) => {
-      if (failing) {
-        failing = false;
-        ctx.resumed();
-      }
+      failing.ok();
       // values: [[total, ...names], ...watches, ...the names' values]
       const header = values[0] as unknown[];
       const names = header.slice(1) as string[];
@@ -110,9 +102,7 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
       if (++taken >= hitLimit) ctx.limitReached(HIT_LIMIT_REASON(taken));
     },
     failed: (reason, during) => {
-      if (failing) return;
-      failing = true;
-      ctx.failing(`${during === 'condition' ? 'the condition could not be evaluated' : 'the snapshot could not be taken'}: ${reason}; no snapshot is taken while it fails`, during === 'condition' ? 'invalid-expression' : 'runtime-refused');
+      failing.fail(`${during === 'condition' ? 'the condition could not be evaluated' : 'the snapshot could not be taken'}: ${reason}; no snapshot is taken while it fails`, during === 'condition' ? 'invalid-expression' : 'runtime-refused');
     },
   };
 }
