@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { precheck, type EngineStatus } from './admission.js';
 import { describe, logToStderr } from './describe.js';
 import { LoadedFilesBatch } from './file-batch.js';
+import { setClosureInspector } from './getter-closures.js';
 import { InspectorClient } from './inspector-client.js';
 import { InstallQueue } from './install-queue.js';
 import { PendingLoads } from './pending-loads.js';
@@ -103,6 +104,7 @@ export class ProbeEngine {
     try {
       this.runtime = installRuntime();
       this.client.connect();
+      setClosureInspector(this.client);
       this.client.on('Debugger.scriptParsed', (message) => this.onScriptParsed(message.params));
       this.queue.enqueue(async () => {
         // Scripts reported before enable answers are the replay of what was already loaded.
@@ -185,6 +187,7 @@ export class ProbeEngine {
       this.files.cancel();
       this.queue.enqueue(async () => {
         await this.patchers.closeAll();
+        setClosureInspector(undefined);
         this.client.disconnect();
       });
     } catch (err) {

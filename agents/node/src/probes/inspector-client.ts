@@ -66,6 +66,26 @@ export class InspectorClient {
     });
   }
 
+  /**
+   * A request answered before this returns: what a probe hit may use, since
+   * it runs inside the program and cannot wait. Throws when the session did
+   * not answer at once (it always does on this thread; see the top).
+   */
+  postSync<T>(method: string, params?: object): T {
+    if (!this.connected) throw new Error(`inspector session is not connected (${method}): call start() first`);
+    let done = false;
+    let error: Error | null = null;
+    let result: unknown;
+    (this.session.post as (m: string, p: object | undefined, cb: (err: Error | null, result: unknown) => void) => void)(method, params, (err, res) => {
+      done = true;
+      error = err;
+      result = res;
+    });
+    if (!done) throw new Error(`the inspector did not answer ${method} at once; this Node.js answers same-thread sessions later, so the agent cannot use it from a probe`);
+    if (error !== null) throw error;
+    return result as T;
+  }
+
   async scriptSource(scriptId: string): Promise<string> {
     return (await this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId })).scriptSource;
   }

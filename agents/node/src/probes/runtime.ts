@@ -5,6 +5,7 @@
 // slot silences that code at once, even while V8 still refuses to restore the
 // original source.
 
+import { useGetterOps } from './getter-reads.js';
 import { HOOK_GLOBAL } from './hook-names.js';
 import * as safe from './safe-ops.js';
 import { formatValue } from './value-format.js';
@@ -50,7 +51,7 @@ function createHook(): Hook {
   const slots: (SlotHandler | undefined)[] = [];
   const counters: number[] = [];
   const freeCounters: number[] = [];
-  return Object.freeze({
+  const hook: Hook = Object.freeze({
     version: RUNTIME_VERSION,
     allocate(handler: SlotHandler): number {
       slots.push(handler);
@@ -120,19 +121,24 @@ function createHook(): Hook {
     c: safe.c,
     m: safe.m,
   });
+  return hook;
 }
 
 /** Installs the hook on globalThis once per process and returns it. */
 export function installRuntime(): ProbeRuntime {
   const existing = (globalThis as Record<string, unknown>)[HOOK_GLOBAL] as Partial<Hook> | undefined;
   if (existing !== undefined) {
-    if (existing.version === RUNTIME_VERSION && typeof existing.allocate === 'function') return existing as Hook;
+    if (existing.version === RUNTIME_VERSION && typeof existing.allocate === 'function') {
+      useGetterOps(existing);
+      return existing as Hook;
+    }
     throw new Error(
       `globalThis.${HOOK_GLOBAL} already holds an incompatible Sonde probe runtime (version ${String(existing.version)}, ` +
         `this agent needs ${RUNTIME_VERSION}): load only one version of @sonde/agent-node in this process`,
     );
   }
   const hook = createHook();
+  useGetterOps(hook);
   Object.defineProperty(globalThis, HOOK_GLOBAL, { value: hook, enumerable: false, writable: false, configurable: false });
   return hook;
 }

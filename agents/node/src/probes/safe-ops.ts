@@ -1,15 +1,20 @@
 // The operations generated probe code calls instead of plain JavaScript
 // operators, so that evaluating an expression never runs program code:
-// property reads go through property descriptors (a getter is reported, not
-// invoked; a Proxy is reported, its traps never fire), and operators that
-// would call valueOf/toString on an object refuse it.
+// property reads go through property descriptors (a getter runs only as the
+// checked copy getter-reads.ts makes of it, else it is reported; a Proxy is
+// reported, its traps never fire), and operators that would call
+// valueOf/toString on an object refuse it.
 //
 // A value that cannot be produced safely becomes a Marker: it prints as its
 // text and makes any operator applied to it fail with itself, so one bad
 // sub-expression yields a readable marker instead of a lost line.
 
 import { types } from 'node:util';
+import { readThroughGetter } from './getter-reads.js';
+import { Marker } from './marker.js';
 import { shorten } from './text-limits.js';
+
+export { Marker };
 
 const { isProxy } = types;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
@@ -18,19 +23,9 @@ const hasOwn = Object.hasOwn;
 /** An error's message or name in a marker is cut like any value. */
 const MAX_ERROR_FIELD = 255;
 
-export class Marker {
-  readonly #brand = true;
-  constructor(readonly text: string) {
-    Object.freeze(this);
-  }
-  /** A brand check, because instanceof would fire a Proxy's getPrototypeOf trap. */
-  static is(value: unknown): value is Marker {
-    return typeof value === 'object' && value !== null && #brand in value;
-  }
-}
-
-export const GETTER = new Marker('[getter]');
 export const PROXY = new Marker('[proxy]');
+/** A getter the program put on globalThis. */
+const GLOBAL_GETTER = new Marker('[getter]');
 const OBJECT_OPERAND = new Marker('<operator on an object refused: it would run valueOf/toString>');
 const OBJECT_KEY = new Marker('<object used as a property key refused: it would run toString>');
 const CUSTOM_HAS_INSTANCE = new Marker('<instanceof refused: the class has a custom Symbol.hasInstance>');
@@ -47,13 +42,15 @@ function checkKey(k: unknown): PropertyKey {
   return k as PropertyKey; // primitives convert to keys without running program code
 }
 
-/** Own or inherited data property; GETTER for accessors, PROXY on a proxy in the chain. */
+/** Own or inherited data property; an accessor's value when its getter is safe to follow (see getter-reads.ts), else a marker saying why not; PROXY on a proxy in the chain. */
 function lookup(start: object, key: PropertyKey): unknown {
   for (let o: object | null = start; o !== null; o = getPrototypeOf(o) as object | null) {
     if (isProxy(o)) return PROXY;
     const d = getOwnDescriptor(o, key);
     // hasOwn: a descriptor is a plain object, and Object.prototype may hold a program's accessor named value or get.
-    if (d !== undefined) return hasOwn(d, 'value') ? d.value : hasOwn(d, 'get') && d.get !== undefined ? GETTER : undefined;
+    if (d === undefined) continue;
+    if (hasOwn(d, 'value')) return d.value;
+    return hasOwn(d, 'get') && typeof d.get === 'function' ? readThroughGetter(d.get, start) : undefined;
   }
   return undefined;
 }
@@ -78,7 +75,7 @@ export function gv(name: string): unknown {
     if (d === undefined) continue;
     if (hasOwn(d, 'value')) return d.value;
     const nodes = NODE_GLOBAL_GETTERS.get(name);
-    return o === globalThis && nodes !== undefined && d.get === nodes ? apply(nodes, globalThis, []) : d.get === undefined ? undefined : GETTER;
+    return o === globalThis && nodes !== undefined && d.get === nodes ? apply(nodes, globalThis, []) : d.get === undefined ? undefined : GLOBAL_GETTER;
   }
   throw new ReferenceError(`${name} is not defined`);
 }

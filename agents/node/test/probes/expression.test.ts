@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
 import { compileExpression } from '../../src/probes/expression.js';
-import { HOOK_ALIAS, HOOK_GLOBAL } from '../../src/probes/hook-names.js';
-import { installRuntime } from '../../src/probes/runtime.js';
-import { formatValue } from '../../src/probes/value-format.js';
-
-installRuntime();
+import { evaluate } from './evaluate.js';
 
 function refused(source: string): string {
   const r = compileExpression(source);
   assert.ok(!r.ok, `expected ${source} to be refused`);
   return r.error;
-}
-
-/** Evaluates an expression the way a probe does, with `scope` as the probed function's variables. */
-function evaluate(source: string, scope: Record<string, unknown> = {}): string {
-  const r = compileExpression(source);
-  assert.ok(r.ok, r.ok ? '' : r.error);
-  const names = Object.keys(scope);
-  // The test plays the probed function: its parameters are the scope.
-  const fn = new Function(
-    ...names,
-    `const ${HOOK_ALIAS}=globalThis.${HOOK_GLOBAL};try{return ${r.code}}catch(e){return ${HOOK_ALIAS}.m(e)}`,
-  ) as (...args: unknown[]) => unknown;
-  return formatValue(fn(...names.map((n) => scope[n])));
 }
 
 describe('probes/expression safety', () => {
@@ -97,7 +80,7 @@ describe('probes/expression evaluation', () => {
     assert.equal(evaluate('nowhere'), '<nowhere is not defined>');
   });
 
-  it('reports a getter instead of invoking it', () => {
+  it('reports a getter that does more than return a value instead of invoking it', () => {
     let called = false;
     const obj = {
       get secret() {
@@ -105,8 +88,8 @@ describe('probes/expression evaluation', () => {
         return 's3cret';
       },
     };
-    assert.equal(evaluate('obj.secret', { obj }), '[getter]');
-    assert.equal(evaluate('obj.secret.length', { obj }), '[getter]');
+    assert.equal(evaluate('obj.secret', { obj }), '[getter: it does more than return a value]');
+    assert.equal(evaluate('obj.secret.length', { obj }), '[getter: it does more than return a value]');
     assert.equal(called, false, 'the getter ran');
   });
 
@@ -118,7 +101,7 @@ describe('probes/expression evaluation', () => {
         return 1;
       }
     }
-    assert.equal(evaluate('acct.balance', { acct: new Account() }), '[getter]');
+    assert.equal(evaluate('acct.balance', { acct: new Account() }), '[getter: it does more than return a value]');
     assert.equal(called, false);
   });
 
