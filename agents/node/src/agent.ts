@@ -18,6 +18,8 @@ import { AGENT_NAME, snapshotChars, toActionState, toSnapshot, toSpec } from './
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
 const FLUSH_INTERVAL_MS = 100;
+/** How long after a send the agent counts as busy, keeping to the flush interval. */
+const QUIET_MS = 100;
 const STATS_INTERVAL_MS = 10_000;
 const BUFFER_CAPACITY = 10_000;
 const MAX_LOG_TEXT = 8 * 1024;
@@ -29,6 +31,8 @@ export interface AgentLimits {
   quota?: QuotaOptions;
   /** How often AgentStats goes out (default 10 s). */
   statsIntervalMs?: number;
+  /** How often what accumulated is sent while events keep coming (default 100 ms). */
+  flushIntervalMs?: number;
 }
 
 /** What each log level's lines start with in the app's own output; looked up per hit, so built once. */
@@ -60,8 +64,12 @@ export class Agent {
   private readonly actions = new Map<string, sonde.v1.IAction>();
   private newFiles: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Nothing was sent for QUIET_MS: the next event or state goes out at once (setImmediate), not a flush interval later. */
+  private quiet = true;
+  private quietTimer: NodeJS.Timeout | undefined;
   private lastStatsMs = 0;
   private readonly statsIntervalMs: number;
+  private readonly flushIntervalMs: number;
 
   constructor(
     readonly config: AgentConfig,
@@ -70,10 +78,17 @@ export class Agent {
   ) {
     this.counts = new HitReports(config.agentId);
     this.statsIntervalMs = limits.statsIntervalMs ?? STATS_INTERVAL_MS;
+    this.flushIntervalMs = limits.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop((e.log ?? e.metric ?? e.snapshot)?.actionId));
     this.engine = new ProbeEngine(
       {
-        event: (actionId, event) => this.onEvent(actionId, event),
+        event: (actionId, event) => {
+          this.onEvent(actionId, event);
+          if (this.quiet) this.flushSoon();
+        },
+        state: () => {
+          if (this.quiet) this.flushSoon();
+        },
         filesLoaded: (paths) => {
           for (const path of paths) this.newFiles.push(wellFormed(path));
         },
@@ -139,12 +154,13 @@ export class Agent {
   start(): void {
     this.engine.start();
     this.connection.start();
-    this.flushTimer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer = setInterval(() => this.flush(), this.flushIntervalMs);
     this.flushTimer.unref();
   }
 
   stop(): void {
     clearInterval(this.flushTimer);
+    clearTimeout(this.quietTimer);
     this.flush();
     this.connection.stop();
     this.engine.stop();
@@ -200,6 +216,20 @@ export class Agent {
     }
   }
 
+  /** After a quiet period the first line, state or sample is what a user waits for: send it after the current turn, never inside the hit. */
+  private flushSoon(): void {
+    this.quiet = false;
+    setImmediate(() => this.flush());
+  }
+
+  /** A busy probe keeps to the flush interval; one that goes quiet for `ms` gets its next line out at once again. */
+  private busyFor(ms: number): void {
+    this.quiet = false;
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => (this.quiet = true), ms);
+    this.quietTimer.unref();
+  }
+
   /** Sends what accumulated: states first, then log lines, hit counts and stats, in batches. */
   private flush(): void {
     try {
@@ -224,6 +254,9 @@ export class Agent {
         this.lastStatsMs = now;
         events.push(this.counts.stats(this.engine.counters(), this.actions.size));
       }
+      // States, counts and stats leave it quiet: the first line after a new probe's state is what its user waits for.
+      if (events.some((e) => e.log || e.snapshot || e.metric)) this.busyFor(QUIET_MS);
+      else this.quiet = true;
       if (events.length > 0) for (const frame of inFrames(events, (batch) => ({ events: { events: batch } }), eventChars)) this.sendEvents(frame.events!.events!);
     } catch (err) {
       this.log(`flush failed: ${(err as Error).stack ?? err}`);

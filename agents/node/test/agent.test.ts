@@ -228,6 +228,23 @@ describe('Node agent in a running program', () => {
     }
   });
 
+  it('sends the first state and line after a quiet period at once, not a flush interval later', async () => {
+    const require = createRequire(import.meta.url);
+    const { greet } = require(join(APP, '..', 'greet.cjs')) as { greet(n: string): string };
+    // An hour between flushes: whatever arrives came through the quiet-period path alone.
+    const logs: string[] = [];
+    const agent = new Agent(resolveConfig({ gatewayUrl: gateway.url, agentId: 'quiet', roots: [join(APP, '..')] }), (m) => logs.push(m), { flushIntervalMs: 3_600_000 });
+    agent.start();
+    try {
+      while (!logs.some((m) => m.startsWith('connected to'))) await new Promise((r) => setTimeout(r, 20));
+      await addLog('greet.cjs', 4, 'greeted {name}');
+      greet('first');
+      await events.waitFor(logOf('greeted first'), 'the first line');
+    } finally {
+      agent.stop();
+    }
+  });
+
   it('answers a file query it failed to look up with an INTERNAL error, which the gateway names, rather than "not under its roots"', async () => {
     // An agent in this process, so that its look-up can be made to fail.
     const logs: string[] = [];
