@@ -32,14 +32,23 @@ type Prepare = (error: Error, sites: CallSite[]) => unknown;
 const ErrorCtor = Error as unknown as { prepareStackTrace?: Prepare; stackTraceLimit: number; captureStackTrace(o: object): void };
 const collect: Prepare = (_e, sites) => sites;
 
+/** File URLs (ES modules) already turned into paths: a URL parse per frame per hit cost more than the rest of the frame. */
+const PATHS = new Map<string, string>();
+const MAX_PATHS = 1_000;
+
 function pathOf(name: string | undefined): string {
   if (name === undefined) return '<anonymous>';
   if (!name.startsWith('file:')) return name;
+  let path = PATHS.get(name);
+  if (path !== undefined) return path;
   try {
-    return fileURLToPath(name);
+    path = fileURLToPath(name);
   } catch {
-    return name;
+    path = name;
   }
+  if (PATHS.size >= MAX_PATHS) PATHS.clear();
+  PATHS.set(name, path);
+  return path;
 }
 
 /** Up to `max` frames below the agent's own, innermost first; [] if V8 gives none. */
