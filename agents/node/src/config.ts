@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { HOT_PATCH_MODES, type HotPatchMode } from './probes/live-edit-policy.js';
 
 export interface AgentOptions {
@@ -81,10 +82,11 @@ export function resolveConfig(options: AgentOptions = {}, env: NodeJS.ProcessEnv
   return {
     gatewayUrl: (options.gatewayUrl ?? env.SONDE_GATEWAY_URL ?? '').replace(/\/+$/, ''),
     agentKey: options.agentKey ?? env.SONDE_AGENT_KEY ?? '',
-    tags,
+    tags: isMainThread ? tags : [...tags, `thread=${threadId}`],
     appName: options.appName ?? env.SONDE_APP_NAME ?? pkg?.name ?? '',
     appVersion: options.appVersion ?? env.SONDE_APP_VERSION ?? pkg?.version ?? '',
-    agentId: options.agentId ?? env.SONDE_AGENT_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
+    // A worker thread runs its own agent (workers inherit --import): its own id, named for its thread, even under a SONDE_AGENT_ID.
+    agentId: `${options.agentId ?? env.SONDE_AGENT_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`}${isMainThread ? '' : `-thread${threadId}`}`,
     instanceId: randomBytes(8).toString('hex'),
     roots,
     maxProbes,

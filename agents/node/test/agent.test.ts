@@ -228,6 +228,24 @@ describe('Node agent in a running program', () => {
     }
   });
 
+  it('probes a worker thread through its own agent, and a line in an async loop started at boot that never returns', async () => {
+    const { port } = await startApp(['--require', '@sonde/agent-node/register', 'threads.cjs'], { SONDE_AGENT_ID: 'svc' });
+    let agents: string[] = [];
+    while (agents.length < 2) {
+      agents = ((await client.request({ listAgents: {} })).agentList?.agents ?? []).map((a) => a.agentId ?? '').sort();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(agents, ['svc', 'svc-thread1']);
+    const inWorker = await addLog('fixtures/app/thread-job.cjs', 4, 'shout {text}');
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/abc`)).text(), 'ABC after ticks');
+    const line = (await events.waitFor(logOf('shout abc'), 'the line from the worker')).log!;
+    assert.equal(line.agentId, 'svc-thread1');
+    await addLog('fixtures/app/threads.cjs', 9, 'tick {ticks}');
+    await events.waitFor(logOf('tick '), 'a line from the loop started at boot');
+    // The main thread never loaded the worker's file: it was not sent the action, so nothing stays pending there.
+    assert.ok(!events.events.some((e) => e.state?.actionId === inWorker && e.state.agentId === 'svc'), JSON.stringify(events.events.filter((e) => e.state?.actionId === inWorker)));
+  });
+
   it('sends the first state and line after a quiet period at once, not a flush interval later', async () => {
     const require = createRequire(import.meta.url);
     const { greet } = require(join(APP, '..', 'greet.cjs')) as { greet(n: string): string };
