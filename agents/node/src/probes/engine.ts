@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { precheck, type EngineStatus } from './admission.js';
 import { describe, logToStderr } from './describe.js';
 import { LoadedFilesBatch } from './file-batch.js';
+import { mapFramesWith } from './frame-mapping.js';
 import { setClosureInspector } from './getter-closures.js';
 import { InspectorClient } from './inspector-client.js';
 import { InstallQueue } from './install-queue.js';
@@ -82,7 +83,9 @@ export class ProbeEngine {
     const fail = (probe: Probe, reason: string, code: ReasonCode) => this.fail(probe, reason, code);
     this.patchers = new Patchers({ client: this.client, listener: this.listener, schedule, pause, policy: new LiveEditPolicy(options.hotPatch), runtime: () => this.runtime! });
     const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
-    this.placer = new Placer(this.registry, new SourceMaps(), this.patchers, roots);
+    const sourceMaps = new SourceMaps();
+    this.placer = new Placer(this.registry, sourceMaps, this.patchers, roots);
+    mapFramesWith(this.registry, sourceMaps);
     this.pending = new PendingLoads({ registry: this.registry, patchers: this.patchers, placer: this.placer, schedule, fail, pause });
     const pendingState = (probe: Probe, reason: string) => this.report(probe, 'pending', reason, 'file-not-loaded');
     const placing = { placer: this.placer, pending: this.pending, fail, pendingState };

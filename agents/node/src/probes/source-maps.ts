@@ -7,7 +7,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generatedPositionFor, LEAST_UPPER_BOUND, TraceMap } from '@jridgewell/trace-mapping';
+import { generatedPositionFor, LEAST_UPPER_BOUND, originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { urlToPath } from './path-match.js';
 import type { ScriptInfo } from './scripts.js';
 
@@ -58,6 +58,17 @@ export class SourceMaps {
     const source = loaded.map.resolvedSources[index] ?? loaded.map.sources[index] ?? '';
     const pos = generatedPositionFor(loaded.map, { source, line, column: 0, bias: LEAST_UPPER_BOUND });
     return pos.line === null ? undefined : { line: pos.line, column: pos.column };
+  }
+
+  /** The original place of a position in the script (1-based line, 0-based column), or undefined when the map says nothing of it. */
+  original(script: ScriptInfo, line: number, column: number): { path: string; line: number; column: number } | undefined {
+    const loaded = this.load(script);
+    if (!loaded) return undefined;
+    const pos = originalPositionFor(loaded.map, { line, column });
+    if (pos.source === null || pos.line === null) return undefined;
+    const index = loaded.map.resolvedSources.indexOf(pos.source);
+    const path = loaded.paths[index] ?? urlToPath(pos.source);
+    return path === undefined ? undefined : { path, line: pos.line, column: pos.column };
   }
 
   private load(script: ScriptInfo): LoadedMap | null {

@@ -57,6 +57,17 @@ describe('probes/ProbeEngine snapshots', function () {
     assert.deepEqual(snap.watches.map((w) => [w.name, w.value]), [['this.items.length', '3'], ['discount * 2', '2']]);
   });
 
+  it('shows a frame of compiled TypeScript at its .ts file, line and column, through the source map', async () => {
+    const { greet } = require(join(FIXTURES, 'mapped', 'lib', 'greeter.js')) as { greet(p: { name: string; visits: number }): string };
+    await install({ ...spec('ts', 12), file: 'test/fixtures/mapped/src/greeter.ts' });
+    greet({ name: 'Ada', visits: 1 });
+    await t.sink.until(() => t.sink.snapshots.length > 0);
+    const top = t.sink.snapshots[0]!.event.frames[0]!;
+    assert.equal(top.file, join(FIXTURES, 'mapped', 'src', 'greeter.ts'));
+    assert.deepEqual([top.function, top.line, top.column], ['greet', 12, 3]);
+    assert.equal(byName(top.locals).get('visits')?.value, '2');
+  });
+
   it('reads only what is initialised: the statement\'s own declaration is not there yet', async () => {
     await install(spec('t', 15, { hitLimit: 2 }));
     assert.equal(later(1), 6);

@@ -12,6 +12,7 @@ import { compileCondition, compileFailure } from '../probe-code.js';
 import { pausedReason } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
 import { captureStack } from '../stack.js';
+import { originalFrame } from '../frame-mapping.js';
 import type { SnapshotEvent, SnapshotLimits, SnapshotProbeSpec } from '../types.js';
 import { admitByQuota, FailingState } from './hit-state.js';
 import type { HitContext, ProbeKind } from './kind.js';
@@ -90,7 +91,7 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
       const entries: [string, unknown][] = watches.map((w, i) => [w, values[1 + i]]);
       names.forEach((n, i) => entries.push([n, values[1 + watches.length + i]]));
       const captured = captureAll(entries, limits);
-      const frames = captureStack(isAgentFile, MAX_FRAMES).map((f, i) => ({ ...f, locals: i === 0 ? captured.variables.slice(watches.length) : [] }));
+      const frames = captureStack(isAgentFile, MAX_FRAMES).map((f, i) => ({ ...originalFrame(f), locals: i === 0 ? captured.variables.slice(watches.length) : [] }));
       const event: SnapshotEvent = {
         kind: 'snapshot',
         timeMs: Date.now(),

@@ -1,0 +1,43 @@
+// Stack frames as the user wrote the code: a frame in a script with a
+// source map (TypeScript output, a bundle) is shown at its original file,
+// line and column. Looked up during a hit, so each generated position is
+// mapped once and remembered (bounded); frames of scripts without a map
+// cost one look-up of their path.
+
+import type { SourceMaps } from './source-maps.js';
+import type { ScriptRegistry } from './scripts.js';
+import type { StackFrame } from './stack.js';
+
+let from: { registry: ScriptRegistry; maps: SourceMaps } | undefined;
+const known = new Map<string, StackFrame | null>();
+const MAX_KNOWN = 10_000;
+
+/** Where frames are mapped from: the engine's scripts and their maps (the last engine started, in a process with several). */
+export function mapFramesWith(registry: ScriptRegistry | undefined, maps?: SourceMaps): void {
+  from = registry === undefined || maps === undefined ? undefined : { registry, maps };
+  known.clear();
+}
+
+/** The frame at its original place, when its script has a source map that covers it; else the frame as it is. */
+export function originalFrame(frame: StackFrame): StackFrame {
+  if (from === undefined) return frame;
+  const key = `${frame.line}:${frame.column}:${frame.file}`;
+  let mapped = known.get(key);
+  if (mapped === undefined) {
+    mapped = lookUp(frame) ?? null;
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(key, mapped);
+  }
+  return mapped === null ? frame : { ...mapped, function: frame.function };
+}
+
+function lookUp(frame: StackFrame): StackFrame | undefined {
+  try {
+    const script = from!.registry.newest(frame.file);
+    if (script?.sourceMapURL === undefined) return undefined;
+    const pos = from!.maps.original(script, frame.line, Math.max(0, frame.column - 1));
+    return pos === undefined ? undefined : { function: frame.function, file: pos.path, line: pos.line, column: pos.column + 1 };
+  } catch {
+    return undefined; // a map that cannot be read leaves the frame as V8 gave it
+  }
+}
