@@ -80,6 +80,7 @@ export class Placer {
       target.line = pos.line;
       target.column = pos.column;
       target.origin = `${sourcePath}:${line}`;
+      target.renames = this.sourceMaps.namedPositions(script, sourcePath);
       await this.install(target, script);
     }
     return undefined;

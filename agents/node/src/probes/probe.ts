@@ -3,6 +3,7 @@
 // copy per extra script: same slot, same counter, placed elsewhere.
 
 import type { CompiledProbe } from './probe-code.js';
+import type { NamedPosition } from './source-maps.js';
 import type { ScriptPatcher } from './script-patcher.js';
 import type { AnySpec, HitCounter, ProbeSpec, ReasonCode } from './types.js';
 
@@ -13,6 +14,8 @@ export interface Probe {
   column?: number;
   /** `file:line` the user asked for, when a source map moved the probe to another script. */
   origin?: string;
+  /** From the source map that moved it: identifiers the build renamed, where their generated names start. */
+  renames?: readonly NamedPosition[];
   readonly compiled: CompiledProbe;
   readonly slot: number;
   readonly counter: HitCounter;

@@ -32,20 +32,10 @@ import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
 import { renderSite, type SiteProbe } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
-import { noteRefusal, placementAt, type Placement } from './script-placement.js';
+import { noteRefusal, placementAt, type PatchTarget, type Placement } from './script-placement.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
-/** A probe as the patcher needs it. */
-export interface PatchTarget {
-  /** 1-based line in this script (after source mapping, if any). */
-  readonly line: number;
-  /** 0-based column a source map points at; undefined for the line's own statement. */
-  readonly column?: number;
-  /** Where the user put it, when that differs from this script's line (source maps). */
-  readonly origin?: string;
-  readonly slot: number;
-  readonly compiled: CompiledProbe;
-}
+export type { PatchTarget };
 
 export interface PatcherListener<T> {
   /** The probe is live; `how` says how (hot patch or breakpoint, and why). */

@@ -5,7 +5,23 @@
 import { withScope, type CompiledProbe } from './probe-code.js';
 import { namesRead, replaceReads } from './scope-names.js';
 import type { PatchOutcome } from './refusal-search.js';
+import { renamedReads } from './renamed-names.js';
+import type { NamedPosition } from './source-maps.js';
 import type { StatementIndex, StatementSite } from './source-patch.js';
+
+/** A probe as the patcher needs it. */
+export interface PatchTarget {
+  /** 1-based line in this script (after source mapping, if any). */
+  readonly line: number;
+  /** 0-based column a source map points at; undefined for the line's own statement. */
+  readonly column?: number;
+  /** Where the user put it, when that differs from this script's line (source maps). */
+  readonly origin?: string;
+  /** Identifiers its source map says the build renamed (see script-placement.ts). */
+  readonly renames?: readonly NamedPosition[];
+  readonly slot: number;
+  readonly compiled: CompiledProbe;
+}
 
 export interface Placement {
   /** Undefined when no statement starts on the line: breakpoint only. */
@@ -26,7 +42,7 @@ const CONCISE_ARROW = 'V8 does not hot-patch an arrow function whose body is an 
 const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module; it runs only while the module loads';
 
 /** The placement of a probe at `line` (and `column`, from a source map) of a script. */
-export function placementAt(index: StatementIndex, isModule: boolean, probe: { line: number; column?: number; compiled: CompiledProbe }): Placement {
+export function placementAt(index: StatementIndex, isModule: boolean, probe: PatchTarget): Placement {
   const found = index.siteAt(probe.line, probe.column);
   // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
   const moduleTop = found.ok && isModule && !found.site.inFunction;
@@ -35,14 +51,16 @@ export function placementAt(index: StatementIndex, isModule: boolean, probe: { l
   let code = withScope(probe.compiled, probe.compiled.scope ? visible : undefined);
   let unreachable: string | undefined;
   if (visible !== undefined) {
-    const reads = namesRead([...code.values, ...(code.condition === undefined ? [] : [code.condition])]);
+    let reads = namesRead([...code.values, ...(code.condition === undefined ? [] : [code.condition])]);
+    const renamed = probe.renames?.length ? renamedReads(reads, probe.renames, index, visible) : undefined;
+    if (renamed !== undefined && renamed.size > 0) {
+      code = swapReads(code, (n) => renamed.get(n));
+      reads = namesRead([...code.values, ...(code.condition === undefined ? [] : [code.condition])]);
+    }
     unreachable = [...reads].find((n) => visible.unreachable.has(n));
     // A name no enclosing scope declares is a global: read through its descriptor, so a global getter never runs.
     const globals = new Set([...reads].filter((n) => !visible.declared.has(n) && (isModule || !CJS_WRAPPER.has(n))));
-    if (globals.size > 0) {
-      const swap = (c: string) => replaceReads(c, (n) => (globals.has(n) ? `$sonde$.gv(${JSON.stringify(n)})` : undefined));
-      code = { ...code, values: code.values.map(swap), condition: code.condition === undefined ? undefined : swap(code.condition) };
-    }
+    if (globals.size > 0) code = swapReads(code, (n) => (globals.has(n) ? `$sonde$.gv(${JSON.stringify(n)})` : undefined));
   }
   return {
     site: found.ok ? found.site : undefined,
@@ -58,6 +76,12 @@ export function placementAt(index: StatementIndex, isModule: boolean, probe: { l
     breakpointKey: undefined,
     code,
   };
+}
+
+/** The code with each read of a name `instead` answers for replaced by that answer. */
+function swapReads(code: CompiledProbe, instead: (name: string) => string | undefined): CompiledProbe {
+  const swap = (c: string) => replaceReads(c, instead);
+  return { ...code, values: code.values.map(swap), condition: code.condition === undefined ? undefined : swap(code.condition) };
 }
 
 /** What CommonJS's module wrapper passes in: bound in every CommonJS file, though its source does not declare them. */

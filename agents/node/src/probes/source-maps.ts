@@ -7,7 +7,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generatedPositionFor, LEAST_UPPER_BOUND, originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
+import { eachMapping, generatedPositionFor, LEAST_UPPER_BOUND, originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { urlToPath } from './path-match.js';
 import type { ScriptInfo } from './scripts.js';
 
@@ -18,6 +18,13 @@ interface LoadedMap {
   map: TraceMap;
   /** Absolute paths of the sources, by index in map.sources (undefined: not a file). */
   paths: (string | undefined)[];
+}
+
+/** An identifier a bundler or compiler renamed: its original name, and where the generated one starts (1-based line, 0-based column). */
+export interface NamedPosition {
+  name: string;
+  line: number;
+  column: number;
 }
 
 export interface GeneratedPosition {
@@ -58,6 +65,20 @@ export class SourceMaps {
     const source = loaded.map.resolvedSources[index] ?? loaded.map.sources[index] ?? '';
     const pos = generatedPositionFor(loaded.map, { source, line, column: 0, bias: LEAST_UPPER_BOUND });
     return pos.line === null ? undefined : { line: pos.line, column: pos.column };
+  }
+
+  /** The named positions of the map that come from one original source (what `names` says each generated identifier was called). */
+  namedPositions(script: ScriptInfo, sourcePath: string): NamedPosition[] {
+    const loaded = this.load(script);
+    if (!loaded) return [];
+    const index = loaded.paths.indexOf(sourcePath);
+    if (index < 0) return [];
+    const source = loaded.map.resolvedSources[index];
+    const out: NamedPosition[] = [];
+    eachMapping(loaded.map, (m) => {
+      if (m.name !== null && m.source === source) out.push({ name: m.name, line: m.generatedLine, column: m.generatedColumn });
+    });
+    return out;
   }
 
   /** The original place of a position in the script (1-based line, 0-based column), or undefined when the map says nothing of it. */

@@ -88,7 +88,12 @@ export class StatementIndex {
   private program: Program | undefined;
   private readonly names = new Map<number, VisibleNames>();
 
-  constructor(source: string, isModule: boolean) {
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    private readonly source: string,
+    isModule: boolean,
+  ) {
     let program: Program;
     try {
       program = this.program = parseScript(source, isModule);
@@ -118,6 +123,17 @@ export class StatementIndex {
   }
 
   /** The names the statement at `site` can see; worked out once per site (thousands of probes may share a few). */
+  /** The identifier that starts at a 1-based line and 0-based column (a source map's named position), if one does. */
+  identifierAt(line: number, column: number): string | undefined {
+    if (this.lineStarts === undefined) {
+      this.lineStarts = [0];
+      for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    }
+    const start = this.lineStarts[line - 1];
+    if (start === undefined) return undefined;
+    return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/u.exec(this.source.slice(start + column, start + column + 256))?.[0];
+  }
+
   namesAt(site: StatementSite): VisibleNames {
     let names = this.names.get(site.start);
     if (names === undefined) {
