@@ -33,6 +33,8 @@ export interface AgentLimits {
   statsIntervalMs?: number;
   /** How often what accumulated is sent while events keep coming (default 100 ms). */
   flushIntervalMs?: number;
+  /** How long after sending a line the agent counts as busy and keeps to the interval (default 100 ms). */
+  quietMs?: number;
 }
 
 /** What each log level's lines start with in the app's own output; looked up per hit, so built once. */
@@ -67,9 +69,13 @@ export class Agent {
   /** Nothing was sent for QUIET_MS: the next event or state goes out at once (setImmediate), not a flush interval later. */
   private quiet = true;
   private quietTimer: NodeJS.Timeout | undefined;
+  private soon = false;
+  /** Actions that have produced an event (forgotten when removed). */
+  private readonly heard = new Set<string>();
   private lastStatsMs = 0;
   private readonly statsIntervalMs: number;
   private readonly flushIntervalMs: number;
+  private readonly quietMs: number;
 
   constructor(
     readonly config: AgentConfig,
@@ -79,16 +85,20 @@ export class Agent {
     this.counts = new HitReports(config.agentId);
     this.statsIntervalMs = limits.statsIntervalMs ?? STATS_INTERVAL_MS;
     this.flushIntervalMs = limits.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+    this.quietMs = limits.quietMs ?? QUIET_MS;
     this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop((e.log ?? e.metric ?? e.snapshot)?.actionId));
     this.engine = new ProbeEngine(
       {
         event: (actionId, event) => {
           this.onEvent(actionId, event);
-          if (this.quiet) this.flushSoon();
+          // An action's first event goes at once even when others keep the agent busy.
+          if (this.quiet || !this.heard.has(actionId)) {
+            this.heard.add(actionId);
+            this.flushSoon();
+          }
         },
-        state: () => {
-          if (this.quiet) this.flushSoon();
-        },
+        // States are few (a quota's pause and resume at most), and each is what a lens waits for.
+        state: () => this.flushSoon(),
         filesLoaded: (paths) => {
           for (const path of paths) this.newFiles.push(wellFormed(path));
         },
@@ -189,7 +199,11 @@ export class Agent {
 
   private setAll(actions: sonde.v1.IAction[]): void {
     const keep = new Set(actions.map((a) => a.id ?? ''));
-    for (const id of this.actions.keys()) if (!keep.has(id)) this.counts.forget(id);
+    for (const id of this.actions.keys()) {
+      if (keep.has(id)) continue;
+      this.counts.forget(id);
+      this.heard.delete(id);
+    }
     this.actions.clear();
     for (const a of actions) this.actions.set(a.id ?? '', a);
     this.engine.setAll(actions.map(toSpec));
@@ -202,6 +216,7 @@ export class Agent {
 
   private remove(id: string): void {
     this.actions.delete(id);
+    this.heard.delete(id);
     this.counts.forget(id);
     this.engine.remove(id);
   }
@@ -219,7 +234,12 @@ export class Agent {
   /** After a quiet period the first line, state or sample is what a user waits for: send it after the current turn, never inside the hit. */
   private flushSoon(): void {
     this.quiet = false;
-    setImmediate(() => this.flush());
+    if (this.soon) return;
+    this.soon = true;
+    setImmediate(() => {
+      this.soon = false;
+      this.flush();
+    });
   }
 
   /** A busy probe keeps to the flush interval; one that goes quiet for `ms` gets its next line out at once again. */
@@ -255,7 +275,7 @@ export class Agent {
         events.push(this.counts.stats(this.engine.counters(), this.actions.size));
       }
       // States, counts and stats leave it quiet: the first line after a new probe's state is what its user waits for.
-      if (events.some((e) => e.log || e.snapshot || e.metric)) this.busyFor(QUIET_MS);
+      if (events.some((e) => e.log || e.snapshot || e.metric)) this.busyFor(this.quietMs);
       else this.quiet = true;
       if (events.length > 0) for (const frame of inFrames(events, (batch) => ({ events: { events: batch } }), eventChars)) this.sendEvents(frame.events!.events!);
     } catch (err) {

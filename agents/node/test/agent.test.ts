@@ -263,6 +263,27 @@ describe('Node agent in a running program', () => {
     }
   });
 
+  it("sends a new action's first line at once even while another action keeps the agent busy", async () => {
+    const require = createRequire(import.meta.url);
+    const { greet } = require(join(APP, '..', 'greet.cjs')) as { greet(n: string): string };
+    const logs: string[] = [];
+    // An hour between flushes, and busy for an hour after any line: only the first-line rule sends anything.
+    const agent = new Agent(resolveConfig({ gatewayUrl: gateway.url, agentId: 'busy', roots: [join(APP, '..')] }), (m) => logs.push(m), { flushIntervalMs: 3_600_000, quietMs: 3_600_000 });
+    agent.start();
+    try {
+      while (!logs.some((m) => m.startsWith('connected to'))) await new Promise((r) => setTimeout(r, 20));
+      await addLog('greet.cjs', 4, 'one {name}');
+      greet('a');
+      await events.waitFor(logOf('one a'), "the first action's first line");
+      greet('b'); // held: the agent is busy now
+      await addLog('greet.cjs', 5, 'two {name}');
+      greet('c');
+      await events.waitFor(logOf('two c'), "the second action's first line");
+    } finally {
+      agent.stop();
+    }
+  });
+
   it('answers a file query it failed to look up with an INTERNAL error, which the gateway names, rather than "not under its roots"', async () => {
     // An agent in this process, so that its look-up can be made to fail.
     const logs: string[] = [];
