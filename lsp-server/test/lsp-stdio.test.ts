@@ -137,6 +137,9 @@ describe('sonde lsp over stdio', function () {
     assert.deepEqual([action.location?.file, action.location?.line], ['src/server.js', 4]);
     assert.equal(action.target?.appName, 'shop');
     assert.equal(action.format, 'name={name}');
+    // The line's text and its context, so an agent whose file differs can find the line.
+    const lines = serverJs.split('\n');
+    assert.deepEqual([action.lineText, action.linesBefore, action.linesAfter], [lines[3], lines.slice(1, 3), lines.slice(4, 6)]);
 
     agent.sendEvents([
       { state: { actionId: result.actionId, agentId: 'agent-1', state: ActionStateKind.ACTION_STATE_KIND_ACTIVE } },

@@ -63,6 +63,7 @@ export async function sendAction(deps: CommandDeps, what: string, place: Place, 
   if (!deps.gateway) throw fail(deps, LSPErrorCodes.RequestFailed, `Sonde could not add a ${what} at ${place.where}: ${deps.noGatewayReason}`);
   // The edge between LSP (0-based) and the protocol (1-based).
   action.location = { file: place.file, line: place.line + 1 };
+  Object.assign(action, lineContextOf(deps, place));
   if (deps.target) action.target = deps.target;
   let info: ActionInfo;
   try {
@@ -74,4 +75,18 @@ export async function sendAction(deps: CommandDeps, what: string, place: Place, 
   if (!id) throw fail(deps, LSPErrorCodes.RequestFailed, `Sonde could not add a ${what} at ${place.where}: the gateway's reply has no action id; is it a Sonde gateway of the same version?`);
   deps.changed(deps.mirror.upsert(info));
   return id;
+}
+
+const CONTEXT_LINES = 2;
+
+/** The line's text and a little context, so an agent whose running file differs can find the line (line-match.ts in the node agent). */
+function lineContextOf(deps: CommandDeps, place: Place): sonde.v1.IAction {
+  const at = (l: number): string | undefined => deps.lines.lineAt(place.uri, l)?.text;
+  const text = at(place.line);
+  if (text === undefined) return {};
+  const before: string[] = [];
+  for (let l = place.line - CONTEXT_LINES; l < place.line; l++) { const t = l >= 0 ? at(l) : undefined; if (t !== undefined) before.push(t); }
+  const after: string[] = [];
+  for (let l = place.line + 1; l <= place.line + CONTEXT_LINES; l++) { const t = at(l); if (t !== undefined) after.push(t); }
+  return { lineText: text, linesBefore: before, linesAfter: after };
 }
