@@ -83,8 +83,11 @@ export class TokenBucket {
 
   /** Takes a token if there is one. Refills only when empty: the hot path is two comparisons. */
   take(nowMs: number): boolean {
-    // The full bucket starts at the first take: refilling from time 0 would hand out a second burst.
-    if (Number.isNaN(this.last)) this.last = nowMs;
+    // The full bucket starts at the first take (refilling from time 0 would hand out a second burst), at the burst then in force.
+    if (Number.isNaN(this.last)) {
+      this.last = nowMs;
+      this.tokens = Math.min(this.tokens, this.rate.burst);
+    }
     if (this.tokens < 1 && this.level(nowMs) < 1) return false;
     this.tokens -= 1;
     return true;
