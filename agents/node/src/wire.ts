@@ -37,6 +37,7 @@ const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
   'line-out-of-range': Code.REASON_CODE_LINE_OUT_OF_RANGE,
   'runtime-refused': Code.REASON_CODE_RUNTIME_REFUSED,
   quota: Code.REASON_CODE_QUOTA,
+  blocked: Code.REASON_CODE_BLOCKED,
   'unsupported-kind': Code.REASON_CODE_UNSUPPORTED_KIND,
   'invalid-action': Code.REASON_CODE_INVALID_ACTION,
   'agent-unavailable': Code.REASON_CODE_AGENT_UNAVAILABLE,

@@ -24,7 +24,7 @@ import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.
 import { makeProbe } from './make-probe.js';
 import { MetricWindows } from './metric-window.js';
 import { dropCopy, ownerOf, sameSpec, type Probe } from './probe.js';
-import { Quotas } from './quota.js';
+import { AgentPolicy, type PolicySettings } from './policy.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
 import type { PatcherListener } from './script-patcher.js';
 import { ScriptRegistry, type ScriptParsedParams } from './scripts.js';
@@ -40,7 +40,7 @@ const AGENT_CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..') + 
 export class ProbeEngine {
   private readonly log: (message: string) => void;
   private readonly status: EngineStatus;
-  private readonly quotas: Quotas;
+  private readonly policy: AgentPolicy;
   private readonly metrics: MetricWindows;
   private readonly client = new InspectorClient();
   private readonly registry = new ScriptRegistry((path) => path.startsWith(AGENT_CODE_DIR));
@@ -72,7 +72,7 @@ export class ProbeEngine {
     if (process.argv[1] !== undefined) defaults.push(dirname(resolve(process.argv[1])));
     this.log = options.log ?? logToStderr;
     this.status = { started: false, stopped: false, startError: undefined, agentName: options.agentName ?? 'the Node.js agent' };
-    this.quotas = new Quotas(options.quota);
+    this.policy = new AgentPolicy(options.quota);
     this.metrics = new MetricWindows(sink, this.log, options.metricIntervalMs);
     this.states = new StateReporter(sink, this.log);
     this.maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
@@ -138,6 +138,13 @@ export class ProbeEngine {
     this.removeProbe(id);
   }
 
+  /** Applies the operator's policy live; probes it now blocklists are taken out, saying why. Returns what it refused. */
+  setPolicy(policy: PolicySettings): string[] {
+    const refused = this.policy.set(policy);
+    for (const [id, reason] of this.policy.blockedAmong(this.probes)) this.removeProbe(id), this.states.report(id, 'error', reason, 'blocked');
+    return refused;
+  }
+
   setAll(specs: AnySpec[]): void {
     try {
       const keep = new Set(specs.map((s) => s.id));
@@ -159,24 +166,16 @@ export class ProbeEngine {
     for (const [id, probe] of this.probes) yield [id, probe.counter];
   }
 
-  loadedFiles(): string[] {
-    return this.registry.paths();
-  }
+  loadedFiles(): string[] { return this.registry.paths(); }
 
   /** What this process can say about a path; `internalError` when the look-up itself failed. */
-  query(file: string): FileQueryAnswer {
-    return this.placer.query(file);
-  }
+  query(file: string): FileQueryAnswer { return this.placer.query(file); }
 
   /** Every state not taken yet, oldest first (each action's latest only). */
-  takeStates(): ProbeState[] {
-    return this.states.takeUnsent();
-  }
+  takeStates(): ProbeState[] { return this.states.takeUnsent(); }
 
   /** Makes every action's latest state unsent again (a new connection to the gateway). */
-  resendStates(): void {
-    this.states.resendAll();
-  }
+  resendStates(): void { this.states.resendAll(); }
 
   stop(): void {
     if (this.status.stopped) return;
@@ -199,9 +198,7 @@ export class ProbeEngine {
   }
 
   /** Resolves once the inspector work queued so far is done (tests, orderly shutdown). */
-  whenIdle(): Promise<void> {
-    return this.queue.whenIdle();
-  }
+  whenIdle(): Promise<void> { return this.queue.whenIdle(); }
 
   private upsertUnsafe(spec: AnySpec): void {
     const existing = this.probes.get(spec.id);
@@ -232,8 +229,11 @@ export class ProbeEngine {
       this.work.park(spec);
       return undefined;
     }
+    const blocked = this.policy.blockReason(spec);
+    if (blocked !== undefined) return void this.states.report(spec.id, 'error', blocked, 'blocked');
     const report = (probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode) => this.report(probe, state, reason, code);
-    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: this.quotas.forProbe(), metrics: this.metrics, report });
+    const { quotas, redaction } = this.policy;
+    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: quotas.forProbe(spec.kind), redaction, metrics: this.metrics, report });
     if (made.kind === 'refused') {
       this.states.report(spec.id, 'error', made.reason, made.code);
       return undefined;

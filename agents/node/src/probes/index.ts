@@ -27,3 +27,6 @@ export type {
 export { matchPath, findOnDisk, urlToPath, type MatchResult } from './path-match.js';
 export { PAUSED_REASON, type QuotaOptions } from './quota.js';
 export { cutAt, wellFormed } from './text-limits.js';
+export { AgentPolicy, type PolicySettings } from './policy.js';
+export { DEFAULT_BUDGETS, type BudgetSettings } from './quota.js';
+export { checkPattern, DEFAULT_NAMES, REDACTED, Redaction } from './redaction.js';

@@ -6,6 +6,7 @@ import { newProbe, type Probe } from './probe.js';
 import type { Refusal } from './placement.js';
 import type { MetricWindows } from './metric-window.js';
 import type { ProbeQuota } from './quota.js';
+import type { Redaction } from './redaction.js';
 import type { ProbeRuntime } from './runtime.js';
 import type { AnySpec, ProbeSink, ProbeStateKind, ReasonCode } from './types.js';
 
@@ -14,6 +15,7 @@ export interface MakeDeps {
   readonly runtime: ProbeRuntime;
   readonly sink: ProbeSink;
   readonly quota: ProbeQuota;
+  readonly redaction: Redaction;
   readonly metrics: MetricWindows;
   report(probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode): void;
 }
@@ -28,6 +30,7 @@ export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe:
       counter: probe.counter,
       quota: deps.quota,
       sink: deps.sink,
+      redaction: deps.redaction,
       metrics: deps.metrics,
       paused: (reason) => deps.report(probe, 'paused', reason, 'quota'),
       resumed: () => deps.report(probe, 'active', probe.activeHow, probe.activeCode),

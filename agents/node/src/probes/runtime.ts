@@ -16,6 +16,8 @@ const RUNTIME_VERSION = 2;
 export interface SlotHandler {
   /** Literal text around the values: literals.length === values + 1. */
   readonly literals: readonly string[];
+  /** Values shown as [redacted] instead of formatted (their name is secret), by index; absent means none. */
+  readonly hidden?: readonly boolean[];
   /** Called on every hit (condition true) before any formatting: false skips the line. */
   admit(): boolean;
   /** A formatted line, for each admitted hit. */
@@ -88,8 +90,9 @@ function createHook(): Hook {
         if (!h.admit()) return;
         if (h.take !== undefined) return h.take(values);
         const lit = h.literals;
+        const hidden = h.hidden;
         let text = lit[0]!;
-        for (let i = 0; i < values.length; i++) text += formatValue(values[i]) + lit[i + 1]!;
+        for (let i = 0; i < values.length; i++) text += (hidden !== undefined && hidden[i] ? '[redacted]' : formatValue(values[i])) + lit[i + 1]!;
         h.line(text);
       } catch (err) {
         // Formatting or the sink threw (a stack overflow deep in the program's recursion, say): said, never thrown into the host.

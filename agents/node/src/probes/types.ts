@@ -83,6 +83,7 @@ export type ReasonCode =
   | 'line-out-of-range'
   | 'runtime-refused'
   | 'quota'
+  | 'blocked'
   | 'unsupported-kind'
   | 'invalid-action'
   | 'agent-unavailable'

@@ -104,6 +104,20 @@ class ThrowingSink extends RecordingSink {
 }
 
 const drivers: Record<string, () => Promise<Observed>> = {
+  'quota-paused-snapshot': () =>
+    withEngine({}, async (engine, sink) => {
+      const snap: AnySpec = { id: 'snapq', kind: 'snapshot', file: APP_NAME, line: STATEMENT_LINE, condition: '', expressions: [], hitLimit: 100 };
+      await stateOf(engine, sink, snap);
+      for (let i = 0; i < 100; i++) app.hit(i);
+      const paused = sink.states.find((s) => s.id === 'snapq' && s.state === 'paused');
+      assert.ok(paused, 'never paused');
+      return seen(paused);
+    }),
+  'blocked-file': () =>
+    withEngine({}, async (engine, sink) => {
+      engine.setPolicy({ blockedFiles: ['conformance-*.cjs'] });
+      return seen(await stateOf(engine, sink, spec('blocked')), { file: APP_NAME, glob: 'conformance-*.cjs' });
+    }),
   'quota-paused': () =>
     withEngine({ quota: { perProbePerSecond: 1000, perProbeBurst: 10 } }, async (engine, sink) => {
       await stateOf(engine, sink, spec('quota'));

@@ -79,10 +79,21 @@ describe('probes/ProbeEngine snapshots', function () {
   });
 
   it('takes as many as the hit limit says, and only where the condition holds', async () => {
+    t.engine.setPolicy({ quotas: { snapshot: { perProbePerSecond: 100, perProbeBurst: 100 } } }); // past the default 1 a second
     await install(spec('c', 14, { hitLimit: 3, condition: 'x > 10' }));
     for (const x of [1, 11, 2, 12, 13, 14]) later(x);
     await t.sink.untilState('c', 'hit-limit');
     assert.deepEqual(t.sink.snapshots.map((s) => byName(s.event.frames[0]!.locals).get('x')?.value), ['11', '12', '13']);
+  });
+
+  it('redacts a local the policy names, live, in the next snapshot', async () => {
+    t.engine.setPolicy({ quotas: { snapshot: { perProbePerSecond: 100, perProbeBurst: 100 } } });
+    await install(spec('red', 14, { hitLimit: 2 }));
+    later(41);
+    t.engine.setPolicy({ redactNames: ['x'], quotas: { snapshot: { perProbePerSecond: 100, perProbeBurst: 100 } } });
+    later(42);
+    await t.sink.untilState('red', 'hit-limit');
+    assert.deepEqual(t.sink.snapshots.map((s) => byName(s.event.frames[0]!.locals).get('x')?.value), ['41', '[redacted]']);
   });
 
   it('captures the same from a hot-patched probe as from a breakpoint', async () => {

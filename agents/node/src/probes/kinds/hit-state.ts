@@ -6,7 +6,7 @@
 import type { HitContext } from './kind.js';
 
 /** The quota's answer for a hit at `now`; reports the probe paused or resumed when that changed. */
-export function admitByQuota(ctx: HitContext, now: number, pausedReason: string): boolean {
+export function admitByQuota(ctx: HitContext, now: number, pausedReason: string = ctx.quota.reason): boolean {
   const { quota, counter } = ctx;
   const wasPaused = quota.paused;
   const admitted = quota.admit(now);

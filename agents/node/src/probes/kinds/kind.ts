@@ -6,6 +6,7 @@
 import type { CompiledProbe, CompileFailure } from '../probe-code.js';
 import type { MetricWindows } from '../metric-window.js';
 import type { ProbeQuota } from '../quota.js';
+import type { Redaction } from '../redaction.js';
 import type { SlotHandler } from '../runtime.js';
 import type { HitCounter, ProbeSink, ProbeSpec } from '../types.js';
 
@@ -16,6 +17,8 @@ export interface HitContext {
   readonly counter: HitCounter;
   readonly quota: ProbeQuota;
   readonly sink: ProbeSink;
+  /** The redaction in force, changed live by the policy: read it at each hit. */
+  readonly redaction: Redaction;
   /** Where counters and metrics aggregate between intervals. */
   readonly metrics: MetricWindows;
   /** The probe went over its quota: the engine reports it paused, with this reason. */

@@ -4,7 +4,6 @@
 import { compileExpression } from '../expression.js';
 import { parseFormat } from '../format.js';
 import { compileCondition, compileFailure } from '../probe-code.js';
-import { PAUSED_REASON } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
 import type { LogProbeSpec } from '../types.js';
 import { admitByQuota, FailingState } from './hit-state.js';
@@ -28,6 +27,7 @@ export const logKind: ProbeKind<LogProbeSpec> = {
     if (!format.ok) return compileFailure(`format: ${format.error}`, format.unsafe === true);
     const literals = [''];
     const values: string[] = [];
+    const sources: string[] = [];
     for (const part of format.parts) {
       if (part.kind === 'text') {
         literals[literals.length - 1] += part.text;
@@ -36,9 +36,10 @@ export const logKind: ProbeKind<LogProbeSpec> = {
       const e = compileExpression(part.source, part.column);
       if (!e.ok) return compileFailure(`format: ${e.error}`, e.unsafe);
       values.push(e.code);
+      sources.push(part.source);
       literals.push('');
     }
-    return { ok: true, probe: { code: { values, condition: condition.code }, handler: (ctx) => logHandler(ctx, literals) } };
+    return { ok: true, probe: { code: { values, condition: condition.code }, handler: (ctx) => logHandler(ctx, literals, sources) } };
   },
 };
 
@@ -47,21 +48,31 @@ export const logKind: ProbeKind<LogProbeSpec> = {
  * then the formatted line to the sink. Nothing on this path allocates but
  * the line itself: one clock read a hit, one event object a probe.
  */
-function logHandler(ctx: HitContext, literals: readonly string[]): SlotHandler {
-  const { id, counter, sink } = ctx;
+function logHandler(ctx: HitContext, literals: readonly string[], sources: readonly string[]): SlotHandler {
+  const { id, sink, redaction } = ctx;
+  // Which placeholders the policy hides by name: decided once per policy version, not per hit.
+  const hidden = sources.map(() => false);
+  let seen = -1;
+  const hideSensitive = () => {
+    seen = redaction.version;
+    sources.forEach((s, i) => (hidden[i] = redaction.sensitiveName(s)));
+  };
+  hideSensitive();
   const event = { kind: 'log' as const, text: '', timeMs: 0 };
   let hitTime = 0; // one clock read per hit, shared by admit and line
   let failureLogged = false;
   const failing = new FailingState(ctx);
   return {
     literals,
+    hidden,
     admit: () => {
-      counter.hits++;
+      ctx.counter.hits++;
       failing.ok();
-      return admitByQuota(ctx, (hitTime = Date.now()), PAUSED_REASON);
+      if (seen !== redaction.version) hideSensitive();
+      return admitByQuota(ctx, (hitTime = Date.now()));
     },
     line: (text) => {
-      event.text = text;
+      event.text = redaction.redactText(redaction.redactRendered(text));
       event.timeMs = hitTime;
       sink.event(id, event);
     },

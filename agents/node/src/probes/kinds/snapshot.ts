@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { captureAll, DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from '../capture.js';
 import { compileExpression } from '../expression.js';
 import { compileCondition, compileFailure } from '../probe-code.js';
-import { pausedReason } from '../quota.js';
 import type { SlotHandler } from '../runtime.js';
 import { captureStack } from '../stack.js';
 import { originalFrame } from '../frame-mapping.js';
 import type { SnapshotEvent, SnapshotLimits, SnapshotProbeSpec } from '../types.js';
+import { redactTree } from '../redact-tree.js';
 import { admitByQuota, FailingState } from './hit-state.js';
 import type { HitContext, ProbeKind } from './kind.js';
 
@@ -73,13 +73,12 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
   const watches = spec.expressions;
   let taken = 0;
   const failing = new FailingState(ctx);
-  const paused = pausedReason('Snapshot', 'snapshot');
   return {
     literals: [''],
     admit: () => {
       if (taken >= hitLimit) return false;
       counter.hits++;
-      return admitByQuota(ctx, Date.now(), paused);
+      return admitByQuota(ctx, Date.now());
     },
     line: () => {}, // never called: take() gets every admitted hit
     take: (values) => {
@@ -91,6 +90,7 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
       const entries: [string, unknown][] = watches.map((w, i) => [w, values[1 + i]]);
       names.forEach((n, i) => entries.push([n, values[1 + watches.length + i]]));
       const captured = captureAll(entries, limits);
+      redactTree(captured.variables, ctx.redaction);
       const frames = captureStack(isAgentFile, MAX_FRAMES).map((f, i) => ({ ...originalFrame(f), locals: i === 0 ? captured.variables.slice(watches.length) : [] }));
       const event: SnapshotEvent = {
         kind: 'snapshot',

@@ -1,0 +1,72 @@
+// The operator's policy as the agent applies it: redaction (names and value
+// patterns on top of the defaults), files and functions no probe may go in,
+// and each kind's quota. set() applies a new one live; probes already
+// installed read the redaction and budgets at their next hit.
+
+import { Quotas, type BudgetSettings, type QuotaOptions } from './quota.js';
+import { Redaction } from './redaction.js';
+import type { AnySpec } from './types.js';
+
+export interface PolicySettings {
+  redactNames?: readonly string[];
+  redactPatterns?: readonly string[];
+  /** Globs on the workspace-relative path: `*` within a segment, `**` across segments, `?` one character. */
+  blockedFiles?: readonly string[];
+  blockedFunctions?: readonly string[];
+  quotas?: Readonly<Record<string, BudgetSettings | undefined>>;
+}
+
+/** A glob as a regex anchored on the whole path, or on a tail of whole segments when it has no slash. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(glob.includes('/') ? `^${re}$` : `(?:^|/)${re}$`);
+}
+
+export class AgentPolicy {
+  readonly redaction = new Redaction();
+  readonly quotas: Quotas;
+  private files: { glob: string; re: RegExp }[] = [];
+  private functions = new Set<string>();
+
+  constructor(quota?: QuotaOptions) {
+    this.quotas = new Quotas(quota);
+  }
+
+  /** Applies a policy; returns what in it was refused (a pattern that could backtrack without bound, say), with why. */
+  set(p: PolicySettings): string[] {
+    const refused = this.redaction.set({ names: p.redactNames, patterns: p.redactPatterns });
+    this.files = (p.blockedFiles ?? []).map((glob) => ({ glob, re: globToRegExp(glob.replace(/\\/g, '/')) }));
+    this.functions = new Set(p.blockedFunctions ?? []);
+    if (p.quotas !== undefined) this.quotas.set(p.quotas);
+    return refused;
+  }
+
+  /** The probes among these that the policy now blocklists, with why. */
+  blockedAmong(probes: ReadonlyMap<string, { readonly spec: Pick<AnySpec, 'file'> }>): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [id, p] of probes) {
+      const why = this.blockReason(p.spec);
+      if (why !== undefined) out.push([id, why]);
+    }
+    return out;
+  }
+
+  /** Why the policy refuses a probe at this spec's place, or undefined. `fn`: the function at the line, when known. */
+  blockReason(spec: Pick<AnySpec, 'file'>, fn?: string): string | undefined {
+    const file = spec.file.replace(/\\/g, '/').replace(/^\.\//, '');
+    const hit = this.files.find((f) => f.re.test(file));
+    if (hit !== undefined) return `${spec.file} is blocklisted by the policy (${hit.glob}); no probe goes in it`;
+    if (fn !== undefined && this.functions.has(fn)) return `function ${fn} is blocklisted by the policy; no probe goes in it`;
+    return undefined;
+  }
+}

@@ -1,0 +1,148 @@
+// Redaction inside the agent, before anything is queued: values whose name
+// says they are secret (by name segment, so `userPassword`, `api_key` and
+// `X-Api-Key` match but `tokenizer` does not) and strings whose content looks
+// like one (card numbers passing Luhn, e-mail addresses, JWTs, bearer tokens,
+// AWS-style access keys), plus the operator's own names and patterns. The
+// defaults are protocol/conformance/redaction.json, which every agent runs.
+
+export const REDACTED = '[redacted]';
+
+/** Name terms redacted by default, each as its segments ("api key" matches apiKey, api_key, X-Api-Key, apikey). */
+export const DEFAULT_NAMES: readonly string[] = [
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'authorization', 'auth', 'cookie', 'session',
+  'api key', 'private key', 'secret key', 'access key', 'client secret', 'credential', 'ssn', 'credit card', 'card number', 'cvv',
+];
+
+interface ValuePattern {
+  readonly re: RegExp;
+  /** A check on the match beyond the pattern (Luhn for card numbers). */
+  readonly accept?: (match: string) => boolean;
+}
+
+/** Content patterns; every quantifier is bounded so that no input makes one backtrack without end. */
+const DEFAULT_VALUES: readonly ValuePattern[] = [
+  { re: /\beyJ[A-Za-z0-9_-]{4,2048}\.[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,2048}/g },
+  { re: /\bBearer\s{1,4}[A-Za-z0-9._~+/=-]{8,4096}/gi },
+  { re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
+  { re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g },
+  { re: /\b\d(?:[ -]?\d){12,18}\b/g, accept: luhn },
+];
+
+/** True when the digits of `text` pass the Luhn check (what every real card number does). */
+export function luhn(text: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) continue;
+    let d = double ? c * 2 : c;
+    if (d > 9) d -= 9;
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** A name's lowercase segments: camelCase humps, runs of capitals, digits, and anything between `_ - . [ ]` or spaces. */
+export function nameSegments(name: string): string[] {
+  return name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+/g)?.map((s) => s.toLowerCase()) ?? [];
+}
+
+/** A key and its value in safeInspect's rendering of an object: `password: 'x'`, `'api-key': 12`, `session: { id: 1 }`. */
+const RENDERED_PAIR = /(^|[\s{,])([A-Za-z_$][\w$]{0,63}|'[^'\n]{1,64}'): ('(?:[^'\\\n]|\\.){0,4096}'|\{[^{}]{0,1024}\}|\[[^[\]]{0,1024}\]|[^\s,{}[\]]{1,256})/g;
+
+/** Operator patterns are bounded too: longest source, and input scanned per string. */
+export const MAX_PATTERN_CHARS = 200;
+const MAX_SCAN_CHARS = 64 * 1024;
+
+/** Why a pattern is refused, or undefined: too long, not a regex, or a quantified group holding a quantifier (the classic catastrophic backtracking). */
+export function checkPattern(source: string): string | undefined {
+  if (source.length === 0) return 'an empty pattern matches everything';
+  if (source.length > MAX_PATTERN_CHARS) return `a pattern is at most ${MAX_PATTERN_CHARS} characters; this one has ${source.length}`;
+  if (/\\[1-9]|\(\?<?[=!]/.test(source)) return 'back-references and lookarounds are refused: they can make a pattern backtrack without bound';
+  if (/\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*?]|\{\d*,?\d*\})/.test(source)) {
+    return 'a repeated group that itself repeats (such as (a+)+) is refused: it can backtrack without bound on some inputs';
+  }
+  try {
+    new RegExp(source, 'g');
+  } catch (err) {
+    return `the pattern does not compile: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return undefined;
+}
+
+export interface RedactionSettings {
+  /** Extra name terms, on top of DEFAULT_NAMES. */
+  names?: readonly string[];
+  /** Extra value patterns (JavaScript regex sources), on top of the built-in ones. */
+  patterns?: readonly string[];
+}
+
+/** The redaction in force; `version` moves on every change so that probes recompute what they decided once. */
+export class Redaction {
+  version = 0;
+  private terms: string[][] = [];
+  private values: ValuePattern[] = [];
+
+  constructor(settings: RedactionSettings = {}) {
+    this.set(settings);
+  }
+
+  /** Applies new settings; patterns that checkPattern refuses are skipped and returned, with why. */
+  set(settings: RedactionSettings): string[] {
+    const refused: string[] = [];
+    this.terms = [...DEFAULT_NAMES, ...(settings.names ?? [])].map(nameSegments).filter((t) => t.length > 0);
+    this.values = [...DEFAULT_VALUES];
+    for (const p of settings.patterns ?? []) {
+      const why = checkPattern(p);
+      if (why !== undefined) refused.push(`${p}: ${why}`);
+      else this.values.push({ re: new RegExp(p, 'g') });
+    }
+    this.version++;
+    return refused;
+  }
+
+  /** True when a name (or an expression such as user.password) has a redacted term among its segments; a segment may add a plural s. */
+  sensitiveName(name: string): boolean {
+    const segs = nameSegments(name);
+    const joined = segs.map((s, i) => segs.slice(i).join(''));
+    for (const term of this.terms) {
+      const one = term.join('');
+      for (let i = 0; i < segs.length; i++) {
+        if (term.length === 1 ? segs[i] === one || segs[i] === one + 's' : joined[i]!.startsWith(one) && endsOnSegment(segs, i, one)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** An object's rendering in a log line with the values of secret keys replaced. */
+  redactRendered(text: string): string {
+    if (text.indexOf(': ') < 0) return text; // no key in it: the common case costs one scan
+    return text.replace(RENDERED_PAIR, (all, lead: string, key: string) => (this.sensitiveName(key.replace(/'/g, '')) ? `${lead}${key}: ${REDACTED}` : all));
+  }
+
+  /** The text with every match of a value pattern replaced by [redacted]. */
+  redactText(text: string): string {
+    if (text.length < 6) return text; // no pattern matches so short a text
+    const head = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
+    let out = head;
+    for (const { re, accept } of this.values) {
+      re.lastIndex = 0;
+      if (!re.test(out)) continue;
+      re.lastIndex = 0;
+      out = out.replace(re, (m) => (accept === undefined || accept(m) ? REDACTED : m));
+    }
+    return out === head ? text : out + text.slice(head.length);
+  }
+}
+
+/** A multi-segment term matches whole segments only: "apikey" in api_key_id yes, in api_keyboard no. */
+function endsOnSegment(segs: readonly string[], from: number, term: string): boolean {
+  let len = 0;
+  for (let i = from; i < segs.length; i++) {
+    len += segs[i]!.length;
+    if (len === term.length || (len === term.length + 1 && segs[i]!.endsWith('s'))) return true;
+    if (len > term.length) return false;
+  }
+  return false;
+}
