@@ -11,6 +11,7 @@ import { insecureDev } from './auth/insecure-dev.js';
 import { InProcessBus } from './bus/in-process.js';
 import { AgentRegistry } from './connections/agent-registry.js';
 import { GatewayDrops } from './connections/drops.js';
+import { PolicyHolder } from './policy/policy-holder.js';
 import { HitCounts } from './counts/hit-counts.js';
 import { Subscribers } from './connections/subscribers.js';
 import { agentEndpoint } from './endpoints/agent.js';
@@ -68,6 +69,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const actions = new ActionService({ store, audit, bus, states, now, maxActions: opts.maxActions, maxExpiryMs: limits.maxExpiryMs, log });
   const hitCounts = new HitCounts({ store, createdAtMs: (id) => actions.createdAtMs(id), now, maxPerSecond: limits.maxHitsPerSecond });
   const drops = new GatewayDrops();
+  const policy = new PolicyHolder(opts.dataDir, bus, now, log);
 
   // Set by close(): connections still closing must not touch the closed store.
   let closing = false;
@@ -75,8 +77,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const http = createServer((req, res) => serveHttp(req, res, health));
   const wss = acceptUpgrades(http, {
     endpoints: {
-      '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now }),
-      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log }),
+      '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy }),
+      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy }),
     },
     authenticator,
     limits,

@@ -3,7 +3,7 @@
 // files they load (capped per agent) and send batches of events that the
 // gateway aggregates and fans out to clients (endpoints/agent-events.ts).
 import { randomUUID } from 'node:crypto';
-import { sonde, CloseCode } from '@sonde/protocol';
+import { encodeEnvelope, MAX_FRAME_BYTES, sonde, CloseCode } from '@sonde/protocol';
 import { fitFrames, RequestError, type Handlers } from '@sonde/rpc';
 import type { ActionService } from '../actions/service.js';
 import type { ActionStates } from '../actions/states.js';
@@ -19,6 +19,7 @@ import type { GatewayLimits } from '../limits.js';
 import type { RateLimitedLog } from '../logging/rate-limited-log.js';
 import type { AgentStore } from '../store/store.js';
 import { takeEvents } from './agent-events.js';
+import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { Endpoint, Peer } from './peer.js';
 
 const { ErrorCode } = sonde.v1;
@@ -38,6 +39,7 @@ export interface AgentEndpointDeps {
   /** For lines about what agents send wrong. */
   badInput: RateLimitedLog;
   now: () => number;
+  policy: PolicyHolder;
 }
 
 interface Connection {
@@ -93,9 +95,14 @@ export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
       }
       deps.store.putAgent(hello, deps.now());
       deps.log(`agent ${hello.agentId} connected (app ${hello.appName || '-'}, pid ${hello.pid}, ${fileList.files.length} files, from ${peer.remote})`);
-      return fitFrames(deps.actions.forAgent(hello), (actions) => ({ actionSet: { actions } }), {
+      // The policy rides in the first part, so it holds before any action is installed (parts merge, so it goes once).
+      const policy = deps.policy.current();
+      const frames = fitFrames(deps.actions.forAgent(hello), (actions) => ({ actionSet: { actions } }), {
+        limit: MAX_FRAME_BYTES - encodeEnvelope({ policy }).length,
         tooLarge: (a, bytes) => deps.log(`action ${a.id} is ${bytes} bytes, over a frame: not sent to agent ${hello.agentId}`),
       });
+      frames[0]!.actionSet!.policy = policy;
+      return frames;
     },
 
     filesLoaded(envelope, peer) {

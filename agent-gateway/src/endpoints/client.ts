@@ -8,6 +8,7 @@ import type { ActionService, Caller } from '../actions/service.js';
 import type { Bus } from '../bus/bus.js';
 import type { Subscribers } from '../connections/subscribers.js';
 import type { AgentStore } from '../store/store.js';
+import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { Endpoint, Peer } from './peer.js';
 
 export interface ClientEndpointDeps {
@@ -18,6 +19,7 @@ export interface ClientEndpointDeps {
   /** The clients subscribed here; this endpoint adds and removes them. */
   subscribers: Subscribers;
   log: (msg: string) => void;
+  policy: PolicyHolder;
 }
 
 export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
@@ -39,6 +41,15 @@ export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
     removeAction(envelope, peer) {
       deps.actions.remove(envelope.removeAction?.actionId ?? '', caller(peer));
       return { ack: {} };
+    },
+    getPolicy() {
+      return { policy: deps.policy.current() };
+    },
+    setPolicy(envelope, peer) {
+      // Identity (issue 13) makes this admin-only: the caller's roles are checked here.
+      const next = deps.policy.set(envelope.setPolicy?.policy ?? {}, peer.principal.name);
+      deps.log(`policy set by ${peer.principal.name} from ${peer.remote}`);
+      return { policy: next };
     },
     listAgents() {
       const connected = new Set(deps.bus.agents().map((a) => a.agentId));

@@ -13,7 +13,7 @@ import { EventBuffer } from './event-buffer.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
-import { AGENT_NAME, snapshotChars, toActionState, toSnapshot, toSpec } from './wire.js';
+import { AGENT_NAME, snapshotChars, toActionState, toPolicySettings, toSnapshot, toSpec } from './wire.js';
 
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
@@ -107,7 +107,11 @@ export class Agent {
     );
     this.connection = new GatewayConnection(config.gatewayUrl, config.agentKey, {
       hello: () => this.hello(),
-      onActionSet: (actions) => this.setAll(actions),
+      onActionSet: (actions, policy) => {
+        this.applyPolicy(policy);
+        this.setAll(actions);
+      },
+      onPolicy: (policy) => this.applyPolicy(policy),
       onUpsert: (action) => this.upsert(action),
       onRemoved: (id) => this.remove(id),
       onFileQuery: (path) => this.fileQuery(path),
@@ -195,6 +199,11 @@ export class Agent {
       files: this.engine.loadedFiles().map((path) => ({ path: wellFormed(path) })),
       roots: this.config.roots.map(wellFormed),
     };
+  }
+
+  /** The operator's policy, live: refused parts (a pattern that could backtrack without bound) are said in the log. */
+  private applyPolicy(policy: sonde.v1.IPolicy): void {
+    for (const why of this.engine.setPolicy(toPolicySettings(policy))) this.log(`policy: ${why}`);
   }
 
   private setAll(actions: sonde.v1.IAction[]): void {

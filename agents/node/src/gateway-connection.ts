@@ -9,7 +9,10 @@ import { EnvelopeChannel, Reconnector, endpointUrl, type Handlers } from '@sonde
 export interface ConnectionHandlers {
   /** Built afresh on each connect, so it lists what is loaded now. */
   hello(): sonde.v1.IHello;
-  onActionSet(actions: sonde.v1.IAction[]): void;
+  /** The gateway's answer to hello: its policy (applied first) and every action for this agent. */
+  onActionSet(actions: sonde.v1.IAction[], policy: sonde.v1.IPolicy): void;
+  /** The operator changed the policy. */
+  onPolicy(policy: sonde.v1.IPolicy): void;
   onUpsert(action: sonde.v1.IAction): void;
   onRemoved(actionId: string): void;
   /** Throw a RequestError (from @sonde/rpc) to answer with an Error instead. */
@@ -85,6 +88,7 @@ export class GatewayConnection {
         if (e.actionUpsert?.action) this.handlers.onUpsert(e.actionUpsert.action);
       },
       actionRemoved: (e) => this.handlers.onRemoved(e.actionRemoved?.actionId ?? ''),
+      policy: (e) => this.handlers.onPolicy(e.policy ?? {}),
       fileQuery: (e) => ({ fileQueryResult: this.handlers.onFileQuery(e.fileQuery?.path ?? '') }),
       // The gateway's answer to something sent without an id (events before hello, say).
       error: (e) => this.log(`gateway error ${sonde.v1.ErrorCode[e.error?.code ?? 0]}: ${e.error?.message}`),
@@ -111,7 +115,7 @@ export class GatewayConnection {
         this.ready = true;
         this.log(`connected to ${this.url}`);
         try {
-          this.handlers.onActionSet(reply.actionSet?.actions ?? []);
+          this.handlers.onActionSet(reply.actionSet?.actions ?? [], reply.actionSet?.policy ?? {});
         } catch (err) {
           // Thrown here it would be an unhandled rejection, which ends the host process.
           this.log(`failed to apply the gateway's actions: ${(err as Error).stack ?? err}`);

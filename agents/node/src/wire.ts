@@ -2,7 +2,7 @@
 // wire protocol: actions into specs, engine states into ActionStates.
 
 import { SONDE_VERSION, sonde } from '@sonde/protocol';
-import { wellFormed, type AnySpec, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
+import { wellFormed, type AnySpec, type PolicySettings, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
 
 const { ActionKind, ActionStateKind, ReasonCode: Code } = sonde.v1;
 
@@ -59,6 +59,18 @@ export function toSpec(a: sonde.v1.IAction): AnySpec {
   }
   if (kind === 'metric') return { ...base, kind, expression: a.expressions?.[0] ?? '', name: a.metricName ?? '' };
   return { ...base, kind: String(ActionKind[a.kind ?? 0]) };
+}
+
+/** The gateway's policy as the engine takes it; a quota's zero fields keep the kind's default. */
+export function toPolicySettings(p: sonde.v1.IPolicy): PolicySettings {
+  const quotas: Record<string, NonNullable<PolicySettings['quotas']>[string]> = {};
+  for (const q of p.quotas ?? []) {
+    const kind = KIND[q.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED] ?? (q.kind === ActionKind.ACTION_KIND_TICTOC ? 'tictoc' : undefined);
+    if (kind === undefined) continue;
+    const pick = (v: number | null | undefined) => (v ? v : undefined);
+    quotas[kind] = { perProbePerSecond: pick(q.perProbePerSecond), perProbeBurst: pick(q.perProbeBurst), perAgentPerSecond: pick(q.perAgentPerSecond), perAgentBurst: pick(q.perAgentBurst) };
+  }
+  return { redactNames: p.redactNames ?? [], redactPatterns: p.redactPatterns ?? [], blockedFiles: p.blockedFiles ?? [], blockedFunctions: p.blockedFunctions ?? [], quotas };
 }
 
 export function toActionState(s: ProbeState, agentId: string): sonde.v1.IActionState {

@@ -244,6 +244,40 @@ describe('Node agent in a running program', () => {
     await events.waitFor(logOf('tick '), 'a line from the loop started at boot');
   });
 
+  it('applies a policy set at the gateway on the live agent: the next line and snapshot show [redacted], a blocklisted file refuses a new probe', async () => {
+    const { port } = await startApp(['--require', '@sonde/agent-node/register', 'service.cjs']);
+    const get = async (name: string) => (await fetch(`http://127.0.0.1:${port}/${name}`)).text();
+    await addLog('service.cjs', 4, 'greet {name}');
+    await get('ada');
+    await events.waitFor(logOf('greet ada'), 'the line before the policy');
+    const set = await client.request({ setPolicy: { policy: { redactNames: ['name'] } } });
+    assert.deepEqual(set.policy?.redactNames, ['name'], set.error?.message ?? '');
+    // The push and the requests travel on different sockets: ask until a line shows the policy applied.
+    const redacted = events.waitFor(logOf('greet [redacted]'), 'the line after the policy');
+    let applied = false;
+    void redacted.then(() => (applied = true));
+    while (!applied) {
+      await get('bob');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const snap = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_SNAPSHOT, location: { file: 'service.cjs', line: 4 } } } });
+    const snapId = snap.actionInfo?.action?.id ?? '';
+    await events.waitFor((x) => x.state?.actionId === snapId && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE, 'the snapshot to become active');
+    await get('carol');
+    const taken = (await events.waitFor((x) => x.snapshot?.actionId === snapId, 'the snapshot')).snapshot!;
+    const local = taken.frames?.[0]?.locals?.find((v) => v.name === 'name');
+    assert.equal(local?.value, '[redacted]');
+    assert.ok(!events.events.some(logOf('carol')), 'the secret never left the agent');
+
+    // The gateway pushes the policy before the next action on the same socket: no wait needed.
+    await client.request({ setPolicy: { policy: { blockedFiles: ['**/service.cjs'] } } });
+    const reply = await client.request({ addAction: { action: { kind: LOG, location: { file: 'service.cjs', line: 4 }, format: 'blocked {name}' } } });
+    const blocked = reply.actionInfo?.action?.id ?? '';
+    const state = (await events.waitFor((x) => x.state?.actionId === blocked && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ERROR, 'the refusal')).state!;
+    assert.equal(state.reasonCode, sonde.v1.ReasonCode.REASON_CODE_BLOCKED);
+    assert.match(state.reason ?? '', /service\.cjs is blocklisted by the policy \(\*\*\/service\.cjs\); no probe goes in it/);
+  });
+
   it('sends the first state and line after a quiet period at once, not a flush interval later', async () => {
     const require = createRequire(import.meta.url);
     const { greet } = require(join(APP, '..', 'greet.cjs')) as { greet(n: string): string };

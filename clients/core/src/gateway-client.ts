@@ -52,7 +52,7 @@ export interface GatewayClientEvents {
 
 export type GatewayClientEvent = keyof GatewayClientEvents;
 
-type ReplyBody = 'actionList' | 'actionInfo' | 'ack' | 'agentList';
+type ReplyBody = 'actionList' | 'actionInfo' | 'ack' | 'agentList' | 'policy';
 type Reply<K extends ReplyBody> = NonNullable<Envelope[K]>;
 
 /** `http://h:p/` → `ws://h:p/v1/client`. */
@@ -143,6 +143,16 @@ export class GatewayClient {
   async listActions(): Promise<ActionInfo[]> {
     const list = await this.request({ listActions: {} }, 'actionList', 'list_actions');
     return list.actions ?? [];
+  }
+
+  /** The operator's policy: redaction, blocklists and per-kind quotas every agent applies. */
+  async getPolicy(): Promise<sonde.v1.IPolicy> {
+    return this.request({ getPolicy: {} }, 'policy', 'get_policy');
+  }
+
+  /** Replaces the policy; agents apply it live. The gateway says what is wrong with one it refuses. */
+  async setPolicy(policy: sonde.v1.IPolicy): Promise<sonde.v1.IPolicy> {
+    return this.request({ setPolicy: { policy } }, 'policy', 'set_policy');
   }
 
   async listAgents(): Promise<AgentInfo[]> {
