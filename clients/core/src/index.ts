@@ -42,3 +42,12 @@ export {
   type StateLabel,
 } from './action-text.js';
 export { LINES_PER_ACTION, RecentLogs, type RecentLine } from './recent-logs.js';
+export {
+  SNAPSHOT_ACTIONS,
+  SNAPSHOT_AGENTS_PER_ACTION,
+  SnapshotStore,
+  snapshotOf,
+  type CapturedSnapshot,
+  type SnapshotFrame,
+  type SnapshotVariable,
+} from './snapshots.js';

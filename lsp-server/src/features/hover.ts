@@ -1,11 +1,13 @@
 // Hover on a line with actions: what each action is, its state and hits,
 // what it lost (dropped, held back by the rate limit), and its last log lines
-// with their time and agent.
+// with their time and agent; a snapshot's latest captured tree per agent.
 import type { Hover, HoverParams } from 'vscode-languageserver';
-import { describeAction, hitsText, lossSentence, stateText, type ActionMirror, type RecentLogs } from '@sonde/client-core';
+import { sonde } from '@sonde/protocol';
+import { describeAction, hitsText, lossSentence, stateText, SnapshotStore, type ActionMirror, type MirroredAction, type RecentLogs } from '@sonde/client-core';
 import type { Workspace } from '../workspace.js';
+import { snapshotMarkdown } from './snapshot-text.js';
 
-export function hover(params: HoverParams, mirror: ActionMirror, workspace: Workspace, recent: RecentLogs): Hover | null {
+export function hover(params: HoverParams, mirror: ActionMirror, workspace: Workspace, recent: RecentLogs, snapshots = new SnapshotStore()): Hover | null {
   const file = workspace.pathOf(params.textDocument.uri);
   if (file === undefined) return null;
   // LSP lines are 0-based; the protocol's are 1-based.
@@ -14,7 +16,9 @@ export function hover(params: HoverParams, mirror: ActionMirror, workspace: Work
   const sections = entries.map((entry) => {
     const head = [describeAction(entry.action), hitsText(entry.hits), stateText(entry) || 'active'].join(' · ');
     const lines = recent.of(entry.id);
-    const body = lines.length
+    const body = isSnapshot(entry)
+      ? snapshotBody(entry, snapshots)
+      : lines.length
       ? ['```text', ...lines.map((l) => `${new Date(l.timeMs).toISOString().slice(11, 23)} [${l.agentId}] ${l.text.replace(/`/g, "'")}`), '```'].join('\n')
       : '_no lines yet_';
     const loss = lossSentence(entry);
@@ -22,6 +26,15 @@ export function hover(params: HoverParams, mirror: ActionMirror, workspace: Work
     return `**Sonde** ${escape(head)}${lost}\n\n${body}`;
   });
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') } };
+}
+
+function isSnapshot(entry: MirroredAction): boolean {
+  return entry.action.kind === sonde.v1.ActionKind.ACTION_KIND_SNAPSHOT;
+}
+
+function snapshotBody(entry: MirroredAction, snapshots: SnapshotStore): string {
+  const taken = snapshots.of(entry.id);
+  return taken.length ? taken.map(snapshotMarkdown).join('\n\n') : '_no snapshot yet_';
 }
 
 function escape(text: string): string {
