@@ -112,6 +112,9 @@ export async function perHit(dir) {
 
   const sonde = new ProbeEngine(stateSink, { roots: [dir], hotPatch: 'at-once', quota: UNLIMITED, metricIntervalMs: 1000 });
   sonde.start();
+  // Every kind's budget lifted too (snapshots default to one a second per probe): each hit does the whole work.
+  const lifted = { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity };
+  sonde.setPolicy({ quotas: Object.fromEntries(KINDS.map((k) => [k.spec.kind, lifted])) });
   KINDS.forEach((k, i) => sonde.upsert({ id: `k${i}`, file: `sonde${i}.cjs`, line: LINE, condition: '', ...k.spec }));
   sonde.upsert({ id: 'false', kind: 'log', file: 'falsecond.cjs', line: LINE, condition: 'i < 0', format: 'i={i}' });
   for (let l = 2; l <= 11; l++) sonde.upsert({ id: `ten${l}`, kind: 'log', file: 'ten.cjs', line: l, condition: '', format: `v=${l} i={i}` });

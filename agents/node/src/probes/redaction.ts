@@ -15,17 +15,21 @@ export const DEFAULT_NAMES: readonly string[] = [
 
 interface ValuePattern {
   readonly re: RegExp;
+  /** Text that every match contains: a line without any of it skips the pattern (an indexOf, not a regex run, per line). */
+  readonly hint?: readonly string[];
   /** A check on the match beyond the pattern (Luhn for card numbers). */
   readonly accept?: (match: string) => boolean;
 }
 
 /** Content patterns; every quantifier is bounded so that no input makes one backtrack without end. */
 const DEFAULT_VALUES: readonly ValuePattern[] = [
-  { re: /\beyJ[A-Za-z0-9_-]{4,2048}\.[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,2048}/g },
+  { re: /\beyJ[A-Za-z0-9_-]{4,2048}\.[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,2048}/g, hint: ['eyJ'] },
   { re: /\bBearer\s{1,4}[A-Za-z0-9._~+/=-]{8,4096}/gi },
-  { re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
-  { re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g },
-  { re: /\b\d(?:[ -]?\d){12,18}\b/g, accept: luhn },
+  { re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, hint: ['AKIA', 'ASIA'] },
+  { re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g, hint: ['@'] },
+  // Issuer prefixes (Visa 4, Mastercard 51-55 and 22-27, Amex 34 and 37, Discover 6011 and 65) as well as Luhn:
+  // a millisecond timestamp (17…, 13 digits) passes Luhn one time in ten and is no card.
+  { re: /\b(?:4|5[1-5]|2[2-7]|3[47]|6011|65)(?:[ -]?\d){11,17}\b/g, accept: luhn },
 ];
 
 /** True when the digits of `text` pass the Luhn check (what every real card number does). */
@@ -126,7 +130,8 @@ export class Redaction {
     if (text.length < 6) return text; // no pattern matches so short a text
     const head = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
     let out = head;
-    for (const { re, accept } of this.values) {
+    for (const { re, accept, hint } of this.values) {
+      if (hint !== undefined && !hint.some((h) => out.includes(h))) continue;
       re.lastIndex = 0;
       if (!re.test(out)) continue;
       re.lastIndex = 0;

@@ -18,6 +18,8 @@ export interface SlotHandler {
   readonly literals: readonly string[];
   /** Values shown as [redacted] instead of formatted (their name is secret), by index; absent means none. */
   readonly hidden?: readonly boolean[];
+  /** Each value's text passes through this before it joins the line (redaction by content: the format's own literals are the user's). */
+  redactValue?(text: string): string;
   /** Called on every hit (condition true) before any formatting: false skips the line. */
   admit(): boolean;
   /** A formatted line, for each admitted hit. */
@@ -92,7 +94,11 @@ function createHook(): Hook {
         const lit = h.literals;
         const hidden = h.hidden;
         let text = lit[0]!;
-        for (let i = 0; i < values.length; i++) text += (hidden !== undefined && hidden[i] ? '[redacted]' : formatValue(values[i])) + lit[i + 1]!;
+        const redact = h.redactValue;
+        for (let i = 0; i < values.length; i++) {
+          const value = hidden !== undefined && hidden[i] ? '[redacted]' : formatValue(values[i]);
+          text += (redact === undefined ? value : redact(value)) + lit[i + 1]!;
+        }
         h.line(text);
       } catch (err) {
         // Formatting or the sink threw (a stack overflow deep in the program's recursion, say): said, never thrown into the host.

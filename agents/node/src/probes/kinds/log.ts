@@ -71,8 +71,9 @@ function logHandler(ctx: HitContext, literals: readonly string[], sources: reado
       if (seen !== redaction.version) hideSensitive();
       return admitByQuota(ctx, (hitTime = Date.now()));
     },
+    redactValue: (text) => redaction.redactText(redaction.redactRendered(text)),
     line: (text) => {
-      event.text = redaction.redactText(redaction.redactRendered(text));
+      event.text = text;
       event.timeMs = hitTime;
       sink.event(id, event);
     },
