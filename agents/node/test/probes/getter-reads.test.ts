@@ -6,6 +6,20 @@ import { setClosureInspector } from '../../src/probes/getter-closures.js';
 import { InspectorClient } from '../../src/probes/inspector-client.js';
 import { evaluate } from './evaluate.js';
 
+/** The suite's getters find outer names through an inspector session, as in the engine. */
+function withClosureInspector(): void {
+    const client = new InspectorClient();
+    before(async () => {
+      client.connect();
+      await client.post('Debugger.enable');
+      setClosureInspector(client);
+    });
+    after(() => {
+      setClosureInspector(undefined);
+      client.disconnect();
+    });
+}
+
 describe('probes/getter reads', () => {
   it('follows a getter that only returns what it reads, through nested getters', () => {
     class Person {
@@ -66,16 +80,7 @@ describe('probes/getter reads', () => {
   });
 
   describe('outer names, through the inspector', () => {
-    const client = new InspectorClient();
-    before(async () => {
-      client.connect();
-      await client.post('Debugger.enable');
-      setClosureInspector(client);
-    });
-    after(() => {
-      setClosureInspector(undefined);
-      client.disconnect();
-    });
+    withClosureInspector();
 
     it('reads a delegating getter whose outer names never change', () => {
       const proto = {};
@@ -107,16 +112,7 @@ describe('probes/getter reads', () => {
   });
 
   describe('real frameworks (registry packages)', () => {
-    const client = new InspectorClient();
-    before(async () => {
-      client.connect();
-      await client.post('Debugger.enable');
-      setClosureInspector(client);
-    });
-    after(() => {
-      setClosureInspector(undefined);
-      client.disconnect();
-    });
+    withClosureInspector();
 
     it("reads Koa's ctx.method and ctx.url, and leaves ctx.path (a caching parser) unread", async () => {
       const app = new Koa();
