@@ -74,8 +74,10 @@ export class TokenBucket {
   /** Refills for the time since the last refill; returns the tokens now held. */
   level(nowMs: number): number {
     if (Number.isNaN(this.last)) this.last = nowMs;
-    if (nowMs > this.last) {
-      this.tokens = Math.min(this.rate.burst, this.tokens + (nowMs - this.last) * this.rate.perMs);
+    // An unlimited rate refills at once, even within the same millisecond (Infinity × 0 would be NaN).
+    if (nowMs > this.last || this.rate.perMs === Infinity) {
+      const refill = this.rate.perMs === Infinity ? Infinity : (nowMs - this.last) * this.rate.perMs;
+      this.tokens = Math.min(this.rate.burst, this.tokens + refill);
       this.last = nowMs;
     }
     return this.tokens;

@@ -2,6 +2,14 @@ import assert from 'node:assert/strict';
 import { ProbeQuota, Quotas, TokenBucket } from '../../src/probes/quota.js';
 
 describe('probes/quota', () => {
+  it('a budget lifted to unlimited after the bucket was in use never runs dry, even within one millisecond', () => {
+    const quotas = new Quotas();
+    const q = quotas.forProbe('log');
+    quotas.set({ log: { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity } });
+    for (let i = 0; i < 10_000; i++) assert.equal(q.admit(1_000), true, `hit ${i} was refused`);
+    assert.equal(q.paused, false);
+  });
+
   it('a bucket gives its burst, then refills at its rate', () => {
     const b = new TokenBucket(1 / 100, 3); // one token every 100 ms
     assert.deepEqual([b.take(0), b.take(0), b.take(0), b.take(0)], [true, true, true, false]);
