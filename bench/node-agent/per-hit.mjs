@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { measure, warm } from '../timing.mjs';
 import { ProbeEngine } from '../../agents/node/dist/src/probes/index.js';
 
 const require = createRequire(import.meta.url);
@@ -30,7 +31,6 @@ ${Array.from({ length: 10 }, (_, k) => `  const v${k} = x + ${k};`).join('\n')}
 }
 module.exports = { work };
 `;
-const ROUNDS = 5;
 const UNLIMITED = { perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity };
 
 const RING = new Array(4096);
@@ -40,23 +40,6 @@ const keep = (v) => {
   ringAt = (ringAt + 1) & 4095;
 };
 
-/** ns per call over n iterations, median of ROUNDS. */
-export function measure(work, n) {
-  const samples = [];
-  let sink = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) sink += work(i, i & 7);
-    samples.push(Number(process.hrtime.bigint() - t0) / n);
-  }
-  if (sink === 0.5) console.log('');
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
-
-function warm(work, n) {
-  for (let i = 0; i < n; i++) work(i, i & 7);
-}
 
 function post(session, method, params) {
   return new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));

@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // The agent's package exports only its entry point; the probe engine is reached by path.
+import { measure, ROUNDS, warm } from '../timing.mjs';
 import { ProbeEngine } from '../../agents/node/dist/src/probes/index.js';
 
 const require = createRequire(import.meta.url);
 const WORK = 'function work(i, x) {\n  const y = x * 2;\n  return y + i;\n}\nmodule.exports = { work };\n';
 const PROBE_LINE = 2; // const y = x * 2;
-const ROUNDS = 5;
 
 /** Where emitted lines go: a bounded ring, so the work is real but memory stays flat. */
 const RING_SIZE = 4096;
@@ -36,23 +36,6 @@ function loadCopy(dir, name) {
   return { file, work: require(file).work };
 }
 
-/** ns per call of fn over n iterations, median of ROUNDS. */
-function measure(work, n) {
-  const samples = [];
-  let sink = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) sink += work(i, i & 7);
-    samples.push(Number(process.hrtime.bigint() - t0) / n);
-  }
-  if (sink === 0.5) console.log(''); // keep the loop observable
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
-
-function warm(work, n) {
-  for (let i = 0; i < n; i++) work(i, i & 7);
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'sonde-bench-'));
 try {

@@ -10,6 +10,7 @@ import { fitFrames, RequestError } from '@sonde/rpc';
 import { escapeControls } from './app-output.js';
 import type { AgentConfig } from './config.js';
 import { EventBuffer } from './event-buffer.js';
+import { FlushPacing } from './flush-pacing.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
@@ -18,8 +19,6 @@ import { AGENT_NAME, snapshotChars, toActionState, toPolicySettings, toSnapshot,
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
 const FLUSH_INTERVAL_MS = 100;
-/** How long after a send the agent counts as busy, keeping to the flush interval. */
-const QUIET_MS = 100;
 const STATS_INTERVAL_MS = 10_000;
 const BUFFER_CAPACITY = 10_000;
 const MAX_LOG_TEXT = 8 * 1024;
@@ -66,16 +65,10 @@ export class Agent {
   private readonly actions = new Map<string, sonde.v1.IAction>();
   private newFiles: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  /** Nothing was sent for QUIET_MS: the next event or state goes out at once (setImmediate), not a flush interval later. */
-  private quiet = true;
-  private quietTimer: NodeJS.Timeout | undefined;
-  private soon = false;
-  /** Actions that have produced an event (forgotten when removed). */
-  private readonly heard = new Set<string>();
+  private readonly pacing: FlushPacing;
   private lastStatsMs = 0;
   private readonly statsIntervalMs: number;
   private readonly flushIntervalMs: number;
-  private readonly quietMs: number;
 
   constructor(
     readonly config: AgentConfig,
@@ -85,20 +78,15 @@ export class Agent {
     this.counts = new HitReports(config.agentId);
     this.statsIntervalMs = limits.statsIntervalMs ?? STATS_INTERVAL_MS;
     this.flushIntervalMs = limits.flushIntervalMs ?? FLUSH_INTERVAL_MS;
-    this.quietMs = limits.quietMs ?? QUIET_MS;
+    this.pacing = new FlushPacing(() => this.flush(), limits.quietMs);
     this.logs = new EventBuffer<sonde.v1.IEvent>(limits.bufferCapacity ?? BUFFER_CAPACITY, (e) => this.counts.drop((e.log ?? e.metric ?? e.snapshot)?.actionId));
     this.engine = new ProbeEngine(
       {
         event: (actionId, event) => {
           this.onEvent(actionId, event);
-          // An action's first event goes at once even when others keep the agent busy.
-          if (this.quiet || !this.heard.has(actionId)) {
-            this.heard.add(actionId);
-            this.flushSoon();
-          }
+          this.pacing.event(actionId);
         },
-        // States are few (a quota's pause and resume at most), and each is what a lens waits for.
-        state: () => this.flushSoon(),
+        state: () => this.pacing.state(),
         filesLoaded: (paths) => {
           for (const path of paths) this.newFiles.push(wellFormed(path));
         },
@@ -174,7 +162,7 @@ export class Agent {
 
   stop(): void {
     clearInterval(this.flushTimer);
-    clearTimeout(this.quietTimer);
+    this.pacing.stop();
     this.flush();
     this.connection.stop();
     this.engine.stop();
@@ -211,7 +199,7 @@ export class Agent {
     for (const id of this.actions.keys()) {
       if (keep.has(id)) continue;
       this.counts.forget(id);
-      this.heard.delete(id);
+      this.pacing.forget(id);
     }
     this.actions.clear();
     for (const a of actions) this.actions.set(a.id ?? '', a);
@@ -225,7 +213,7 @@ export class Agent {
 
   private remove(id: string): void {
     this.actions.delete(id);
-    this.heard.delete(id);
+    this.pacing.forget(id);
     this.counts.forget(id);
     this.engine.remove(id);
   }
@@ -238,25 +226,6 @@ export class Agent {
         this.log(`action ${id} expired`);
       }
     }
-  }
-
-  /** After a quiet period the first line, state or sample is what a user waits for: send it after the current turn, never inside the hit. */
-  private flushSoon(): void {
-    this.quiet = false;
-    if (this.soon) return;
-    this.soon = true;
-    setImmediate(() => {
-      this.soon = false;
-      this.flush();
-    });
-  }
-
-  /** A busy probe keeps to the flush interval; one that goes quiet for `ms` gets its next line out at once again. */
-  private busyFor(ms: number): void {
-    this.quiet = false;
-    clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => (this.quiet = true), ms);
-    this.quietTimer.unref();
   }
 
   /** Sends what accumulated: states first, then log lines, hit counts and stats, in batches. */
@@ -283,9 +252,7 @@ export class Agent {
         this.lastStatsMs = now;
         events.push(this.counts.stats(this.engine.counters(), this.actions.size));
       }
-      // States, counts and stats leave it quiet: the first line after a new probe's state is what its user waits for.
-      if (events.some((e) => e.log || e.snapshot || e.metric)) this.busyFor(this.quietMs);
-      else this.quiet = true;
+      this.pacing.sent(events.some((e) => e.log || e.snapshot || e.metric));
       if (events.length > 0) for (const frame of inFrames(events, (batch) => ({ events: { events: batch } }), eventChars)) this.sendEvents(frame.events!.events!);
     } catch (err) {
       this.log(`flush failed: ${(err as Error).stack ?? err}`);

@@ -24,6 +24,7 @@ import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.
 import { makeProbe } from './make-probe.js';
 import { MetricWindows } from './metric-window.js';
 import { dropCopy, ownerOf, sameSpec, type Probe } from './probe.js';
+import { ProbeTable } from './probe-table.js';
 import { AgentPolicy, type PolicySettings } from './policy.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
 import type { PatcherListener } from './script-patcher.js';
@@ -52,11 +53,8 @@ export class ProbeEngine {
   private readonly patchers: Patchers;
   private readonly budget = new TurnBudget();
   private readonly work: InstallQueue;
-  private readonly maxProbes: number;
   private runtime: ProbeRuntime | undefined;
-  private readonly probes = new Map<string, Probe>();
-  /** Probes that failed for good (placement): they hold no room under maxProbes. */
-  private readonly failed = new Set<string>();
+  private readonly probes: ProbeTable;
 
   private readonly listener: PatcherListener<Probe> = {
     active: (probe, how, code) => this.report(ownerOf(probe), 'active', how, code),
@@ -75,7 +73,7 @@ export class ProbeEngine {
     this.policy = new AgentPolicy(options.quota);
     this.metrics = new MetricWindows(sink, this.log, options.metricIntervalMs);
     this.states = new StateReporter(sink, this.log);
-    this.maxProbes = options.maxProbes ?? DEFAULT_MAX_PROBES;
+    this.probes = new ProbeTable(options.maxProbes ?? DEFAULT_MAX_PROBES);
     this.queue = new TaskQueue(this.log, this.budget);
     const pause = () => this.budget.pause();
     this.files = new LoadedFilesBatch(this.registry, sink, this.log);
@@ -87,7 +85,7 @@ export class ProbeEngine {
     this.placer = new Placer(this.registry, sourceMaps, this.patchers, roots);
     mapFramesWith(this.registry, sourceMaps);
     this.pending = new PendingLoads({ registry: this.registry, patchers: this.patchers, placer: this.placer, schedule, fail, pause });
-    const pendingState = (probe: Probe, reason: string) => this.report(probe, 'pending', reason, 'file-not-loaded');
+    const pendingState = (probe: Probe, reason: string): void => this.report(probe, 'pending', reason, 'file-not-loaded');
     const placing = { placer: this.placer, pending: this.pending, fail, pendingState };
     this.work = new InstallQueue({
       schedule,
@@ -141,7 +139,10 @@ export class ProbeEngine {
   /** Applies the operator's policy live; probes it now blocklists are taken out, saying why. Returns what it refused. */
   setPolicy(policy: PolicySettings): string[] {
     const refused = this.policy.set(policy);
-    for (const [id, reason] of this.policy.blockedAmong(this.probes)) this.removeProbe(id), this.states.report(id, 'error', reason, 'blocked');
+    for (const [id, reason] of this.policy.blockedAmong(this.probes)) {
+      this.removeProbe(id);
+      this.states.report(id, 'error', reason, 'blocked');
+    }
     return refused;
   }
 
@@ -202,13 +203,9 @@ export class ProbeEngine {
 
   private upsertUnsafe(spec: AnySpec): void {
     const existing = this.probes.get(spec.id);
-    if (existing !== undefined && sameSpec(existing.spec, spec)) {
-      // After a reconnect the gateway resends everything: say where it stands.
-      this.states.reemit(spec.id);
-      return;
-    }
     const waiting = this.work.get(spec.id);
-    if (waiting !== undefined && sameSpec(waiting, spec)) {
+    if ((existing !== undefined && sameSpec(existing.spec, spec)) || (waiting !== undefined && sameSpec(waiting, spec))) {
+      // After a reconnect the gateway resends everything: say where it stands.
       this.states.reemit(spec.id);
       return;
     }
@@ -224,16 +221,15 @@ export class ProbeEngine {
 
   /** Compiles a spec and gives it a slot: the install queue's first step. */
   private admitSpec(spec: AnySpec): Probe | undefined {
-    if (this.probes.size - this.failed.size >= this.maxProbes) {
-      this.states.report(spec.id, 'error', probeLimitReason(this.maxProbes), 'probe-limit');
+    if (this.probes.room <= 0) {
+      this.states.report(spec.id, 'error', probeLimitReason(this.probes.max), 'probe-limit');
       this.work.park(spec);
       return undefined;
     }
     const blocked = this.policy.blockReason(spec);
     if (blocked !== undefined) return void this.states.report(spec.id, 'error', blocked, 'blocked');
-    const report = (probe: Probe, state: ProbeStateKind, reason: string, code: ReasonCode) => this.report(probe, state, reason, code);
     const { quotas, redaction } = this.policy;
-    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: quotas.forProbe(spec.kind), redaction, metrics: this.metrics, report });
+    const made = makeProbe(spec, { status: this.status, runtime: this.runtime!, sink: this.sink, quota: quotas.forProbe(spec.kind), redaction, metrics: this.metrics, report: (...args) => this.report(...args) });
     if (made.kind === 'refused') {
       this.states.report(spec.id, 'error', made.reason, made.code);
       return undefined;
@@ -248,10 +244,9 @@ export class ProbeEngine {
       const probe = this.probes.get(id);
       if (probe === undefined) return;
       this.probes.delete(id);
-      this.failed.delete(id);
       this.silence(probe);
       this.work.detach(probe);
-      this.work.room(this.maxProbes - this.probes.size + this.failed.size);
+      this.work.room(this.probes.room);
     } catch (err) {
       // removal is best effort; silence() already made the probe inert
       this.log(`internal error while removing probe ${id}: ${describe(err)}`);
@@ -289,8 +284,8 @@ export class ProbeEngine {
     this.report(probe, 'error', reason, code);
     if (this.probes.get(probe.spec.id) !== probe) return;
     this.silence(probe);
-    this.failed.add(probe.spec.id);
-    this.work.room(this.maxProbes - this.probes.size + this.failed.size);
+    this.probes.markFailed(probe.spec.id);
+    this.work.room(this.probes.room);
   }
 
   /** A probe's change of state; the same state and reason twice in a row is said once. */

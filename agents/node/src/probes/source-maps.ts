@@ -36,6 +36,8 @@ export interface GeneratedPosition {
 
 export class SourceMaps {
   private readonly byScript = new Map<string, LoadedMap | null>();
+  /** Named positions per script and source: a bundle's map is walked once, not once per probe placed in it. */
+  private readonly named = new Map<string, NamedPosition[]>();
 
   /**
    * Original source path → the scripts built from it, over every given script
@@ -69,6 +71,13 @@ export class SourceMaps {
 
   /** The named positions of the map that come from one original source (what `names` says each generated identifier was called). */
   namedPositions(script: ScriptInfo, sourcePath: string): NamedPosition[] {
+    const key = `${script.scriptId}\0${sourcePath}`;
+    let known = this.named.get(key);
+    if (known === undefined) this.named.set(key, (known = this.walkNames(script, sourcePath)));
+    return known;
+  }
+
+  private walkNames(script: ScriptInfo, sourcePath: string): NamedPosition[] {
     const loaded = this.load(script);
     if (!loaded) return [];
     const index = loaded.paths.indexOf(sourcePath);
