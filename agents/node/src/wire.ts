@@ -15,6 +15,7 @@ const KIND: Partial<Record<sonde.v1.ActionKind, ProbeSpec['kind']>> = {
   [ActionKind.ACTION_KIND_COUNTER]: 'counter',
   [ActionKind.ACTION_KIND_METRIC]: 'metric',
   [ActionKind.ACTION_KIND_SNAPSHOT]: 'snapshot',
+  [ActionKind.ACTION_KIND_TICTOC]: 'tictoc',
 };
 
 const STATE_KIND: Record<ProbeStateKind, sonde.v1.ActionStateKind> = {
@@ -58,14 +59,21 @@ export function toSpec(a: sonde.v1.IAction): AnySpec {
     return { ...base, kind, expressions: a.expressions ?? [], hitLimit: a.hitLimit ?? 0, limits };
   }
   if (kind === 'metric') return { ...base, kind, expression: a.expressions?.[0] ?? '', name: a.metricName ?? '' };
-  return { ...base, kind: String(ActionKind[a.kind ?? 0]) };
+  if (kind === 'tictoc') {
+    const end = a.endLocation;
+    // A span across files has no frame to pair its ends in: refused by the kind (endLine -1).
+    const endLine = end?.line ? (end.file && end.file !== base.file ? -1 : end.line) : 0;
+    return { ...base, kind, endLine, name: a.metricName ?? '' };
+  }
+  // A kind newer than this agent: refused by the engine, named as the schema names it.
+  return { ...base, kind: ActionKind[a.kind ?? 0] ?? `action kind ${String(a.kind)}` };
 }
 
 /** The gateway's policy as the engine takes it; a quota's zero fields keep the kind's default. */
 export function toPolicySettings(p: sonde.v1.IPolicy): PolicySettings {
   const quotas: Record<string, NonNullable<PolicySettings['quotas']>[string]> = {};
   for (const q of p.quotas ?? []) {
-    const kind = KIND[q.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED] ?? (q.kind === ActionKind.ACTION_KIND_TICTOC ? 'tictoc' : undefined);
+    const kind = KIND[q.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED];
     if (kind === undefined) continue;
     const pick = (v: number | null | undefined) => (v ? v : undefined);
     quotas[kind] = { perProbePerSecond: pick(q.perProbePerSecond), perProbeBurst: pick(q.perProbeBurst), perAgentPerSecond: pick(q.perAgentPerSecond), perAgentBurst: pick(q.perAgentBurst) };

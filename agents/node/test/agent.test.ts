@@ -103,18 +103,21 @@ describe('Node agent in a running program', () => {
     await events.waitFor(hitsOf(id, 1), 'one hit');
   });
 
-  it('gives each state its reason code, and refuses kinds it does not run, saying which it does', async () => {
+  it('gives each state its reason code, and refuses an action it cannot run, saying why', async () => {
     await startApp(['--require', '@sonde/agent-node/register', 'service.cjs']);
     const R = sonde.v1.ReasonCode;
     const id = await addLog('service.cjs', 4, 'coded {name}');
     const active = events.events.find((e) => e.state?.actionId === id && e.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ACTIVE)!.state!;
     // A new probe starts on a breakpoint; it moves into the source when its hit rate pays for the pause (adaptive-patching.test).
     assert.equal(active.reasonCode, R.REASON_CODE_INSTALLED_FALLBACK, active.reason ?? '');
-    const reply = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_TICTOC, location: { file: 'service.cjs', line: 4, method: 'greet' } } } });
+    // A span whose ends lie in two files has no frame to pair them in: the agent refuses it, saying why.
+    const reply = await client.request({
+      addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_TICTOC, location: { file: 'service.cjs', line: 4 }, endLocation: { file: 'other.cjs', line: 9 } } },
+    });
     const tictoc = reply.actionInfo?.action?.id ?? '';
     const refused = (await events.waitFor((x) => x.state?.actionId === tictoc && x.state.state === sonde.v1.ActionStateKind.ACTION_STATE_KIND_ERROR, 'the refusal')).state!;
-    assert.equal(refused.reason, `ACTION_KIND_TICTOC is not supported by the Node.js agent ${SONDE_VERSION} yet; only logs, snapshots, counters and metrics are`);
-    assert.equal(refused.reasonCode, R.REASON_CODE_UNSUPPORTED_KIND);
+    assert.equal(refused.reason, 'a tic-toc ends in the file where it starts: give an end line in the same file');
+    assert.equal(refused.reasonCode, R.REASON_CODE_INVALID_ACTION);
   });
 
   it('writes lines to the app\'s own output when the action says so, and to the editor too for both', async () => {

@@ -23,11 +23,10 @@ import { Placer } from './placement.js';
 import { DEFAULT_MAX_PROBES, placeProbe, probeLimitReason } from './place-probe.js';
 import { makeProbe } from './make-probe.js';
 import { MetricWindows } from './metric-window.js';
-import { dropCopy, ownerOf, sameSpec, type Probe } from './probe.js';
+import { patcherListener, sameSpec, type Probe } from './probe.js';
 import { ProbeTable } from './probe-table.js';
 import { AgentPolicy, type PolicySettings } from './policy.js';
 import { installRuntime, type ProbeRuntime } from './runtime.js';
-import type { PatcherListener } from './script-patcher.js';
 import { ScriptRegistry, type ScriptParsedParams } from './scripts.js';
 import { SourceMaps } from './source-maps.js';
 import { StateReporter } from './state-reporter.js';
@@ -56,11 +55,7 @@ export class ProbeEngine {
   private runtime: ProbeRuntime | undefined;
   private readonly probes: ProbeTable;
 
-  private readonly listener: PatcherListener<Probe> = {
-    active: (probe, how, code) => this.report(ownerOf(probe), 'active', how, code),
-    // A copy that cannot go in leaves the parent's state as it is.
-    failed: (probe, reason, code) => (probe.parent ? dropCopy(probe) : this.fail(probe, reason, code)),
-  };
+  private readonly listener = patcherListener((...a) => this.report(...a), (...a) => this.fail(...a));
 
   constructor(
     private readonly sink: ProbeSink,
@@ -262,6 +257,7 @@ export class ProbeEngine {
   /** Stages the probe's removal from its script (applied with the batch). */
   private detach(probe: Probe): void {
     for (const copy of probe.copies.splice(0)) this.detach(copy);
+    if (probe.end !== undefined) this.detach(probe.end);
     this.pending.delete(probe);
     this.patchers.unstage(probe);
   }

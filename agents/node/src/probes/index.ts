@@ -15,6 +15,7 @@ export type {
   SnapshotFrame,
   SnapshotProbeSpec,
   SnapshotVariable,
+  TicTocProbeSpec,
   ProbeEngineOptions,
   ProbeEvent,
   ProbeSink,
@@ -27,6 +28,7 @@ export type {
 export { matchPath, findOnDisk, urlToPath, type MatchResult } from './path-match.js';
 export { PAUSED_REASON, type QuotaOptions } from './quota.js';
 export { cutAt, wellFormed } from './text-limits.js';
+export type { HotPatchMode } from './live-edit-policy.js';
 export { AgentPolicy, type PolicySettings } from './policy.js';
 export { DEFAULT_BUDGETS, type BudgetSettings } from './quota.js';
 export { checkPattern, DEFAULT_NAMES, REDACTED, Redaction } from './redaction.js';

@@ -2,7 +2,7 @@
 // slot in the runtime, its counter and its quota; the engine registers it.
 
 import { admit, type EngineStatus } from './admission.js';
-import { newProbe, type Probe } from './probe.js';
+import { endOf, newProbe, type Probe } from './probe.js';
 import type { Refusal } from './placement.js';
 import type { MetricWindows } from './metric-window.js';
 import type { ProbeQuota } from './quota.js';
@@ -38,5 +38,7 @@ export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe:
       failing: (reason, code) => probe.removed || deps.report(probe, 'error', reason, code),
     }),
   );
+  const end = admitted.probe.end;
+  if (end !== undefined) endOf(probe, end.line, end.code);
   return { kind: 'made', probe };
 }

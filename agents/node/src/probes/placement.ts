@@ -8,7 +8,7 @@ import { describe, listSome } from './describe.js';
 import { matchPathUnder } from './path-match.js';
 import { resolveFile } from './resolve-file.js';
 import type { Patchers } from './patchers.js';
-import { copyOf, ownerOf, type Probe } from './probe.js';
+import { askedLine, copyOf, ownerOf, type Probe } from './probe.js';
 import type { ScriptInfo, ScriptRegistry } from './scripts.js';
 import type { SourceMaps } from './source-maps.js';
 import type { FileQueryAnswer, ReasonCode } from './types.js';
@@ -66,7 +66,14 @@ export class Placer {
    * copies sharing its slot in the others. Says why when no script has code there.
    */
   async installMapped(probe: Probe, scripts: readonly ScriptInfo[], sourcePath: string): Promise<Refusal | undefined> {
-    const line = probe.spec.line;
+    const refusal = await this.installMappedSite(probe, scripts, sourcePath);
+    if (refusal !== undefined || probe.end === undefined) return refusal;
+    const endRefusal = await this.installMappedSite(probe.end, scripts, sourcePath);
+    return endRefusal && { ...endRefusal, reason: `the end line: ${endRefusal.reason}` };
+  }
+
+  private async installMappedSite(probe: Probe, scripts: readonly ScriptInfo[], sourcePath: string): Promise<Refusal | undefined> {
+    const line = askedLine(probe);
     const placed = scripts.flatMap((script) => {
       const pos = this.sourceMaps.generated(script, sourcePath, line);
       return pos === undefined ? [] : [{ script, pos }];
@@ -81,18 +88,19 @@ export class Placer {
       target.column = pos.column;
       target.origin = `${sourcePath}:${line}`;
       target.renames = this.sourceMaps.namedPositions(script, sourcePath);
-      await this.install(target, script);
+      await this.install(target, script, false);
     }
     return undefined;
   }
 
-  /** Stages the probe in the script's patcher; it goes in with the others at the next Patchers.applyStaged(). */
-  async install(probe: Probe, script: ScriptInfo): Promise<void> {
+  /** Stages the probe (and a tic-toc's end, unless a source map places it) in the script's patcher; it goes in with the others at the next Patchers.applyStaged(). */
+  async install(probe: Probe, script: ScriptInfo, withEnd = true): Promise<void> {
     const patcher = await this.patchers.for(script);
     if (ownerOf(probe).removed) return;
     probe.path = script.path;
     probe.patcher = patcher;
     this.patchers.stage(patcher, probe);
+    if (withEnd && probe.end !== undefined) await this.install(probe.end, script);
   }
 
   /** Original sources of loaded scripts' maps, by path (only read while probes wait). */

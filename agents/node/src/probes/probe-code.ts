@@ -24,6 +24,11 @@ export interface CompiledProbe {
    * at most `max` names (innermost first, `this` last when it is the function's).
    */
   scope?: { max: number };
+  /**
+   * Tic-toc: this code starts a span ('tic'), ends one ('toc'), or times
+   * the whole function it wraps ('function'); see renderTimer.
+   */
+  timer?: 'tic' | 'toc' | 'function';
 }
 
 /** The probe's code at a site, with the names it can see when it reads them (snapshots). */
@@ -68,3 +73,24 @@ export function renderStatement(probe: CompiledProbe, slot: number): string {
   return `try{const ${A}=${HOOK_GLOBAL};${renderGuarded(probe, slot)}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
 }
 
+
+/** The function-scoped variable a tic-toc's start time lives in: one per call, so overlapping async calls pair their own ends. */
+const spanStart = (slot: number) => `${A}t${slot}`;
+
+/**
+ * A tic-toc's code. The tic sets a `var` (function-scoped, so each call has
+ * its own; 0 when its condition is false); the toc hands it to the hook,
+ * which falls back to the slot's last tic where the variable cannot exist
+ * (a breakpoint condition runs in a scope of its own). The function form
+ * wraps the body: tic, then try{body}finally{toc}, so every return, await and
+ * throw ends the span.
+ */
+export function renderTimer(probe: CompiledProbe, slot: number): { open: string; close: string } {
+  const t = spanStart(slot);
+  const guard = (body: string) => `try{const ${A}=${HOOK_GLOBAL};${body}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
+  const tic = guard(`var ${t}=0;${probe.condition === undefined ? '' : `if(${A}.c(${probe.condition}))`}${t}=${A}.tic(${slot});`);
+  const toc = guard(`${A}.toc(${slot},typeof ${t}==="undefined"?undefined:${t})`);
+  if (probe.timer === 'tic') return { open: tic, close: '' };
+  if (probe.timer === 'toc') return { open: toc, close: '' };
+  return { open: `${tic}try{`, close: `}finally{${toc}}` };
+}

@@ -4,7 +4,7 @@
 
 import type { CompiledProbe } from './probe-code.js';
 import type { NamedPosition } from './source-maps.js';
-import type { ScriptPatcher } from './script-patcher.js';
+import type { PatcherListener, ScriptPatcher } from './script-patcher.js';
 import type { AnySpec, HitCounter, ProbeSpec, ReasonCode } from './types.js';
 
 export interface Probe {
@@ -33,6 +33,10 @@ export interface Probe {
   parent?: Probe;
   /** On a parent: its copies in other scripts. */
   copies: Probe[];
+  /** A tic-toc's end: a probe of its own (same slot, same counter) at the end line, placed wherever this one is. */
+  end?: Probe;
+  /** Set on an end: the probe whose span it ends, which holds the state. */
+  endOf?: Probe;
 }
 
 export const ownerOf = (p: Probe): Probe => p.parent ?? p;
@@ -40,6 +44,16 @@ export const ownerOf = (p: Probe): Probe => p.parent ?? p;
 export function newProbe(spec: ProbeSpec, compiled: CompiledProbe, counter: HitCounter): Probe {
   return { spec, line: spec.line, compiled, slot: -1, counter, removed: false, activeHow: '', activeCode: 'installed', copies: [] };
 }
+
+/** The probe's second site (a tic-toc's end) at `line` of the same file, with its own code. */
+export function endOf(probe: Probe, line: number, compiled: CompiledProbe): Probe {
+  const end: Probe = { ...newProbe(probe.spec, compiled, probe.counter), line, slot: probe.slot, endOf: probe };
+  probe.end = end;
+  return end;
+}
+
+/** The line the user asked for at this probe: the spec's, or its end line. */
+export const askedLine = (p: Probe): number => (p.endOf !== undefined ? (p.spec as { endLine: number }).endLine : p.spec.line);
 
 export function copyOf(parent: Probe): Probe {
   const copy: Probe = { ...newProbe(parent.spec, parent.compiled, parent.counter), line: parent.line, slot: parent.slot, parent };
@@ -58,4 +72,18 @@ export function sameSpec(a: AnySpec, b: AnySpec): boolean {
   const y = b as unknown as Record<string, unknown>;
   const keys = Object.keys(x);
   return keys.length === Object.keys(y).length && keys.every((k) => Object.is(x[k], y[k]));
+}
+
+/** How a script's patcher tells the engine of its probes: copies and tic-toc ends speak through the probe that holds the state. */
+export function patcherListener(
+  report: (probe: Probe, state: 'active' | 'pending', reason: string, code: ReasonCode) => void,
+  fail: (probe: Probe, reason: string, code: ReasonCode) => void,
+): PatcherListener<Probe> {
+  return {
+    // A tic-toc's end says nothing while it works: its start holds the state.
+    active: (probe, how, code) => ownerOf(probe).endOf ?? report(ownerOf(probe), 'active', how, code),
+    // A copy that cannot go in leaves the parent's state as it is; an end that cannot fails its start.
+    failed: (probe, reason, code) => (probe.parent ? dropCopy(probe) : probe.endOf ? fail(probe.endOf, `the end line: ${reason}`, code) : fail(probe, reason, code)),
+    waiting: (probe, reason) => report(ownerOf(probe), 'pending', reason, 'runtime-refused'),
+  };
 }

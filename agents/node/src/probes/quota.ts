@@ -18,12 +18,12 @@ export interface KindBudget {
 /**
  * Every kind's budget: a new kind gets its quota with one entry here. Snapshots
  * are costly (a stack and a tree each), so one a second per probe, as Datadog
- * does; counters and metrics aggregate in place and have no per-hit event.
+ * does; counters, tic-tocs and metrics aggregate in place and have no per-hit event.
  */
 export const DEFAULT_BUDGETS: Readonly<Record<string, Readonly<KindBudget>>> = {
   log: { title: 'Logpoint', perProbePerSecond: 50, perProbeBurst: 200, perAgentPerSecond: 500, perAgentBurst: 1000 },
   snapshot: { title: 'Snapshot', perProbePerSecond: 1, perProbeBurst: 1, perAgentPerSecond: 20, perAgentBurst: 20 },
-  tictoc: { title: 'Tic-toc', perProbePerSecond: 50, perProbeBurst: 200, perAgentPerSecond: 500, perAgentBurst: 1000 },
+  tictoc: { title: 'Tic-toc', perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity },
   counter: { title: 'Counter', perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity },
   metric: { title: 'Metric', perProbePerSecond: Infinity, perProbeBurst: Infinity, perAgentPerSecond: Infinity, perAgentBurst: Infinity },
 };

@@ -47,6 +47,10 @@ export interface ProbeRuntime {
 /** The object generated code sees as HOOK_GLOBAL: hot-path methods plus the safe operators. */
 interface Hook extends ProbeRuntime {
   hit(slot: number, values: readonly unknown[]): void;
+  /** A tic-toc's start: the time (ms), also kept as the slot's last tic. */
+  tic(slot: number): number;
+  /** A tic-toc's end: `start` from the tic's variable (0: its condition was false), or undefined to take the slot's last tic. */
+  toc(slot: number, start: number | undefined): void;
   fail(slot: number, error: unknown): void;
   pass(k: number): void;
 }
@@ -54,6 +58,8 @@ interface Hook extends ProbeRuntime {
 function createHook(): Hook {
   const slots: (SlotHandler | undefined)[] = [];
   const counters: number[] = [];
+  const tics: (number | undefined)[] = [];
+  const span = [0]; // the one value a toc hands its handler, reused: take() reads it at once
   const freeCounters: number[] = [];
   const hook: Hook = Object.freeze({
     version: RUNTIME_VERSION,
@@ -64,6 +70,7 @@ function createHook(): Hook {
     release(slot: number): void {
       const h = slots[slot];
       slots[slot] = undefined;
+      tics[slot] = undefined;
       try {
         h?.released?.();
       } catch {
@@ -106,6 +113,30 @@ function createHook(): Hook {
           h.failed(safe.m(err).text, 'line');
         } catch {
           // the stack is still exhausted: the next hit tries again
+        }
+      }
+    },
+    tic(slot: number): number {
+      const now = performance.now();
+      if (slots[slot] !== undefined) tics[slot] = now;
+      return now;
+    },
+    toc(slot: number, start: number | undefined): void {
+      const h = slots[slot];
+      if (h === undefined || start === 0) return;
+      const from = start ?? tics[slot];
+      if (start === undefined) tics[slot] = undefined;
+      if (typeof from !== 'number') return; // an end reached with no start: no span
+      const ms = performance.now() - from;
+      try {
+        if (!h.admit() || h.take === undefined) return;
+        span[0] = ms;
+        h.take(span);
+      } catch (err) {
+        try {
+          h.failed(safe.m(err).text, 'line');
+        } catch {
+          // never throw into the host
         }
       }
     },

@@ -29,10 +29,10 @@ import { RetryTimer } from './retry-timer.js';
 import type { ProbeRuntime } from './runtime.js';
 import type { ScriptInfo } from './scripts.js';
 import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
-import { renderSite, type SiteProbe } from './site-code.js';
+import { siteInsertion, type SiteProbe } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
-import { noteRefusal, placementAt, type PatchTarget, type Placement } from './script-placement.js';
+import { noteRefusal, placementAt, stagingRefusal, type PatchTarget, type Placement } from './script-placement.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
 export type { PatchTarget };
@@ -42,6 +42,8 @@ export interface PatcherListener<T> {
   active(probe: T, how: string, code: 'installed' | 'installed-fallback'): void;
   /** The probe cannot be served here; it has been dropped from the script. */
   failed(probe: T, reason: string, code: ReasonCode): void;
+  /** Only a new source can serve the probe (a function's wrapping), and V8 refuses it for now. */
+  waiting(probe: T, reason: string): void;
 }
 
 /** New sources tried per apply when V8 refuses: each costs the host a recompile of the script. */
@@ -112,16 +114,11 @@ export class ScriptPatcher<T extends PatchTarget> {
 
   /** Takes a probe in; it goes live at the next apply(). */
   stage(probe: T): void {
-    if (probe.line > this.lineCount) {
-      this.listener.failed(
-        probe,
-        `line ${probe.line} is past the end of ${this.info.path} (${this.lineCount} lines); the file the editor shows may differ from the one running`,
-        'line-out-of-range',
-      );
-      return;
-    }
+    const placement = probe.line > this.lineCount ? undefined : placementAt(this.index, this.info.isModule, probe);
+    const refused = stagingRefusal(probe, placement, this.lineCount, this.info.path, this.policy.mode);
+    if (refused !== undefined) return this.listener.failed(probe, refused.reason, refused.code);
     this.live.add(probe);
-    this.placements.set(probe, placementAt(this.index, this.info.isModule, probe));
+    this.placements.set(probe, placement!);
   }
 
   /** Takes a probe out; its code leaves at the next apply(). */
@@ -158,7 +155,8 @@ export class ScriptPatcher<T extends PatchTarget> {
    */
   async apply(): Promise<void> {
     // Without an edit, probes already in the source stay (removed ones silenced) and the rest are served by breakpoints.
-    const editing = this.closed || this.policy.atOnce || this.upgrading;
+    // A function's wrapping has no breakpoint to wait on: it asks for its edit at once.
+    const editing = this.closed || this.policy.atOnce || this.upgrading || this.wrapWaits();
     this.upgrading = false;
     const desired = new Set([...this.live].filter((p) => this.placements.get(p)!.patchable));
     const changes = editing ? [...[...this.inSource].filter((p) => !desired.has(p)), ...[...desired].filter((p) => !this.inSource.has(p))] : [];
@@ -189,8 +187,13 @@ export class ScriptPatcher<T extends PatchTarget> {
     this.watch.waiting(waiting && !this.closed);
     const settled = !waiting && [...this.inSource].every((p) => this.live.has(p));
     // Adaptive edits are asked for by the watch alone: a retry would pause the host again without asking.
-    if (settled || this.closed || !this.policy.atOnce) this.retry.reset();
+    if (settled || this.closed || (!this.policy.atOnce && !this.wrapWaits())) this.retry.reset();
     else this.retry.schedule();
+  }
+
+  /** Some function's wrapping is not in the source yet. */
+  private wrapWaits(): boolean {
+    return [...this.live].some((p) => this.placements.get(p)!.site?.around === true && !this.inSource.has(p));
   }
 
   private startOf(probe: T): number {
@@ -199,14 +202,14 @@ export class ScriptPatcher<T extends PatchTarget> {
 
   private async trySource(probes: Set<T>): Promise<PatchOutcome> {
     // Only probes with a site are ever patchable, so every site is defined here.
-    const bySite = new Map<number, { site: StatementSite; probes: T[] }>();
+    const bySite = new Map<StatementSite, T[]>();
     for (const p of probes) {
       const site = this.placements.get(p)!.site!;
-      const known = bySite.get(site.start);
-      if (known === undefined) bySite.set(site.start, { site, probes: [p] });
-      else known.probes.push(p);
+      const known = bySite.get(site);
+      if (known === undefined) bySite.set(site, [p]);
+      else known.push(p);
     }
-    const insertions = [...bySite.values()].map(({ site, probes: at }) => ({ site, code: renderSite(this.sited(at.sort((a, b) => a.slot - b.slot))) }));
+    const insertions = [...bySite].map(([site, at]) => siteInsertion(site, this.sited(at.sort((a, b) => a.slot - b.slot))));
     const patch = applyInsertions(this.original, insertions);
     let result;
     try {
@@ -235,7 +238,7 @@ export class ScriptPatcher<T extends PatchTarget> {
     for (const probe of this.live) {
       const placement = this.placements.get(probe)!;
       placement.breakpointKey = undefined;
-      if (this.inSource.has(probe)) continue;
+      if (this.inSource.has(probe) || placement.site?.around) continue;
       const site = placement.site;
       let columnNumber = 0;
       if (site !== undefined) {
@@ -278,6 +281,10 @@ export class ScriptPatcher<T extends PatchTarget> {
       const placement = this.placements.get(probe)!;
       const where = `${this.info.path}:${probe.line}${probe.origin ? ` (${probe.origin} by its source map)` : ''}`;
       if (this.inSource.has(probe)) this.listener.active(probe, `hot-patched ${where}`, 'installed');
+      else if (placement.site?.around) {
+        if (!placement.patchable) this.drop(probe, `the function at ${where} cannot be timed: ${placement.unpatchableReason ?? 'V8 refuses its new source'}`, 'runtime-refused');
+        else this.listener.waiting(probe, `the function at ${where} is running; it is timed from its next call once V8 takes the new source (retried)`);
+      }
       else if (placement.breakpointKey !== undefined && this.breakpoints.has(placement.breakpointKey)) {
         const why =
           placement.site === undefined

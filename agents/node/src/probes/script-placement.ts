@@ -4,7 +4,9 @@
 
 import { withScope, type CompiledProbe } from './probe-code.js';
 import { namesRead, replaceReads } from './scope-names.js';
+import type { HotPatchMode } from './live-edit-policy.js';
 import type { PatchOutcome } from './refusal-search.js';
+import type { ReasonCode } from './types.js';
 import { renamedReads } from './renamed-names.js';
 import type { NamedPosition } from './source-maps.js';
 import type { StatementIndex, StatementSite } from './source-patch.js';
@@ -43,7 +45,7 @@ const MODULE_TOP_LEVEL = 'V8 cannot hot-patch the top-level code of an ES module
 
 /** The placement of a probe at `line` (and `column`, from a source map) of a script. */
 export function placementAt(index: StatementIndex, isModule: boolean, probe: PatchTarget): Placement {
-  const found = index.siteAt(probe.line, probe.column);
+  const found = probe.compiled.timer === 'function' ? index.functionAt(probe.line, probe.column) : index.siteAt(probe.line, probe.column);
   // V8 refuses any change to an ES module's top-level code; do not even try (each try leaves a Script behind).
   const moduleTop = found.ok && isModule && !found.site.inFunction;
   const concise = found.ok && found.site.concise === true;
@@ -76,6 +78,20 @@ export function placementAt(index: StatementIndex, isModule: boolean, probe: Pat
     breakpointKey: undefined,
     code,
   };
+}
+
+/** Why a probe cannot even be staged in a script of `lineCount` lines (no placement: past its end). */
+export function stagingRefusal(probe: PatchTarget, placement: Placement | undefined, lineCount: number, path: string, mode: HotPatchMode): { reason: string; code: ReasonCode } | undefined {
+  if (placement === undefined) {
+    return { reason: `line ${probe.line} is past the end of ${path} (${lineCount} lines); the file the editor shows may differ from the one running`, code: 'line-out-of-range' };
+  }
+  if (probe.compiled.timer !== 'function') return undefined;
+  // A function's wrapping is a new source or nothing: no breakpoint can serve it.
+  if (placement.site === undefined) return { reason: placement.siteReason, code: 'no-code-at-line' };
+  if (mode === 'never') {
+    return { reason: 'timing a whole function needs a live edit of its source, and hot patching is off (SONDE_HOT_PATCH=never); give an end line to time it with breakpoints', code: 'runtime-refused' };
+  }
+  return undefined;
 }
 
 /** The code with each read of a name `instead` answers for replaced by that answer. */

@@ -11,15 +11,21 @@
 // pass cost the host (V8 compiles it while the app waits), hence the sharing.
 
 import { HOOK_ALIAS as A, HOOK_GLOBAL } from './hook-names.js';
-import { renderStatement, type CompiledProbe } from './probe-code.js';
+import { renderStatement, renderTimer, type CompiledProbe } from './probe-code.js';
+import type { Insertion, StatementSite } from './source-patch.js';
 
 export interface SiteProbe {
   readonly compiled: CompiledProbe;
   readonly slot: number;
 }
 
-/** The site's statement, probes in the order given. */
+/** The site's statement, probes in the order given (tic-tocs first: their own statements, see renderTimer). */
 export function renderSite(probes: readonly SiteProbe[]): string {
+  const timers = probes.filter((p) => p.compiled.timer !== undefined);
+  if (timers.length > 0) {
+    const others = probes.filter((p) => p.compiled.timer === undefined);
+    return timers.map((p) => renderTimer(p.compiled, p.slot).open).join('') + (others.length > 0 ? renderSite(others) : '');
+  }
   if (probes.length === 1) return renderStatement(probes[0]!.compiled, probes[0]!.slot);
   const byCondition = new Map<string | undefined, SiteProbe[]>();
   for (const p of probes) {
@@ -49,4 +55,17 @@ function renderGroup(condition: string | undefined, group: readonly SiteProbe[])
 /** The site as a breakpoint condition: counts the pass on the runtime's counter `counter`, does every probe's work, then answers false so V8 never pauses. */
 export function renderSiteCondition(probes: readonly SiteProbe[], counter: number): string {
   return `typeof ${HOOK_GLOBAL}==="object"&&${HOOK_GLOBAL}.pass(${counter});${renderSite(probes)};false`;
+}
+
+/** What goes into the source at a site: the statement before it, or a function body's wrapping. */
+export function siteInsertion(site: StatementSite, probes: readonly SiteProbe[]): Insertion {
+  if (!site.around) return { site, code: renderSite(probes) };
+  const { open, close } = renderAround(probes);
+  return { site, code: open, close };
+}
+
+/** A function body's wrapping (the tic-toc's function form): the code before the body and after it. */
+export function renderAround(probes: readonly SiteProbe[]): { open: string; close: string } {
+  const parts = probes.map((p) => renderTimer(p.compiled, p.slot));
+  return { open: parts.map((p) => p.open).join(''), close: parts.map((p) => p.close).reverse().join('') };
 }

@@ -32,6 +32,8 @@ export interface StatementSite {
   concise?: boolean;
   /** Inside a function (or class body); false for top-level code, which runs once at load. */
   inFunction: boolean;
+  /** A function's whole body (a tic-toc's function form): code goes before it and after it, never on a breakpoint. */
+  around?: boolean;
 }
 
 export type SiteResult = { ok: true; site: StatementSite } | { ok: false; reason: string };
@@ -89,6 +91,8 @@ export class StatementIndex {
   private readonly names = new Map<number, VisibleNames>();
 
   private lineStarts: number[] | undefined;
+  /** Per line, the block-bodied functions that start there, outermost first. */
+  private readonly functions = new Map<number, StatementSite[]>();
 
   constructor(
     private readonly source: string,
@@ -122,7 +126,19 @@ export class StatementIndex {
     return { ok: true, site };
   }
 
-  /** The names the statement at `site` can see; worked out once per site (thousands of probes may share a few). */
+  /**
+   * The body of the function that starts on a line (at or after `column`,
+   * from a source map), as a site that wraps all of it: after its directives
+   * ("use strict" stays first), up to its closing brace.
+   */
+  functionAt(line: number, column?: number): SiteResult {
+    if (this.parseError !== undefined) return this.siteAt(line);
+    const all = this.functions.get(line) ?? [];
+    const at = column !== undefined && column > 0 ? all.find((s) => s.column >= column) ?? all[0] : all[0];
+    if (at === undefined) return { ok: false, reason: `no function with statements in its body starts at line ${line}; give a tic-toc's function form the line where the function starts, or give an end line` };
+    return { ok: true, site: at };
+  }
+
   /** The identifier that starts at a 1-based line and 0-based column (a source map's named position), if one does. */
   identifierAt(line: number, column: number): string | undefined {
     if (this.lineStarts === undefined) {
@@ -134,6 +150,7 @@ export class StatementIndex {
     return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/u.exec(this.source.slice(start + column, start + column + 256))?.[0];
   }
 
+  /** The names the statement at `site` can see; worked out once per site (thousands of probes may share a few). */
   namesAt(site: StatementSite): VisibleNames {
     let names = this.names.get(site.start);
     if (names === undefined) {
@@ -157,8 +174,29 @@ export class StatementIndex {
     this.sites.set(loc.line, site);
   }
 
+  /**
+   * A function with a block body: its statements, as the site its function
+   * form wraps. The code goes right before the first statement and right
+   * after the last: V8's live edit keeps running closures on the old code when
+   * the change touches the body's braces.
+   */
+  private considerFunction(node: AnyRecord): void {
+    const body = node['body'];
+    if (!isNode(body) || body.type !== 'BlockStatement') return;
+    const all = body['body'] as AnyRecord[];
+    // Directives ("use strict") stay first.
+    const statements = all.slice(all.findIndex((st) => typeof st['directive'] !== 'string') >>> 0);
+    if (statements.length === 0 || typeof statements[0]!['directive'] === 'string') return;
+    const loc = node.loc!.start;
+    const site: StatementSite = { line: loc.line, column: loc.column, start: statements[0]!.start, end: statements.at(-1)!.end, wrap: false, inFunction: true, around: true };
+    const onLine = this.functions.get(loc.line);
+    if (onLine === undefined) this.functions.set(loc.line, [site]);
+    else onLine.push(site);
+  }
+
   private visit(node: AnyRecord, outerInFunction: boolean): void {
     const inFunction = outerInFunction || FUNCTION_LIKE.has(node.type);
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') this.considerFunction(node);
     if (node.type === 'ArrowFunctionExpression' && node['expression'] === true && isNode(node['body'])) {
       this.consider(node['body'], false, true, true);
     }
@@ -184,6 +222,8 @@ export class StatementIndex {
 export interface Insertion {
   site: StatementSite;
   code: string;
+  /** For a site `around` a body: the code after it. */
+  close?: string;
 }
 
 export interface PatchResult {
@@ -194,21 +234,26 @@ export interface PatchResult {
 
 /** Inserts probe statements at their sites; several probes may share a site. */
 export function applyInsertions(source: string, insertions: readonly Insertion[]): PatchResult {
-  const bySite = new Map<number, { site: StatementSite; code: string }>();
-  for (const { site, code } of insertions) {
-    const known = bySite.get(site.start);
-    if (known === undefined) bySite.set(site.start, { site, code });
-    else known.code += code;
+  const bySite = new Map<StatementSite, { site: StatementSite; code: string; close: string }>();
+  for (const { site, code, close = '' } of insertions) {
+    const known = bySite.get(site);
+    if (known === undefined) bySite.set(site, { site, code, close });
+    else {
+      known.code += code;
+      known.close = close + known.close;
+    }
   }
   // Closing braces sort before opening code at the same offset: a wrapped
   // statement ends where the next one may start.
-  const edits: { offset: number; text: string; close: boolean }[] = [];
-  for (const { site, code } of bySite.values()) {
+  const edits: { offset: number; text: string; close: boolean; outer: boolean }[] = [];
+  for (const { site, code, close } of bySite.values()) {
     if (site.concise) throw new Error('an arrow expression body cannot be hot-patched; serve it with a breakpoint');
-    edits.push({ offset: site.start, text: site.wrap ? `{${code}` : code, close: false });
-    if (site.wrap) edits.push({ offset: site.end, text: '}', close: true });
+    // A body's wrapping opens before any statement at its start and closes after any at its end.
+    edits.push({ offset: site.start, text: site.wrap ? `{${code}` : code, close: false, outer: site.around === true });
+    if (site.wrap) edits.push({ offset: site.end, text: '}', close: true, outer: false });
+    if (site.around) edits.push({ offset: site.end, text: close, close: true, outer: true });
   }
-  edits.sort((a, b) => a.offset - b.offset || Number(b.close) - Number(a.close));
+  edits.sort((a, b) => a.offset - b.offset || Number(b.close) - Number(a.close) || (a.close ? Number(a.outer) - Number(b.outer) : Number(b.outer) - Number(a.outer)));
   let out = '';
   let at = 0;
   for (const e of edits) {

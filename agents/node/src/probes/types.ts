@@ -40,6 +40,19 @@ export interface MetricProbeSpec extends ProbeSpecBase {
   name: string;
 }
 
+/**
+ * A tic-toc: the time from `line` to `endLine` of the same file, or, with
+ * endLine 0, of the whole function that starts on `line` (every return,
+ * await and throw included), aggregated per interval like a metric, in ms.
+ */
+export interface TicTocProbeSpec extends ProbeSpecBase {
+  kind: 'tictoc';
+  /** Where the span ends; 0 for the function form. */
+  endLine: number;
+  /** What the samples are called; default the file and lines. */
+  name: string;
+}
+
 /** What a snapshot reads, at most; zero or absent fields take the defaults (depth 3, 20 fields, 100 items, 255 characters, 32 KiB). */
 export interface SnapshotLimits {
   depth?: number;
@@ -60,7 +73,7 @@ export interface SnapshotProbeSpec extends ProbeSpecBase {
 }
 
 /** The probes this engine runs, one member per module in probes/kinds/. */
-export type ProbeSpec = LogProbeSpec | CounterProbeSpec | MetricProbeSpec | SnapshotProbeSpec;
+export type ProbeSpec = LogProbeSpec | CounterProbeSpec | MetricProbeSpec | SnapshotProbeSpec | TicTocProbeSpec;
 
 /** What upsert accepts: a probe, or an action of a kind this engine does not run (refused as 'unsupported-kind'). */
 export type AnySpec = ProbeSpec | ProbeSpecBase;

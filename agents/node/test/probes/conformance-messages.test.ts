@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPPORTED_KINDS } from '../../src/probes/kinds/index.js';
-import { ProbeEngine, type AnySpec, type ProbeEngineOptions, type LogProbeSpec, type ProbeSpec, type ProbeStateKind, type ReasonCode } from '../../src/probes/index.js';
+import { ProbeEngine, type AnySpec, type ProbeEngineOptions, type LogProbeSpec, type ProbeSpec, type ProbeStateKind, type ReasonCode, type TicTocProbeSpec } from '../../src/probes/index.js';
 import { InspectorClient } from '../../src/probes/inspector-client.js';
 import { Placer } from '../../src/probes/placement.js';
 import { ScriptRegistry } from '../../src/probes/scripts.js';
@@ -56,6 +56,10 @@ function write(path: string, text: string): string {
 
 function spec(id: string, fields: Partial<LogProbeSpec> = {}): LogProbeSpec {
   return { id, kind: 'log', file: APP_NAME, line: STATEMENT_LINE, format: 'n={n}', condition: '', ...fields };
+}
+
+function tictoc(id: string, endLine: number): TicTocProbeSpec {
+  return { id, kind: 'tictoc', file: APP_NAME, line: STATEMENT_LINE, endLine, condition: '', name: '' };
 }
 
 async function withEngine<T>(options: ProbeEngineOptions, run: (engine: ProbeEngine, sink: RecordingSink) => Promise<T>, sink = new RecordingSink()): Promise<T> {
@@ -164,8 +168,8 @@ const drivers: Record<string, () => Promise<Observed>> = {
 
   'unsupported-kind': () =>
     stateFor(
-      { id: 'tictoc', kind: 'ACTION_KIND_TICTOC', file: APP_NAME, line: STATEMENT_LINE, condition: '' },
-      { kind: 'ACTION_KIND_TICTOC', agent: 'the conformance agent', kinds: SUPPORTED_KINDS },
+      { id: 'flame', kind: 'ACTION_KIND_FLAMEGRAPH', file: APP_NAME, line: STATEMENT_LINE, condition: '' },
+      { kind: 'ACTION_KIND_FLAMEGRAPH', agent: 'the conformance agent', kinds: SUPPORTED_KINDS },
       { agentName: 'the conformance agent' },
     ),
 
@@ -199,6 +203,15 @@ const drivers: Record<string, () => Promise<Observed>> = {
   'not-a-line': () => stateFor(spec('line-0', { line: 0 }), { line: '0' }),
 
   'log-fields-not-text': () => stateFor({ ...spec('format-number'), format: 3 as unknown as string } as LogProbeSpec),
+
+  'tictoc-end-before-start': () => stateFor(tictoc('back', 2), { end: '2', line: String(STATEMENT_LINE) }),
+
+  // The wire gives an end in another file as endLine -1 (wire.ts).
+  'tictoc-across-files': () => stateFor(tictoc('across', -1)),
+
+  'tictoc-no-function': () => stateFor(tictoc('no-function', 0), { line: String(STATEMENT_LINE) }),
+
+  'tictoc-end-no-code': () => stateFor(tictoc('end-blank', BLANK_LINE), { line: String(BLANK_LINE), path: appPath }),
 
   'condition-invalid': () => stateFor(spec('two', { condition: 'a b' }), { error: 'unexpected text at column 3: a probe takes one expression' }),
 

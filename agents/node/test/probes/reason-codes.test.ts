@@ -87,10 +87,10 @@ describe('probes/ProbeEngine reason codes', function () {
 
   it('unsupported-kind, with the kinds this engine runs', async () => {
     const other = new ProbeEngine(sink, { hotPatch: 'at-once', roots: [AGENT_ROOT], agentName: 'the Node.js agent 9.9.9' });
-    assert.equal(await codeOf({ id: 'snap', kind: 'ACTION_KIND_TICTOC', file: 'greet.cjs', line: 4, condition: '' }), 'unsupported-kind');
-    assert.equal(sink.lastState('snap')!.reason, 'ACTION_KIND_TICTOC is not supported by the Node.js agent yet; only logs, snapshots, counters and metrics are');
-    other.upsert({ id: 'snap2', kind: 'ACTION_KIND_TICTOC', file: 'greet.cjs', line: 4, condition: '' });
-    assert.equal(sink.lastState('snap2')!.reason, 'ACTION_KIND_TICTOC is not supported by the Node.js agent 9.9.9 yet; only logs, snapshots, counters and metrics are', 'even before start()');
+    assert.equal(await codeOf({ id: 'snap', kind: 'ACTION_KIND_FLAMEGRAPH', file: 'greet.cjs', line: 4, condition: '' }), 'unsupported-kind');
+    assert.equal(sink.lastState('snap')!.reason, 'ACTION_KIND_FLAMEGRAPH is not supported by the Node.js agent yet; only logs, snapshots, counters, tic-tocs and metrics are');
+    other.upsert({ id: 'snap2', kind: 'ACTION_KIND_FLAMEGRAPH', file: 'greet.cjs', line: 4, condition: '' });
+    assert.equal(sink.lastState('snap2')!.reason, 'ACTION_KIND_FLAMEGRAPH is not supported by the Node.js agent 9.9.9 yet; only logs, snapshots, counters, tic-tocs and metrics are', 'even before start()');
   });
 
   it('invalid-action for a malformed spec', async () => {

@@ -102,6 +102,7 @@ describe('probes/states that tell the truth about probes that cannot fire', func
         listener: {
           active: (_p, how, code) => outcomes.push(`active ${code}: ${how}`),
           failed: (_p, reason, code) => outcomes.push(`failed ${code}: ${reason}`),
+          waiting: (_p, reason) => outcomes.push(`waiting: ${reason}`),
         },
         schedule: (task) => void task(),
         pause: async () => undefined,

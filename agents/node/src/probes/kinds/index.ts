@@ -6,8 +6,9 @@ import { counterKind } from './counter.js';
 import { logKind } from './log.js';
 import { metricKind } from './metric.js';
 import { snapshotKind } from './snapshot.js';
+import { ticTocKind } from './tictoc.js';
 
-const KINDS: readonly ProbeKind[] = [logKind, snapshotKind, counterKind, metricKind] as readonly ProbeKind[];
+const KINDS: readonly ProbeKind[] = [logKind, snapshotKind, counterKind, ticTocKind, metricKind] as readonly ProbeKind[];
 
 const BY_NAME = new Map<string, ProbeKind>(KINDS.map((k) => [k.kind, k]));
 

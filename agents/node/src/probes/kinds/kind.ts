@@ -34,6 +34,8 @@ export interface HitContext {
 /** A compiled probe of some kind: the code the patcher renders, and the handler its slot gets. */
 export interface KindProbe {
   readonly code: CompiledProbe;
+  /** A second site the probe's slot also serves (a tic-toc's end), at this line of the same file. */
+  readonly end?: { readonly line: number; readonly code: CompiledProbe };
   /** Called once per probe; the handler it returns runs on every hit, so it allocates nothing there. */
   handler(ctx: HitContext): SlotHandler;
 }
