@@ -78,17 +78,20 @@ export function renderStatement(probe: CompiledProbe, slot: number): string {
 const spanStart = (slot: number) => `${A}t${slot}`;
 
 /**
- * A tic-toc's code. The tic sets a `var` (function-scoped, so each call has
- * its own; 0 when its condition is false); the toc hands it to the hook,
- * which falls back to the slot's last tic where the variable cannot exist
- * (a breakpoint condition runs in a scope of its own). The function form
- * wraps the body: tic, then try{body}finally{toc}, so every return, await and
- * throw ends the span.
+ * A tic-toc's code. Inserted in the source, the tic sets a `var`
+ * (function-scoped, so each call has its own; 0 when its condition is
+ * false); the toc hands it to the hook, which falls back to the slot's last
+ * tic where the variable does not exist. A breakpoint condition declares no
+ * variable (V8 refuses one in an ES module's functions, and in other scripts
+ * it outlives the condition in the function's scope): its tic sets or
+ * clears the slot's last tic. The function form wraps the body: tic, then
+ * try{body}finally{toc}, so every return, await and throw ends the span.
  */
-export function renderTimer(probe: CompiledProbe, slot: number): { open: string; close: string } {
+export function renderTimer(probe: CompiledProbe, slot: number, onBreakpoint = false): { open: string; close: string } {
   const t = spanStart(slot);
   const guard = (body: string) => `try{const ${A}=${HOOK_GLOBAL};${body}}catch(${A}e){if(typeof ${HOOK_GLOBAL}==="object")${HOOK_GLOBAL}.fail(${slot},${A}e)}`;
-  const tic = guard(`var ${t}=0;${probe.condition === undefined ? '' : `if(${A}.c(${probe.condition}))`}${t}=${A}.tic(${slot});`);
+  const on = probe.condition === undefined ? '' : `if(${A}.c(${probe.condition}))`;
+  const tic = onBreakpoint ? guard(`${A}.tic(${slot},${on === '' ? 'true' : `!!${A}.c(${probe.condition})`});`) : guard(`var ${t}=0;${on}${t}=${A}.tic(${slot},true);`);
   const toc = guard(`${A}.toc(${slot},typeof ${t}==="undefined"?undefined:${t})`);
   if (probe.timer === 'tic') return { open: tic, close: '' };
   if (probe.timer === 'toc') return { open: toc, close: '' };

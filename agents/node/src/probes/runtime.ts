@@ -47,8 +47,8 @@ export interface ProbeRuntime {
 /** The object generated code sees as HOOK_GLOBAL: hot-path methods plus the safe operators. */
 interface Hook extends ProbeRuntime {
   hit(slot: number, values: readonly unknown[]): void;
-  /** A tic-toc's start: the time (ms), also kept as the slot's last tic. */
-  tic(slot: number): number;
+  /** A tic-toc's start: the time (ms), kept as the slot's last tic; `on` false (its condition) clears that instead. */
+  tic(slot: number, on: boolean): number;
   /** A tic-toc's end: `start` from the tic's variable (0: its condition was false), or undefined to take the slot's last tic. */
   toc(slot: number, start: number | undefined): void;
   fail(slot: number, error: unknown): void;
@@ -116,9 +116,9 @@ function createHook(): Hook {
         }
       }
     },
-    tic(slot: number): number {
+    tic(slot: number, on: boolean): number {
       const now = performance.now();
-      if (slots[slot] !== undefined) tics[slot] = now;
+      if (slots[slot] !== undefined) tics[slot] = on ? now : undefined;
       return now;
     },
     toc(slot: number, start: number | undefined): void {

@@ -20,11 +20,11 @@ export interface SiteProbe {
 }
 
 /** The site's statement, probes in the order given (tic-tocs first: their own statements, see renderTimer). */
-export function renderSite(probes: readonly SiteProbe[]): string {
+export function renderSite(probes: readonly SiteProbe[], onBreakpoint = false): string {
   const timers = probes.filter((p) => p.compiled.timer !== undefined);
   if (timers.length > 0) {
     const others = probes.filter((p) => p.compiled.timer === undefined);
-    return timers.map((p) => renderTimer(p.compiled, p.slot).open).join('') + (others.length > 0 ? renderSite(others) : '');
+    return timers.map((p) => renderTimer(p.compiled, p.slot, onBreakpoint).open).join('') + (others.length > 0 ? renderSite(others) : '');
   }
   if (probes.length === 1) return renderStatement(probes[0]!.compiled, probes[0]!.slot);
   const byCondition = new Map<string | undefined, SiteProbe[]>();
@@ -54,7 +54,7 @@ function renderGroup(condition: string | undefined, group: readonly SiteProbe[])
 
 /** The site as a breakpoint condition: counts the pass on the runtime's counter `counter`, does every probe's work, then answers false so V8 never pauses. */
 export function renderSiteCondition(probes: readonly SiteProbe[], counter: number): string {
-  return `typeof ${HOOK_GLOBAL}==="object"&&${HOOK_GLOBAL}.pass(${counter});${renderSite(probes)};false`;
+  return `typeof ${HOOK_GLOBAL}==="object"&&${HOOK_GLOBAL}.pass(${counter});${renderSite(probes, true)};false`;
 }
 
 /** What goes into the source at a site: the statement before it, or a function body's wrapping. */

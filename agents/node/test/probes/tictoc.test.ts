@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { HotPatchMode, TicTocProbeSpec } from '../../src/probes/index.js';
 import { AGENT_ROOT, engineForEachTest, FIXTURES } from './helpers.js';
 
@@ -83,6 +84,13 @@ for (const hotPatch of ['at-once', 'never', 'adaptive'] as HotPatchMode[]) {
         assert.match(s.reason, /^timing a whole function needs a live edit .*SONDE_HOT_PATCH=never.*give an end line/);
       });
     }
+
+    it("times two lines of an ES module's function", async () => {
+      const esm = (await import(pathToFileURL(join(FIXTURES, 'timed-esm.mjs')).href)) as { work(ms: number): number };
+      await install({ ...spec('esm', 3, 5), file: 'test/fixtures/timed-esm.mjs' });
+      for (const ms of [2, 2]) esm.work(ms);
+      await t.sink.until(() => counted('esm') === 2);
+    });
 
     it('refuses an end before the start, a function form with no function, and an end line with no code', async () => {
       t.engine.upsert(spec('back', 6, 3));
