@@ -19,17 +19,19 @@ interface ValuePattern {
   readonly hint?: readonly string[];
   /** A check on the match beyond the pattern (Luhn for card numbers). */
   readonly accept?: (match: string) => boolean;
+  /** The shortest text the pattern can match: a shorter value (most numbers, ids, names) skips it without a regex run. */
+  readonly minLength?: number;
 }
 
 /** Content patterns; every quantifier is bounded so that no input makes one backtrack without end. */
 const DEFAULT_VALUES: readonly ValuePattern[] = [
-  { re: /\beyJ[A-Za-z0-9_-]{4,2048}\.[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,2048}/g, hint: ['eyJ'] },
-  { re: /\bBearer\s{1,4}[A-Za-z0-9._~+/=-]{8,4096}/gi },
-  { re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, hint: ['AKIA', 'ASIA'] },
-  { re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g, hint: ['@'] },
+  { re: /\beyJ[A-Za-z0-9_-]{4,2048}\.[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,2048}/g, hint: ['eyJ'], minLength: 13 },
+  { re: /\bBearer\s{1,4}[A-Za-z0-9._~+/=-]{8,4096}/gi, minLength: 15 },
+  { re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, hint: ['AKIA', 'ASIA'], minLength: 20 },
+  { re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g, hint: ['@'], minLength: 6 },
   // Issuer prefixes (Visa 4, Mastercard 51-55 and 22-27, Amex 34 and 37, Discover 6011 and 65) as well as Luhn:
   // a millisecond timestamp (17…, 13 digits) passes Luhn one time in ten and is no card.
-  { re: /\b(?:4|5[1-5]|2[2-7]|3[47]|6011|65)(?:[ -]?\d){11,17}\b/g, accept: luhn },
+  { re: /\b(?:4|5[1-5]|2[2-7]|3[47]|6011|65)(?:[ -]?\d){11,17}\b/g, accept: luhn, minLength: 12 },
 ];
 
 /** True when the digits of `text` pass the Luhn check (what every real card number does). */
@@ -130,8 +132,8 @@ export class Redaction {
     if (text.length < 6) return text; // no pattern matches so short a text
     const head = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
     let out = head;
-    for (const { re, accept, hint } of this.values) {
-      if (hint !== undefined && !hint.some((h) => out.includes(h))) continue;
+    for (const { re, accept, hint, minLength = 0 } of this.values) {
+      if (out.length < minLength || (hint !== undefined && !hint.some((h) => out.includes(h)))) continue;
       re.lastIndex = 0;
       if (!re.test(out)) continue;
       re.lastIndex = 0;
