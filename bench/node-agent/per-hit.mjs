@@ -51,6 +51,8 @@ const KINDS = [
   { row: 'SNAPSHOT (i, x, cart)', spec: { kind: 'snapshot', expressions: [], hitLimit: 1e9, limits: {} }, condition: '__benchBp.snapshot({ i, x, cart })' },
   { row: 'COUNTER', spec: { kind: 'counter', name: 'c' }, condition: '__benchBp.counter()' },
   { row: 'METRIC "x * 2"', spec: { kind: 'metric', expression: 'x * 2', name: 'm' }, condition: '__benchBp.metric(x * 2)' },
+  // Lines 3 to 4: a tic and a toc, two sites (two breakpoints for the other technique).
+  { row: 'TICTOC (lines 3-4)', spec: { kind: 'tictoc', endLine: LINE + 1, name: 't' }, condition: '__benchBp.tic()', endCondition: '__benchBp.toc()' },
 ];
 
 globalThis.__benchBp = {
@@ -59,6 +61,8 @@ globalThis.__benchBp = {
   snapshot: (locals) => keep({ ...locals }),
   counter: () => keep(1),
   metric: (v) => keep(v),
+  tic: () => (globalThis.__benchTic = performance.now()),
+  toc: () => keep(performance.now() - globalThis.__benchTic),
 };
 
 export async function perHit(dir) {
@@ -110,6 +114,9 @@ export async function perHit(dir) {
   for (const k of KINDS.keys()) {
     const bp = await post(session, 'Debugger.setBreakpointByUrl', { url: pathToFileURL(copies.get(`bp${k}`).file).href, lineNumber: LINE - 1, condition: `${KINDS[k].condition}, false` });
     if (bp.locations.length !== 1) throw new Error(`breakpoint ${k} did not resolve`);
+    if (KINDS[k].endCondition === undefined) continue;
+    const end = await post(session, 'Debugger.setBreakpointByUrl', { url: pathToFileURL(copies.get(`bp${k}`).file).href, lineNumber: LINE, condition: `${KINDS[k].endCondition}, false` });
+    if (end.locations.length !== 1) throw new Error(`breakpoint ${k} (end) did not resolve`);
   }
 
   const rows = [];

@@ -1,8 +1,9 @@
-// Counters and metrics, end to end: `sonde lsp` over stdio adds a counter
-// (from its code action) and a metric (the command an editor runs after
-// asking for the expression) at the example service's line; the agent
-// aggregates the hits and values in the running service, and the lens shows
-// the figures that come back.
+// Counters, metrics and tic-tocs, end to end: `sonde lsp` over stdio adds a
+// counter (from its code action), a metric (the command an editor runs after
+// asking for the expression) and tic-tocs (of a function, from the code
+// action on its first line; of a selection of lines) in the example service;
+// the agent aggregates the hits, values and spans in the running service,
+// and the lens shows the figures that come back.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,9 +18,12 @@ interface CodeLens { range: { start: { line: number } }; command?: Command }
 const file = join(serviceDir, 'server.js');
 const uri = pathToFileURL(file).href;
 const text = readFileSync(file, 'utf8');
-const HELLO_LINE = text.split('\n').findIndex((l) => l.includes("return 'Hello: ' + name"));
+const lineOf = (part: string) => text.split('\n').findIndex((l) => l.includes(part));
+const HELLO_LINE = lineOf("return 'Hello: ' + name");
+const FUNCTION_LINE = lineOf('export function hello(name)');
+const [SPAN_START, SPAN_END] = [lineOf("res.writeHead(200"), lineOf('res.end(hello(name))')];
 
-describe('counters and metrics: editor → agent → lens', function () {
+describe('counters, metrics and tic-tocs: editor → agent → lens', function () {
   let stack: EditorStack;
   let service: EditorStack['service'];
   let lsp: LspClient;
@@ -33,30 +37,36 @@ describe('counters and metrics: editor → agent → lens', function () {
 
   const get = async (name: string) => assert.equal(await (await fetch(`${service.url}/${name}`)).text(), `Hello: ${name}`);
   /** Polls the lenses until one at the line has a title matching `pattern`. */
-  async function lensMatching(pattern: RegExp, what: string): Promise<string> {
+  async function lensMatching(pattern: RegExp, what: string, line = HELLO_LINE): Promise<string> {
     const deadline = Date.now() + 15_000;
     let titles: string[] = [];
     while (Date.now() < deadline) {
       const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-      titles = lenses.filter((l) => l.range.start.line === HELLO_LINE).map((l) => l.command?.title ?? '');
+      titles = lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
       const found = titles.find((t) => pattern.test(t));
       if (found) return found;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.fail(`no lens at line ${HELLO_LINE + 1} shows ${what}; lenses there: ${JSON.stringify(titles)}`);
+    assert.fail(`no lens at line ${line + 1} shows ${what}; lenses there: ${JSON.stringify(titles)}`);
+  }
+
+  /** Runs the code action titled `title` offered for the range, and waits for its action to be active. */
+  async function runCodeAction(title: string, start: number, end = start, endCharacter = 0): Promise<string> {
+    const actions = await lsp.request<{ title: string; command?: Command }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } },
+      context: { diagnostics: [] },
+    });
+    const add = actions.find((a) => a.title === title);
+    assert.ok(add?.command, `no code action "${title}": ${JSON.stringify(actions.map((a) => a.title))}`);
+    const mark = lsp.notifications.length;
+    const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments });
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'active', `"${title}" to become active`, mark);
+    return actionId;
   }
 
   it('adds a counter from its code action and shows its hits and rate in the lens', async () => {
-    const actions = await lsp.request<{ title: string; command?: Command }[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: HELLO_LINE, character: 0 }, end: { line: HELLO_LINE, character: 0 } },
-      context: { diagnostics: [] },
-    });
-    const add = actions.find((a) => a.title === 'Sonde: add counter here');
-    assert.ok(add?.command, JSON.stringify(actions));
-    const mark = lsp.notifications.length;
-    const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments });
-    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'active', 'the counter to become active', mark);
+    const actionId = await runCodeAction('Sonde: add counter here', HELLO_LINE);
     for (const name of ['a', 'b', 'c', 'd', 'e']) await get(name);
     const title = await lensMatching(/^counter · 5 hits · [\d.]+\/s$/, 'the counter with 5 hits and a rate');
     assert.ok(Number(title.match(/· ([\d.]+)\/s$/)![1]) > 0, title);
@@ -76,11 +86,39 @@ describe('counters and metrics: editor → agent → lens', function () {
     assert.ok(Math.abs(p50 - 4) <= 0.05, `p50 of 2, 4 and 6 within 1 %: ${title}`);
   });
 
+  it('times each call of a function from the code action on its first line, and shows p50 and p99 in ms', async () => {
+    const actionId = await runCodeAction('Sonde: time each call of hello (tic-toc)', FUNCTION_LINE);
+    for (const name of ['t1', 't2', 't3']) await get(name);
+    const title = await lensMatching(/^tictoc · 3 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the tic-toc with 3 hits and its quantiles', FUNCTION_LINE);
+    const [p50, p99] = [...title.matchAll(/p\d\d ([\d.]+) ms/g)].map((m) => Number(m[1]));
+    // hello() only concatenates two strings: well under a millisecond, and never negative.
+    assert.ok(p50! >= 0 && p99! >= p50! && p99! < 50, title);
+    await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
+  });
+
+  it('times the lines of a selection, named for them', async () => {
+    const actionId = await runCodeAction(`Sonde: time lines ${SPAN_START + 1}–${SPAN_END + 1} (tic-toc)`, SPAN_START, SPAN_END, 5);
+    for (const name of ['s1', 's2']) await get(name);
+    await lensMatching(/^tictoc · 2 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the span with 2 hits', SPAN_START);
+    await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
+  });
+
   it('refuses a metric command without an expression, saying how to call it', async () => {
     const err = await lsp.request('workspace/executeCommand', { command: 'sonde.addMetric', arguments: [{ uri, line: HELLO_LINE }] }).then(
       () => assert.fail('a metric without an expression was accepted'),
       (e: Error) => e,
     );
     assert.match(err.message, /^sonde\.addMetric takes one object \{uri, line, expression, condition\?, name\?\} where line is 0-based; expression is missing$/);
+  });
+
+  it('refuses a tic-toc whose end line is not after its start, or not a line, saying how to call it', async () => {
+    const refusal = (args: object) =>
+      lsp.request('workspace/executeCommand', { command: 'sonde.addTicToc', arguments: [args] }).then(
+        () => assert.fail(`accepted ${JSON.stringify(args)}`),
+        (e: Error) => e.message,
+      );
+    const usage = 'sonde.addTicToc takes one object {uri, line, endLine?, condition?, name?} where line and endLine are 0-based';
+    assert.equal(await refusal({ uri, line: SPAN_END, endLine: SPAN_START }), `${usage}; endLine (${SPAN_START}) must come after line (${SPAN_END}); leave it out to time the function that starts at line`);
+    assert.equal(await refusal({ uri, line: SPAN_START, endLine: 'next' }), `${usage}; endLine must be a non-negative integer, got "next"`);
   });
 });

@@ -10,6 +10,7 @@ export const Commands = {
   addLog: 'sonde.addLog',
   addCounter: 'sonde.addCounter',
   addMetric: 'sonde.addMetric',
+  addTicToc: 'sonde.addTicToc',
   removeLog: 'sonde.removeLog',
   /** What a lens runs when clicked: shows the action's details. */
   showAction: 'sonde.showAction',
@@ -56,7 +57,20 @@ export interface AddMetricArgs {
   name?: string;
 }
 
-/** What `sonde.addCounter` and `sonde.addMetric` answer. */
+/**
+ * Arguments of `sonde.addTicToc`: the time from a 0-based line to `endLine`
+ * (0-based, later, same file), or without it of each call of the function
+ * that starts at `line`; `name` defaults to file:line-endLine or file:line (function).
+ */
+export interface AddTicTocArgs {
+  uri: string;
+  line: number;
+  endLine?: number;
+  condition?: string;
+  name?: string;
+}
+
+/** What `sonde.addCounter`, `sonde.addMetric` and `sonde.addTicToc` answer. */
 export interface AddActionResult {
   actionId: string;
   file: string;

@@ -14,7 +14,7 @@ import { Kind, hits, logEvent, logInfo, state, stateEvent } from '@sonde/client-
 const root = '/srv/shop';
 const uri = 'file:///srv/shop/src/server.js';
 const workspace = new Workspace(root);
-const source: Record<number, string> = { 11: "  return 'Hello: ' + name;", 12: '  }' };
+const source: Record<number, string> = { 10: '  async greet(name: string): Promise<string> {', 11: "  return 'Hello: ' + name;", 12: '  }' };
 const lines: LineSource = {
   lineAt: (u, line) => (u === uri && source[line] !== undefined ? { text: source[line]!, languageId: 'javascript' } : undefined),
   lineCount: (u) => (u === uri ? 13 : undefined),
@@ -93,6 +93,19 @@ describe('code actions', () => {
     const actions = codeActions(params(11), { mirror, workspace, lines, literalSupport: false });
     assert.deepEqual(actions[2], { title: 'Sonde: remove log', command: 'sonde.removeLog', arguments: [{ actionId: 'a' }] });
     assert.equal(codeActions(params(12), { mirror, workspace, lines, literalSupport: false }).length, 2);
+  });
+
+  it('offers a tic-toc over the selected lines, not counting a last line selected up to its column 0', () => {
+    const span = (endLine: number, character: number): CodeActionParams => ({ textDocument: { uri }, range: { start: { line: 9, character: 2 }, end: { line: endLine, character } }, context: { diagnostics: [] } });
+    const deps = { mirror: new ActionMirror(), workspace, lines, literalSupport: false };
+    assert.deepEqual(codeActions(span(11, 5), deps).at(-1), { title: 'Sonde: time lines 10–12 (tic-toc)', command: 'sonde.addTicToc', arguments: [{ uri, line: 9, endLine: 11 }] });
+    assert.deepEqual(codeActions(span(12, 0), deps).at(-1), { title: 'Sonde: time lines 10–12 (tic-toc)', command: 'sonde.addTicToc', arguments: [{ uri, line: 9, endLine: 11 }] });
+  });
+
+  it("offers to time each call of the function on a function's first line, and no tic-toc elsewhere without a selection", () => {
+    const deps = { mirror: new ActionMirror(), workspace, lines, literalSupport: false };
+    assert.deepEqual(codeActions(params(10), deps).at(-1), { title: 'Sonde: time each call of greet (tic-toc)', command: 'sonde.addTicToc', arguments: [{ uri, line: 10 }] });
+    assert.ok(!codeActions(params(11), deps).some((a) => a.title.includes('tic-toc')));
   });
 
   it('stays out of requests for other kinds only', () => {

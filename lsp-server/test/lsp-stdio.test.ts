@@ -97,7 +97,7 @@ describe('sonde lsp over stdio', function () {
 
   it('advertises its commands, code actions and lenses', async () => {
     const result = await initialize({ refreshSupport: true });
-    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['sonde.addLog', 'sonde.addCounter', 'sonde.addMetric', 'sonde.removeLog', 'sonde.showAction']);
+    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['sonde.addLog', 'sonde.addCounter', 'sonde.addMetric', 'sonde.addTicToc', 'sonde.removeLog', 'sonde.showAction']);
     assert.ok(result.capabilities.codeActionProvider);
     assert.ok(result.capabilities.codeLensProvider);
     assert.equal(await lsp!.stop(), 0);

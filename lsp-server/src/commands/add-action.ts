@@ -1,7 +1,7 @@
 // What every add command shares: its arguments checked ({uri, line} plus
 // the kind's own strings), the 0-based line turned into the protocol's
 // place, the action sent to the gateway, and the mirror told. Each kind's
-// command (add-log.ts, add-counter.ts, add-metric.ts) builds its action.
+// command (add-log.ts, add-counter.ts, add-metric.ts, add-tictoc.ts) builds its action.
 import { ErrorCodes, LSPErrorCodes } from 'vscode-languageserver';
 import type { sonde } from '@sonde/protocol';
 import type { ActionInfo } from '@sonde/client-core';
@@ -62,7 +62,7 @@ export function placeOf(deps: CommandDeps, command: string, what: string, args: 
 export async function sendAction(deps: CommandDeps, what: string, place: Place, action: sonde.v1.IAction): Promise<string> {
   if (!deps.gateway) throw fail(deps, LSPErrorCodes.RequestFailed, `Sonde could not add a ${what} at ${place.where}: ${deps.noGatewayReason}`);
   // The edge between LSP (0-based) and the protocol (1-based).
-  action.location = { file: place.file, line: place.line + 1 };
+  action.location = { ...action.location, file: place.file, line: place.line + 1 };
   Object.assign(action, lineContextOf(deps, place));
   if (deps.target) action.target = deps.target;
   let info: ActionInfo;

@@ -5,6 +5,7 @@ import { Commands, type AddActionResult, type AddLogResult, type RemoveLogResult
 import { addCounter } from './add-counter.js';
 import { addLog } from './add-log.js';
 import { addMetric } from './add-metric.js';
+import { addTicToc } from './add-tictoc.js';
 import { removeLog } from './remove-log.js';
 import { showAction } from './show-action.js';
 import { fail, type CommandDeps } from './support.js';
@@ -17,6 +18,7 @@ const commands: Record<string, (arg: unknown, deps: CommandDeps) => CommandResul
   [Commands.addLog]: addLog,
   [Commands.addCounter]: addCounter,
   [Commands.addMetric]: addMetric,
+  [Commands.addTicToc]: addTicToc,
   [Commands.removeLog]: removeLog,
   [Commands.showAction]: showAction,
 };

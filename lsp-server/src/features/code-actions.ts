@@ -1,13 +1,15 @@
 // "Sonde: add log here" and "Sonde: add counter here" at any line (a metric
-// needs an expression, so it is the sonde.addMetric command alone), and
-// "Sonde: remove log" on a line that has one. Both are commands, so that every editor can run them (some never
+// needs an expression, so it is the sonde.addMetric command alone), a
+// tic-toc over a selection of lines or of the function starting at the line,
+// and "Sonde: remove log" on a line that has one. Both are commands, so that every editor can run them (some never
 // apply a code action's edit, all run its command).
 import type { CodeAction, CodeActionParams, Command } from 'vscode-languageserver';
 import { describeAction, kindWord, type ActionMirror } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
-import { Commands, type AddCounterArgs, type AddLogArgs, type RemoveLogArgs } from '../lsp-protocol.js';
+import { Commands, type AddCounterArgs, type AddLogArgs, type AddTicTocArgs, type RemoveLogArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 import { defaultFormat } from './default-format.js';
+import { functionStartingAt } from './function-line.js';
 
 export interface CodeActionDeps {
   mirror: ActionMirror;
@@ -32,6 +34,17 @@ export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (Co
     { title: 'Sonde: add log here', command: Commands.addLog, arguments: [addArgs] },
     { title: 'Sonde: add counter here', command: Commands.addCounter, arguments: [here0] },
   ];
+  // A selection ending at column 0 of a line does not take that line in.
+  const { end } = params.range;
+  const endLine = end.character === 0 && end.line > line ? end.line - 1 : end.line;
+  if (endLine > line) {
+    const span: AddTicTocArgs = { uri, line, endLine };
+    commands.push({ title: `Sonde: time lines ${line + 1}–${endLine + 1} (tic-toc)`, command: Commands.addTicToc, arguments: [span] });
+  } else {
+    const fn = text && functionStartingAt(text.text, text.languageId, file);
+    const whole: AddTicTocArgs = { uri, line };
+    if (fn) commands.push({ title: `Sonde: time each call of ${fn} (tic-toc)`, command: Commands.addTicToc, arguments: [whole] });
+  }
 
   const here = deps.mirror.atLine(file, line + 1);
   for (const entry of here) {
