@@ -125,6 +125,8 @@ function build(name: string, v: unknown, depth: number, w: Walk): CapturedVariab
   const cls = className(o);
   const type = classType(o, cls, max);
   if (w.seen.has(o)) return w.emit(name, type, '[circular]');
+  // `this` of every plain call in sloppy code: its fields are the runtime's, never the program's state, and reading them costs more than the rest of a hit.
+  if (o === globalThis) return w.emit(name, type, '[globalThis]');
   const leaf = objectLeaf(o, type, max);
   if (leaf !== undefined) return mark(w.emit(name, type, leaf[0]), leaf[1]);
   if (isArray(o)) {

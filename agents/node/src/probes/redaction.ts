@@ -60,6 +60,8 @@ const RENDERED_PAIR = /(^|[\s{,])([A-Za-z_$][\w$]{0,63}|'[^'\n]{1,64}'): ('(?:[^
 /** Operator patterns are bounded too: longest source, and input scanned per string. */
 export const MAX_PATTERN_CHARS = 200;
 const MAX_SCAN_CHARS = 64 * 1024;
+/** Names whose answer is kept; past it the cache starts again (names are program identifiers and keys: few, unless keys are data). */
+const MAX_CACHED_NAMES = 4096;
 
 /** Why a pattern is refused, or undefined: too long, not a regex, or a quantified group holding a quantifier (the classic catastrophic backtracking). */
 export function checkPattern(source: string): string | undefined {
@@ -87,8 +89,10 @@ export interface RedactionSettings {
 /** The redaction in force; `version` moves on every change so that probes recompute what they decided once. */
 export class Redaction {
   version = 0;
-  private terms: string[][] = [];
+  private terms: { one: string; plural: string; single: boolean }[] = [];
   private values: ValuePattern[] = [];
+  /** Answers of sensitiveName by name: a snapshot asks for every field of every hit, and field names repeat. */
+  private readonly names = new Map<string, boolean>();
 
   constructor(settings: RedactionSettings = {}) {
     this.set(settings);
@@ -97,7 +101,11 @@ export class Redaction {
   /** Applies new settings; patterns that checkPattern refuses are skipped and returned, with why. */
   set(settings: RedactionSettings): string[] {
     const refused: string[] = [];
-    this.terms = [...DEFAULT_NAMES, ...(settings.names ?? [])].map(nameSegments).filter((t) => t.length > 0);
+    this.terms = [...DEFAULT_NAMES, ...(settings.names ?? [])]
+      .map(nameSegments)
+      .filter((t) => t.length > 0)
+      .map((t) => ({ one: t.join(''), plural: `${t.join('')}s`, single: t.length === 1 }));
+    this.names.clear();
     this.values = [...DEFAULT_VALUES];
     for (const p of settings.patterns ?? []) {
       const why = checkPattern(p);
@@ -110,12 +118,21 @@ export class Redaction {
 
   /** True when a name (or an expression such as user.password) has a redacted term among its segments; a segment may add a plural s. */
   sensitiveName(name: string): boolean {
+    let known = this.names.get(name);
+    if (known === undefined) {
+      known = this.decide(name);
+      if (this.names.size >= MAX_CACHED_NAMES) this.names.clear();
+      this.names.set(name, known);
+    }
+    return known;
+  }
+
+  private decide(name: string): boolean {
     const segs = nameSegments(name);
     const joined = segs.map((s, i) => segs.slice(i).join(''));
-    for (const term of this.terms) {
-      const one = term.join('');
+    for (const { one, plural, single } of this.terms) {
       for (let i = 0; i < segs.length; i++) {
-        if (term.length === 1 ? segs[i] === one || segs[i] === one + 's' : joined[i]!.startsWith(one) && endsOnSegment(segs, i, one)) return true;
+        if (single ? segs[i] === one || segs[i] === plural : joined[i]!.startsWith(one) && endsOnSegment(segs, i, one)) return true;
       }
     }
     return false;

@@ -286,6 +286,11 @@ describe('probes/capture', () => {
     assert.equal(child(v, 'right').value, '{…}');
   });
 
+  it('shows the global object (`this` of a plain call in sloppy code) as a leaf, wherever it is met', () => {
+    assert.deepEqual(captureValue('this', globalThis), { name: 'this', type: 'Object', value: '[globalThis]' });
+    assert.deepEqual(child(captureValue('o', { g: globalThis }), 'g'), { name: 'g', type: 'Object', value: '[globalThis]' });
+  });
+
   it('shows own enumerable string keys only: symbol keys are skipped', () => {
     const v = captureValue('o', { a: 1, [Symbol('s')]: 2 });
     assert.deepEqual(names(v), ['a']);

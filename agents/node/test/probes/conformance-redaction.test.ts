@@ -25,6 +25,16 @@ describe('conformance: redaction.json', () => {
     assert.deepEqual([...DEFAULT_NAMES], file.defaultNames);
   });
 
+  it('a name decided once is decided again after the policy changes (the answers are cached)', () => {
+    const r = new Redaction();
+    assert.equal(r.sensitiveName('customerNote'), false);
+    assert.equal(r.sensitiveName('customerNote'), false);
+    r.set({ names: ['note'] });
+    assert.equal(r.sensitiveName('customerNote'), true);
+    r.set({});
+    assert.equal(r.sensitiveName('customerNote'), false);
+  });
+
   for (const c of cases) {
     it(c.name, () => {
       const r = new Redaction({ names: c.policyNames, patterns: c.policyPatterns });
