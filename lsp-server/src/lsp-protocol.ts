@@ -2,7 +2,7 @@
 // and its initialization options. Editor clients (Neovim plugin, Emacs client,
 // tests) rely on these shapes; change them additively only.
 import { NotificationType } from 'vscode-languageserver';
-import type { StateLabel } from '@sonde/client-core';
+import type { CapturedSnapshot, StateLabel } from '@sonde/client-core';
 
 export type { StateLabel };
 
@@ -11,9 +11,12 @@ export const Commands = {
   addCounter: 'sonde.addCounter',
   addMetric: 'sonde.addMetric',
   addTicToc: 'sonde.addTicToc',
+  addSnapshot: 'sonde.addSnapshot',
   removeLog: 'sonde.removeLog',
   /** What a lens runs when clicked: shows the action's details. */
   showAction: 'sonde.showAction',
+  /** A snapshot action's latest captured trees, whole. */
+  showSnapshot: 'sonde.showSnapshot',
 } as const;
 
 export const allCommands: string[] = Object.values(Commands);
@@ -70,7 +73,27 @@ export interface AddTicTocArgs {
   name?: string;
 }
 
-/** What `sonde.addCounter`, `sonde.addMetric` and `sonde.addTicToc` answer. */
+/**
+ * Arguments of `sonde.addSnapshot`: at a 0-based line, the stack and the
+ * variables the line sees plus each watch expression; `hitLimit` snapshots
+ * (default 1).
+ */
+export interface AddSnapshotArgs {
+  uri: string;
+  line: number;
+  condition?: string;
+  expressions?: string[];
+  hitLimit?: number;
+}
+
+/** What `sonde.showSnapshot {actionId}` answers: each agent's latest snapshot, newest first, and the same as text. */
+export interface ShowSnapshotResult {
+  actionId: string;
+  snapshots: CapturedSnapshot[];
+  text: string;
+}
+
+/** What `sonde.addCounter`, `sonde.addMetric`, `sonde.addTicToc` and `sonde.addSnapshot` answer. */
 export interface AddActionResult {
   actionId: string;
   file: string;

@@ -2,7 +2,7 @@
 // feature sees them: a position that is negative, not an integer, or past
 // the end of the document is refused with InvalidParams naming the field,
 // rather than answered with a guess or failing deep inside a feature.
-import { ErrorCodes, ResponseError, type CodeActionParams, type CodeLensParams, type ExecuteCommandParams, type HoverParams, type Position } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError, type CodeActionParams, type CodeLensParams, type ExecuteCommandParams, type HoverParams, type InlayHintParams, type Position } from 'vscode-languageserver';
 import type { LineSource } from './document-lines.js';
 import { asRecord } from './commands/support.js';
 
@@ -57,6 +57,15 @@ export function checkHoverParams(params: HoverParams, lines: LineSource): HoverP
   const method = 'textDocument/hover';
   const uri = uriOf(method, params);
   return { ...params, position: position(method, 'position', params.position, lines.lineCount(uri)) };
+}
+
+export function checkInlayHintParams(params: InlayHintParams): InlayHintParams {
+  const method = 'textDocument/inlayHint';
+  uriOf(method, params);
+  const range = asRecord(params.range);
+  if (!range) throw invalid(method, `range must be {start, end}, got ${JSON.stringify(params.range) ?? 'nothing'}`);
+  // Lines past the end just hold no hint: the range is only a filter here.
+  return { ...params, range: { start: position(method, 'range.start', range.start, undefined), end: position(method, 'range.end', range.end, undefined) } };
 }
 
 export function checkCodeLensParams(params: CodeLensParams): CodeLensParams {

@@ -2,6 +2,7 @@
 // action mirror. Nothing else lives here: each feature is its own module.
 import {
   CodeLensRefreshRequest,
+  InlayHintRefreshRequest,
   LogMessageNotification,
   MessageType,
   ShowMessageNotification,
@@ -12,11 +13,11 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SONDE_VERSION } from '@sonde/protocol';
-import { ActionMirror, GatewayClient, RecentLogs, expiredText, type GatewayClientOptions } from '@sonde/client-core';
+import { ActionMirror, GatewayClient, RecentLogs, SnapshotStore, expiredText, type GatewayClientOptions } from '@sonde/client-core';
 import { executeCommand } from './commands/index.js';
 import { documentLines } from './document-lines.js';
 import { allCommands, SondeActionStateNotification, SondeLogNotification } from './lsp-protocol.js';
-import { checkCodeActionParams, checkCodeLensParams, checkExecuteCommandParams, checkHoverParams } from './request-params.js';
+import { checkCodeActionParams, checkCodeLensParams, checkExecuteCommandParams, checkHoverParams, checkInlayHintParams } from './request-params.js';
 import { readSettings } from './settings.js';
 import { loadTarget, Workspace } from './workspace.js';
 import { codeActions } from './features/code-actions.js';
@@ -25,6 +26,7 @@ import { DiagnosticsPublisher } from './features/diagnostics.js';
 import { OutageReporter, type StatusMessage } from './features/gateway-status.js';
 import { logOutputs } from './features/log-output.js';
 import { hover } from './features/hover.js';
+import { inlayHints } from './features/inlay-hints.js';
 import { Refresher } from './features/refresh.js';
 
 export interface ServerOptions {
@@ -49,6 +51,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const lines = documentLines(documents, () => workspace.root);
   const mirror = new ActionMirror();
   const recent = new RecentLogs();
+  const snapshots = new SnapshotStore();
+  let inlayHintsAsked = false;
+  let refreshHints: (() => void) | undefined;
   let target: ReturnType<typeof loadTarget>['target'];
   let client: GatewayClient | undefined;
   let noGatewayReason = NO_GATEWAY;
@@ -74,6 +79,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     problems = [...settings.problems, ...(loaded.problem ? [`${loaded.problem}; actions are not narrowed to any app, tag or agent`] : [])];
     literalSupport = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
     const refreshSupported = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    inlayHintsAsked = params.capabilities.textDocument?.inlayHint !== undefined;
+    if (params.capabilities.workspace?.inlayHint?.refreshSupport === true) refreshHints = hintRefresher(() => connection.sendRequest(InlayHintRefreshRequest.type).catch((err: Error) => connection.console.warn(`workspace/inlayHint/refresh failed: ${err.message}`)));
 
     diagnostics = new DiagnosticsPublisher({
       mirror,
@@ -112,6 +119,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         codeActionProvider: true,
         codeLensProvider: { resolveProvider: false },
         hoverProvider: true,
+        // Only to clients that draw them; the hover shows the same values to all.
+        ...(inlayHintsAsked ? { inlayHintProvider: true } : {}),
         executeCommandProvider: { commands: allCommands },
       },
       serverInfo: { name: 'sonde', version: SONDE_VERSION },
@@ -132,6 +141,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     client.on('actionInfo', (info) => changed(mirror.upsert(info)));
     client.on('actionRemoved', ({ actionId }) => {
       recent.drop(actionId);
+      snapshots.drop(actionId);
       const entry = mirror.get(actionId);
       const changes = mirror.remove(actionId);
       // Its lens just goes: say why, since nobody removed it.
@@ -140,6 +150,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     });
     client.on('events', (events) => {
       changed(mirror.applyEvents(events));
+      if (snapshots.addEvents(events).length > 0) refreshHints?.();
       for (const out of logOutputs(events, mirror, workspace)) {
         const n = out.notification;
         recent.add(n.actionId, { timeMs: n.timeMs, agentId: n.agentId, text: n.text });
@@ -160,9 +171,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   // Params are checked here, at the edge: features get well-formed positions.
   connection.onCodeAction((params) => codeActions(checkCodeActionParams(params, lines), { mirror, workspace, lines, literalSupport }));
   connection.onCodeLens((params) => codeLenses(checkCodeLensParams(params).textDocument.uri, mirror, workspace));
-  connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent));
+  connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent, snapshots));
+  connection.languages.inlayHint.on((params) => inlayHints(checkInlayHintParams(params), { mirror, workspace, snapshots, lines }));
   connection.onExecuteCommand((params) =>
-    executeCommand(checkExecuteCommandParams(params), { mirror, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
+    executeCommand(checkExecuteCommandParams(params), { mirror, snapshots, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
   );
 
   let shutdown = false;
@@ -174,4 +186,18 @@ export function createServer(connection: Connection, options: ServerOptions = {}
 
   documents.listen(connection);
   return { shutdownRequested: () => shutdown };
+}
+
+/** Asks the client to pull inlay hints again, at most once per HINT_REFRESH_MS however many snapshots arrive. */
+const HINT_REFRESH_MS = 200;
+function hintRefresher(send: () => Promise<void>): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void send();
+    }, HINT_REFRESH_MS);
+    timer.unref();
+  };
 }

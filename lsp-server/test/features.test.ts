@@ -81,9 +81,10 @@ describe('code actions', () => {
     context: { diagnostics: [], ...(only ? { only } : {}) },
   });
 
-  it('offers "Sonde: add log here" with the line\'s default format and the LSP line, and a counter', () => {
+  it('offers "Sonde: add log here" with the line\'s default format and the LSP line, a counter and a snapshot', () => {
     const actions = codeActions(params(11), { mirror: new ActionMirror(), workspace, lines, literalSupport: true }) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Sonde: add log here', 'Sonde: add counter here']);
+    assert.deepEqual(actions.map((a) => a.title), ['Sonde: add log here', 'Sonde: add counter here', 'Sonde: take a snapshot here']);
+    assert.deepEqual(actions[2]!.command, { title: 'Sonde: take a snapshot here', command: 'sonde.addSnapshot', arguments: [{ uri, line: 11 }] });
     assert.deepEqual(actions[0]!.command, { title: 'Sonde: add log here', command: 'sonde.addLog', arguments: [{ uri, line: 11, format: 'name={name}' }] });
     assert.deepEqual(actions[1]!.command, { title: 'Sonde: add counter here', command: 'sonde.addCounter', arguments: [{ uri, line: 11 }] });
   });
@@ -91,8 +92,8 @@ describe('code actions', () => {
   it('offers "Sonde: remove log" on a line that has one', () => {
     const mirror = mirrorWith(logInfo('a', 'src/server.js', 12, 'name={name}'));
     const actions = codeActions(params(11), { mirror, workspace, lines, literalSupport: false });
-    assert.deepEqual(actions[2], { title: 'Sonde: remove log', command: 'sonde.removeLog', arguments: [{ actionId: 'a' }] });
-    assert.equal(codeActions(params(12), { mirror, workspace, lines, literalSupport: false }).length, 2);
+    assert.deepEqual(actions[3], { title: 'Sonde: remove log', command: 'sonde.removeLog', arguments: [{ actionId: 'a' }] });
+    assert.equal(codeActions(params(12), { mirror, workspace, lines, literalSupport: false }).length, 3);
   });
 
   it('offers a tic-toc over the selected lines, not counting a last line selected up to its column 0', () => {

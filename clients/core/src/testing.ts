@@ -41,3 +41,21 @@ export function stateEvent(actionId: string, agentId: string, kind: sonde.v1.Act
 export function logEvent(actionId: string, agentId: string, text: string, timeMs = Date.UTC(2025, 0, 2, 3, 4, 5)): sonde.v1.IEvent {
   return { log: { actionId, agentId, text, timeMs, level: sonde.v1.LogLevel.LOG_LEVEL_INFO } };
 }
+
+/** A snapshot action at a place, as the gateway lists it. */
+export function snapshotInfo(id: string, file: string, line: number, opts: { hits?: number; states?: sonde.v1.IActionState[] } = {}): sonde.v1.IActionInfo {
+  return { action: { id, kind: sonde.v1.ActionKind.ACTION_KIND_SNAPSHOT, location: { file, line }, hitLimit: 1 }, states: opts.states ?? [], totalHits: opts.hits ?? 0 };
+}
+
+/** A snapshot event: one frame with `locals`, and `watches`. */
+export function snapshotEvent(actionId: string, agentId: string, locals: sonde.v1.IVariable[], opts: { timeMs?: number; watches?: sonde.v1.IVariable[]; file?: string; line?: number } = {}): sonde.v1.IEvent {
+  return {
+    snapshot: {
+      actionId,
+      agentId,
+      timeMs: opts.timeMs ?? Date.UTC(2025, 0, 2, 3, 4, 5),
+      frames: [{ function: 'greet', location: { file: opts.file ?? 'src/server.js', line: opts.line ?? 12 }, locals }],
+      watches: opts.watches ?? [],
+    },
+  };
+}

@@ -4,7 +4,7 @@
 // failed command's error quietly).
 import { LSPErrorCodes, MessageType, ResponseError } from 'vscode-languageserver';
 import type { sonde } from '@sonde/protocol';
-import { GatewayRequestError, type ActionInfo, type ActionMirror, type MirrorChange } from '@sonde/client-core';
+import { GatewayRequestError, type ActionInfo, type ActionMirror, type MirrorChange, type SnapshotStore } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
 import type { Workspace } from '../workspace.js';
 
@@ -16,6 +16,8 @@ export interface ActionGateway {
 
 export interface CommandDeps {
   mirror: ActionMirror;
+  /** Each snapshot action's latest captured trees (sonde.showSnapshot). */
+  snapshots: SnapshotStore;
   workspace: Workspace;
   lines: LineSource;
   target: sonde.v1.ITarget | undefined;

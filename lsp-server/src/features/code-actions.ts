@@ -1,4 +1,4 @@
-// "Sonde: add log here" and "Sonde: add counter here" at any line (a metric
+// "Sonde: add log here", "Sonde: add counter here" and "Sonde: take a snapshot here" at any line (a metric
 // needs an expression, so it is the sonde.addMetric command alone), a
 // tic-toc over a selection of lines or of the function starting at the line,
 // and "Sonde: remove log" on a line that has one. Both are commands, so that every editor can run them (some never
@@ -6,7 +6,7 @@
 import type { CodeAction, CodeActionParams, Command } from 'vscode-languageserver';
 import { describeAction, kindWord, type ActionMirror } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
-import { Commands, type AddCounterArgs, type AddLogArgs, type AddTicTocArgs, type RemoveLogArgs } from '../lsp-protocol.js';
+import { Commands, type AddCounterArgs, type AddLogArgs, type AddSnapshotArgs, type AddTicTocArgs, type RemoveLogArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 import { defaultFormat } from './default-format.js';
 import { functionStartingAt } from './function-line.js';
@@ -30,9 +30,11 @@ export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (Co
   const format = defaultFormat(text?.text ?? '', { file, line: line + 1, languageId: text?.languageId });
   const addArgs: AddLogArgs = { uri, line, format };
   const here0: AddCounterArgs = { uri, line };
+  const snap: AddSnapshotArgs = { uri, line };
   const commands: Command[] = [
     { title: 'Sonde: add log here', command: Commands.addLog, arguments: [addArgs] },
     { title: 'Sonde: add counter here', command: Commands.addCounter, arguments: [here0] },
+    { title: 'Sonde: take a snapshot here', command: Commands.addSnapshot, arguments: [snap] },
   ];
   // A selection ending at column 0 of a line does not take that line in.
   const { end } = params.range;

@@ -30,7 +30,7 @@ export interface LspClientOptions {
 /** How long waitFor waits by default. */
 const WAIT_MS = 20_000;
 
-/** Initialize params as an editor with every Sonde-relevant capability sends them (lens refresh, code action literals). */
+/** Initialize params as an editor with every Sonde-relevant capability sends them (lens and inlay hint refresh, code action literals). */
 export function editorInitializeParams(rootDir: string, initializationOptions: object): InitializeParams {
   const rootUri = pathToFileURL(rootDir).href;
   return {
@@ -39,10 +39,11 @@ export function editorInitializeParams(rootDir: string, initializationOptions: o
     workspaceFolders: [{ uri: rootUri, name: 'root' }],
     initializationOptions,
     capabilities: {
-      workspace: { codeLens: { refreshSupport: true }, workspaceFolders: true },
+      workspace: { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true }, workspaceFolders: true },
       textDocument: {
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor'] } } },
         codeLens: {},
+        inlayHint: {},
         publishDiagnostics: {},
       },
       window: { showDocument: { support: false } },
@@ -139,6 +140,11 @@ export class LspClient {
   async serverRequest<T>(method: string, match: (params: T) => boolean = () => true): Promise<T> {
     const r = await this.find(this.requests, (q) => q.method === method && match(q.params as T), `a ${method} request from the server`, 0, WAIT_MS);
     return r.params as T;
+  }
+
+  /** The first request the server sent to the client (already or still to come) at or after index `from` that matches. */
+  waitForRequest(match: (r: Received) => boolean, what: string, from = 0, timeoutMs = WAIT_MS): Promise<Received> {
+    return this.find(this.requests, match, what, from, timeoutMs);
   }
 
   /** The first thing vscode-jsonrpc reported (see `logged`), already or still to come, that matches. */
