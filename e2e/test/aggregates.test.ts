@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LspClient } from '@sonde/lsp-server/testing';
 import { startEditorStack, stopEditorStack, type EditorStack } from './support/editor-stack.js';
+import { lensMatching, runCodeAction } from './support/editor-actions.js';
 import { serviceDir } from './support/processes.js';
-
-interface Command { title: string; command: string; arguments?: unknown[] }
-interface CodeLens { range: { start: { line: number } }; command?: Command }
 
 const file = join(serviceDir, 'server.js');
 const uri = pathToFileURL(file).href;
@@ -36,39 +34,13 @@ describe('counters, metrics and tic-tocs: editor → agent → lens', function (
   after(() => stopEditorStack(stack ?? {}));
 
   const get = async (name: string) => assert.equal(await (await fetch(`${service.url}/${name}`)).text(), `Hello: ${name}`);
-  /** Polls the lenses until one at the line has a title matching `pattern`. */
-  async function lensMatching(pattern: RegExp, what: string, line = HELLO_LINE): Promise<string> {
-    const deadline = Date.now() + 15_000;
-    let titles: string[] = [];
-    while (Date.now() < deadline) {
-      const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-      titles = lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
-      const found = titles.find((t) => pattern.test(t));
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail(`no lens at line ${line + 1} shows ${what}; lenses there: ${JSON.stringify(titles)}`);
-  }
-
-  /** Runs the code action titled `title` offered for the range, and waits for its action to be active. */
-  async function runCodeAction(title: string, start: number, end = start, endCharacter = 0): Promise<string> {
-    const actions = await lsp.request<{ title: string; command?: Command }[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } },
-      context: { diagnostics: [] },
-    });
-    const add = actions.find((a) => a.title === title);
-    assert.ok(add?.command, `no code action "${title}": ${JSON.stringify(actions.map((a) => a.title))}`);
-    const mark = lsp.notifications.length;
-    const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments });
-    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'active', `"${title}" to become active`, mark);
-    return actionId;
-  }
+  const lensAt = (pattern: RegExp, what: string, line = HELLO_LINE) => lensMatching(lsp, uri, line, pattern, what);
+  const action = (title: string, start: number, end?: number, endCharacter?: number) => runCodeAction(lsp, uri, title, start, end, endCharacter);
 
   it('adds a counter from its code action and shows its hits and rate in the lens', async () => {
-    const actionId = await runCodeAction('Sonde: add counter here', HELLO_LINE);
+    const actionId = await action('Sonde: add counter here', HELLO_LINE);
     for (const name of ['a', 'b', 'c', 'd', 'e']) await get(name);
-    const title = await lensMatching(/^counter · 5 hits · [\d.]+\/s$/, 'the counter with 5 hits and a rate');
+    const title = await lensAt(/^counter · 5 hits · [\d.]+\/s$/, 'the counter with 5 hits and a rate');
     assert.ok(Number(title.match(/· ([\d.]+)\/s$/)![1]) > 0, title);
     await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
   });
@@ -81,15 +53,15 @@ describe('counters, metrics and tic-tocs: editor → agent → lens', function (
     });
     await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'active', 'the metric to become active', mark);
     for (const name of ['bb', 'dddd', 'ffffff']) await get(name);
-    const title = await lensMatching(/^metric "name\.length" · 3 hits · p50 [\d.]+ · max 6$/, 'the metric with its p50 and max');
+    const title = await lensAt(/^metric "name\.length" · 3 hits · p50 [\d.]+ · max 6$/, 'the metric with its p50 and max');
     const p50 = Number(title.match(/p50 ([\d.]+)/)![1]);
     assert.ok(Math.abs(p50 - 4) <= 0.05, `p50 of 2, 4 and 6 within 1 %: ${title}`);
   });
 
   it('times each call of a function from the code action on its first line, and shows p50 and p99 in ms', async () => {
-    const actionId = await runCodeAction('Sonde: time each call of hello (tic-toc)', FUNCTION_LINE);
+    const actionId = await action('Sonde: time each call of hello (tic-toc)', FUNCTION_LINE);
     for (const name of ['t1', 't2', 't3']) await get(name);
-    const title = await lensMatching(/^tictoc · 3 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the tic-toc with 3 hits and its quantiles', FUNCTION_LINE);
+    const title = await lensAt(/^tictoc · 3 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the tic-toc with 3 hits and its quantiles', FUNCTION_LINE);
     const [p50, p99] = [...title.matchAll(/p\d\d ([\d.]+) ms/g)].map((m) => Number(m[1]));
     // hello() only concatenates two strings: well under a millisecond, and never negative.
     assert.ok(p50! >= 0 && p99! >= p50! && p99! < 50, title);
@@ -97,9 +69,9 @@ describe('counters, metrics and tic-tocs: editor → agent → lens', function (
   });
 
   it('times the lines of a selection, named for them', async () => {
-    const actionId = await runCodeAction(`Sonde: time lines ${SPAN_START + 1}–${SPAN_END + 1} (tic-toc)`, SPAN_START, SPAN_END, 5);
+    const actionId = await action(`Sonde: time lines ${SPAN_START + 1}–${SPAN_END + 1} (tic-toc)`, SPAN_START, SPAN_END, 5);
     for (const name of ['s1', 's2']) await get(name);
-    await lensMatching(/^tictoc · 2 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the span with 2 hits', SPAN_START);
+    await lensAt(/^tictoc · 2 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the span with 2 hits', SPAN_START);
     await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
   });
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
-import { repoRoot, sondeBin, startGateway, startService, type Proc } from './processes.js';
+import { NODE_SERVICE, repoRoot, sondeBin, startGateway, startService, type Proc, type ServiceSpec } from './processes.js';
 
 export interface EditorStack {
   dataDir: string;
@@ -15,13 +15,13 @@ export interface EditorStack {
 }
 
 /** Starts the stack and opens `uri` (its `text`) in the language server. */
-export async function startEditorStack(uri: string, text: string, serviceEnv: Record<string, string> = {}): Promise<EditorStack> {
+export async function startEditorStack(uri: string, text: string, serviceEnv: Record<string, string> = {}, which: ServiceSpec = NODE_SERVICE, languageId = 'javascript'): Promise<EditorStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sonde-e2e-'));
   const gateway = await startGateway(0, dataDir);
-  const service = await startService(gateway.url, serviceEnv);
+  const service = await startService(gateway.url, serviceEnv, which);
   const lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
   await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-  await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+  await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   return { dataDir, gateway, service, lsp };
 }
 

@@ -7,6 +7,16 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 export const sondeBin = join(repoRoot, 'clients', 'cli', 'bin', 'sonde.js');
 export const serviceDir = join(repoRoot, 'examples', 'node-service');
+/** The TypeScript example: its source is src/*.ts, what runs is dist/*.js with source maps. */
+export const tsServiceDir = join(repoRoot, 'examples', 'ts-service');
+
+/** Which example runs, and its entry point (relative to its folder). */
+export interface ServiceSpec {
+  dir: string;
+  script: string;
+}
+export const NODE_SERVICE: ServiceSpec = { dir: serviceDir, script: 'server.js' };
+export const TS_SERVICE: ServiceSpec = { dir: tsServiceDir, script: join('dist', 'server.js') };
 
 export interface Proc {
   child: ChildProcess;
@@ -63,10 +73,10 @@ export async function startGateway(port: number, dataDir: string): Promise<{ pro
   return { proc, url: m[1]! };
 }
 
-export async function startService(gatewayUrl: string, env: Record<string, string> = {}): Promise<{ proc: Proc; url: string }> {
-  const proc = start(process.execPath, ['--import', '@sonde/agent-node/register', 'server.js'], {
-    name: 'node-service',
-    cwd: serviceDir,
+export async function startService(gatewayUrl: string, env: Record<string, string> = {}, which: ServiceSpec = NODE_SERVICE): Promise<{ proc: Proc; url: string }> {
+  const proc = start(process.execPath, ['--import', '@sonde/agent-node/register', which.script], {
+    name: which.dir.split('/').at(-1)!,
+    cwd: which.dir,
     env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gatewayUrl, SONDE_TAGS: 'e2e', ...env },
   });
   const m = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
