@@ -7,45 +7,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
-import { SONDE_VERSION, sonde, type Envelope } from '@sonde/protocol';
+import { sonde } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
+import { EventLog, hitsOf, logOf } from './event-log.js';
 import { APP, runApp as run, type RunningApp as App } from './running-app.js';
 import { Agent } from '../src/agent.js';
 import { resolveConfig } from '../src/config.js';
 import { ScriptRegistry } from '../src/probes/scripts.js';
 
 const LOG = sonde.v1.ActionKind.ACTION_KIND_LOG;
-
-/** Every event the client receives, in order, whatever batch it came in. */
-class EventLog {
-  readonly events: sonde.v1.IEvent[] = [];
-  private wake = new Set<() => void>();
-
-  constructor(client: ProtocolPeer) {
-    client.onFrame((e: Envelope) => {
-      this.events.push(...(e.events?.events ?? []));
-      for (const w of this.wake) w();
-    });
-  }
-
-  waitFor(match: (e: sonde.v1.IEvent) => boolean, what: string): Promise<sonde.v1.IEvent> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; events: ${JSON.stringify(this.events)}`)), 10_000);
-      const check = () => {
-        const found = this.events.find(match);
-        if (!found) return;
-        this.wake.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      this.wake.add(check);
-      check();
-    });
-  }
-}
-
-const logOf = (needle: string) => (e: sonde.v1.IEvent) => !!e.log?.text?.includes(needle);
-const hitsOf = (id: string, n: number) => (e: sonde.v1.IEvent) => e.hits?.actionId === id && Number(e.hits.hits) === n;
 
 describe('Node agent in a running program', () => {
   let dataDir: string;
