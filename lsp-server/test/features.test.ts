@@ -45,6 +45,11 @@ describe('code lens', () => {
     assert.equal(lensTitle(m.get('w')!), 'log "w" if n > 3 · 0 hits · waiting for agents');
   });
 
+  it('says where an agent whose running file differs placed the action, while active', () => {
+    const m = mirrorWith(logInfo('a', 'f.js', 12, 'x', { hits: 1, states: [state('a', 'a1', Kind.ACTION_STATE_KIND_ACTIVE, 'placed at running line 14 (your line 12): the running code differs; hot-patched /srv/f.js:14')] }));
+    assert.equal(lensTitle(m.get('a')!), 'log "x" · 1 hit · placed at running line 14 (your line 12): the running code differs');
+  });
+
   it('says what was lost, only when something was, before the state', () => {
     const m = mirrorWith(
       logInfo('q', 'f.js', 1, 'x', { hits: 300, suppressed: 250, states: [state('q', 'a1', Kind.ACTION_STATE_KIND_PAUSED_QUOTA, 'over 100 lines/s')] }),

@@ -2,7 +2,7 @@
 // wire protocol: actions into specs, engine states into ActionStates.
 
 import { SONDE_VERSION, sonde } from '@sonde/protocol';
-import { wellFormed, type AnySpec, type PolicySettings, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
+import { wellFormed, type AnySpec, type EditorLineText, type PolicySettings, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
 
 const { ActionKind, ActionStateKind, ReasonCode: Code } = sonde.v1;
 
@@ -39,6 +39,7 @@ const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
   'runtime-refused': Code.REASON_CODE_RUNTIME_REFUSED,
   quota: Code.REASON_CODE_QUOTA,
   blocked: Code.REASON_CODE_BLOCKED,
+  'code-differs': Code.REASON_CODE_CODE_DIFFERS,
   'unsupported-kind': Code.REASON_CODE_UNSUPPORTED_KIND,
   'invalid-action': Code.REASON_CODE_INVALID_ACTION,
   'agent-unavailable': Code.REASON_CODE_AGENT_UNAVAILABLE,
@@ -47,9 +48,17 @@ const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
   'internal-error': Code.REASON_CODE_INTERNAL_ERROR,
 };
 
+/** The editor's line and its context, when the action carries them (proto3 cannot tell an empty line from none: context says there was a document). */
+function editorLineOf(a: sonde.v1.IAction): { editorLine?: EditorLineText } {
+  const before = a.linesBefore ?? [];
+  const after = a.linesAfter ?? [];
+  if (!a.lineText && before.length === 0 && after.length === 0) return {};
+  return { editorLine: { text: a.lineText ?? '', before, after } };
+}
+
 /** The spec for an action, whatever its kind (the engine refuses the kinds it does not run, with the reason). */
 export function toSpec(a: sonde.v1.IAction): AnySpec {
-  const base = { id: a.id ?? '', file: a.location?.file ?? '', line: a.location?.line ?? 0, condition: a.condition ?? '' };
+  const base = { id: a.id ?? '', file: a.location?.file ?? '', line: a.location?.line ?? 0, condition: a.condition ?? '', ...editorLineOf(a) };
   const kind = KIND[a.kind ?? ActionKind.ACTION_KIND_UNSPECIFIED];
   if (kind === 'log') return { ...base, kind, format: a.format ?? '' };
   if (kind === 'counter') return { ...base, kind, name: a.metricName ?? '' };

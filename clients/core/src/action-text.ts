@@ -111,7 +111,8 @@ function disconnectedText(agents: readonly string[]): string {
 export function stateText(entry: MirroredAction, maxReason = 80): string {
   const s = summarise(entry);
   if (s.state === undefined) return entry.disconnected.length > 0 ? `waiting for agents: ${disconnectedText(entry.disconnected)}` : 'waiting for agents';
-  if (s.state === Kind.ACTION_STATE_KIND_ACTIVE) return '';
+  // An agent whose running file differs placed it elsewhere: the lens says where (the agent's reason starts with it).
+  if (s.state === Kind.ACTION_STATE_KIND_ACTIVE) return /^placed at running line \d+ \(your line \d+\)[^;]*/.exec(s.reason ?? '')?.[0] ?? '';
   const words: Partial<Record<sonde.v1.ActionStateKind, string>> = {
     [Kind.ACTION_STATE_KIND_PENDING]: 'pending',
     [Kind.ACTION_STATE_KIND_ERROR]: 'error',

@@ -16,6 +16,7 @@ export type {
   SnapshotProbeSpec,
   SnapshotVariable,
   TicTocProbeSpec,
+  EditorLineText,
   ProbeEngineOptions,
   ProbeEvent,
   ProbeSink,

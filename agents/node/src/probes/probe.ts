@@ -2,6 +2,7 @@
 // set on an original source that several scripts were built from has one
 // copy per extra script: same slot, same counter, placed elsewhere.
 
+import type { EditorLine } from './line-match.js';
 import type { CompiledProbe } from './probe-code.js';
 import type { NamedPosition } from './source-maps.js';
 import type { PatcherListener, ScriptPatcher } from './script-patcher.js';
@@ -12,6 +13,10 @@ export interface Probe {
   /** Line in the script it is installed in: the spec's, or where a source map put it. */
   line: number;
   column?: number;
+  /** The editor's line and its context (set on the probe the user's line places, not on copies or a tic-toc's end). */
+  editorLine?: EditorLine;
+  /** Where the probe went instead of the editor's line, and why (a running file that differs). */
+  movedNote?: string;
   /** `file:line` the user asked for, when a source map moved the probe to another script. */
   origin?: string;
   /** From the source map that moved it: identifiers the build renamed, where their generated names start. */
@@ -42,12 +47,13 @@ export interface Probe {
 export const ownerOf = (p: Probe): Probe => p.parent ?? p;
 
 export function newProbe(spec: ProbeSpec, compiled: CompiledProbe, counter: HitCounter): Probe {
-  return { spec, line: spec.line, compiled, slot: -1, counter, removed: false, activeHow: '', activeCode: 'installed', copies: [] };
+  const editorLine = spec.editorLine && { line: spec.line, ...spec.editorLine };
+  return { spec, line: spec.line, editorLine, compiled, slot: -1, counter, removed: false, activeHow: '', activeCode: 'installed', copies: [] };
 }
 
 /** The probe's second site (a tic-toc's end) at `line` of the same file, with its own code. */
 export function endOf(probe: Probe, line: number, compiled: CompiledProbe): Probe {
-  const end: Probe = { ...newProbe(probe.spec, compiled, probe.counter), line, slot: probe.slot, endOf: probe };
+  const end: Probe = { ...newProbe(probe.spec, compiled, probe.counter), line, editorLine: undefined, slot: probe.slot, endOf: probe };
   probe.end = end;
   return end;
 }
@@ -56,7 +62,7 @@ export function endOf(probe: Probe, line: number, compiled: CompiledProbe): Prob
 export const askedLine = (p: Probe): number => (p.endOf !== undefined ? (p.spec as { endLine: number }).endLine : p.spec.line);
 
 export function copyOf(parent: Probe): Probe {
-  const copy: Probe = { ...newProbe(parent.spec, parent.compiled, parent.counter), line: parent.line, slot: parent.slot, parent };
+  const copy: Probe = { ...newProbe(parent.spec, parent.compiled, parent.counter), line: parent.line, editorLine: undefined, slot: parent.slot, parent };
   parent.copies.push(copy);
   return copy;
 }

@@ -32,7 +32,7 @@ import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
 import { siteInsertion, type SiteProbe } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
-import { noteRefusal, placementAt, stagingRefusal, type PatchTarget, type Placement } from './script-placement.js';
+import { noteRefusal, placementAt, relocateToEditorLine, stagingRefusal, type PatchTarget, type Placement } from './script-placement.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
 export type { PatchTarget };
@@ -114,6 +114,8 @@ export class ScriptPatcher<T extends PatchTarget> {
 
   /** Takes a probe in; it goes live at the next apply(). */
   stage(probe: T): void {
+    const differs = relocateToEditorLine(probe, this.original);
+    if (differs !== undefined) return this.listener.failed(probe, differs, 'code-differs');
     const placement = probe.line > this.lineCount ? undefined : placementAt(this.index, this.info.isModule, probe);
     const refused = stagingRefusal(probe, placement, this.lineCount, this.info.path, this.policy.mode);
     if (refused !== undefined) return this.listener.failed(probe, refused.reason, refused.code);
@@ -280,7 +282,8 @@ export class ScriptPatcher<T extends PatchTarget> {
     for (const probe of this.live) {
       const placement = this.placements.get(probe)!;
       const where = `${this.info.path}:${probe.line}${probe.origin ? ` (${probe.origin} by its source map)` : ''}`;
-      if (this.inSource.has(probe)) this.listener.active(probe, `hot-patched ${where}`, 'installed');
+      const moved = probe.movedNote ? `${probe.movedNote}; ` : '';
+      if (this.inSource.has(probe)) this.listener.active(probe, `${moved}hot-patched ${where}`, 'installed');
       else if (placement.site?.around) {
         if (!placement.patchable) this.drop(probe, `the function at ${where} cannot be timed: ${placement.unpatchableReason ?? 'V8 refuses its new source'}`, 'runtime-refused');
         else this.listener.waiting(probe, `the function at ${where} is running; it is timed from its next call once V8 takes the new source (retried)`);
@@ -290,7 +293,7 @@ export class ScriptPatcher<T extends PatchTarget> {
           placement.site === undefined
             ? `${placement.siteReason}; a breakpoint serves it, slower per hit`
             : (placement.unpatchableReason ?? (placement.blocked ? 'function on the stack; upgraded when it returns' : this.policy.waitingReason()));
-        this.listener.active(probe, `breakpoint at ${where} (${why})`, 'installed-fallback');
+        this.listener.active(probe, `${moved}breakpoint at ${where} (${why})`, 'installed-fallback');
       }
     }
   }

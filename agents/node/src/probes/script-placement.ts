@@ -7,14 +7,19 @@ import { namesRead, replaceReads } from './scope-names.js';
 import type { HotPatchMode } from './live-edit-policy.js';
 import type { PatchOutcome } from './refusal-search.js';
 import type { ReasonCode } from './types.js';
+import { placeEditorLine, type EditorLine } from './line-match.js';
 import { renamedReads } from './renamed-names.js';
 import type { NamedPosition } from './source-maps.js';
 import type { StatementIndex, StatementSite } from './source-patch.js';
 
 /** A probe as the patcher needs it. */
 export interface PatchTarget {
-  /** 1-based line in this script (after source mapping, if any). */
-  readonly line: number;
+  /** 1-based line in this script (after source mapping, if any; moved to the matching running line when the file differs). */
+  line: number;
+  /** The editor's line, to find in a running file that differs (line-match.ts); only on probes placed by the user's line itself. */
+  readonly editorLine?: EditorLine;
+  /** Where the probe went instead of the editor's line, and why, as the state says it. */
+  movedNote?: string;
   /** 0-based column a source map points at; undefined for the line's own statement. */
   readonly column?: number;
   /** Where the user put it, when that differs from this script's line (source maps). */
@@ -91,6 +96,21 @@ export function stagingRefusal(probe: PatchTarget, placement: Placement | undefi
   if (mode === 'never') {
     return { reason: 'timing a whole function needs a live edit of its source, and hot patching is off (SONDE_HOT_PATCH=never); give an end line to time it with breakpoints', code: 'runtime-refused' };
   }
+  return undefined;
+}
+
+/**
+ * A running file that differs from the editor's: the probe moves to the
+ * running line that reads as the editor's line, or to the next line with
+ * code (line-match.ts). Returns why it cannot, when no running line or
+ * several read so. Probes placed by a source map are left where it put them.
+ */
+export function relocateToEditorLine(probe: PatchTarget, source: string): string | undefined {
+  if (probe.editorLine === undefined || probe.origin !== undefined) return undefined;
+  const found = placeEditorLine(source, probe.editorLine);
+  if (found.kind === 'refused') return found.message;
+  probe.line = found.line;
+  probe.movedNote = found.kind === 'moved' ? found.message : undefined;
   return undefined;
 }
 

@@ -16,6 +16,15 @@ export interface ProbeSpecBase {
   line: number;
   /** JavaScript condition; empty means always. */
   condition: string;
+  /** The line as the editor has it, with a little context: a running file that differs is searched for it (line-match.ts). */
+  editorLine?: EditorLineText;
+}
+
+/** The text of the editor's line and the lines just before and after it, in file order. */
+export interface EditorLineText {
+  text: string;
+  before: string[];
+  after: string[];
 }
 
 /** A log probe: prints a line per hit. */
@@ -97,6 +106,7 @@ export type ReasonCode =
   | 'runtime-refused'
   | 'quota'
   | 'blocked'
+  | 'code-differs'
   | 'unsupported-kind'
   | 'invalid-action'
   | 'agent-unavailable'
