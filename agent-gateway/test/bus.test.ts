@@ -73,9 +73,9 @@ describe('in-process bus', () => {
     await connectAgent('silent');
     sees.onFrame((e) => e.fileQuery && sees.send({ replyTo: e.id, fileQueryResult: { loadedPath: '/srv/app/src/a.js' } }));
     fails.onFrame((e) => e.fileQuery && fails.send({ replyTo: e.id, error: { code: sonde.v1.ErrorCode.ERROR_CODE_INTERNAL, message: 'boom' } }));
-    const answers = await askWhoSees(bus, bus.agents(), 'src/a.js', 100);
+    const answers = await askWhoSees(bus, bus.agents(), { path: 'src/a.js' }, 100);
     assert.deepEqual(answers, [
-      { agentId: 'sees', sees: true, why: 'loaded /srv/app/src/a.js' },
+      { agentId: 'sees', sees: true, why: 'loaded /srv/app/src/a.js', sameContent: false, lineMatch: sonde.v1.LineMatch.LINE_MATCH_UNKNOWN, lineReason: '' },
       { agentId: 'fails', sees: false, why: 'error: boom' },
       { agentId: 'silent', sees: false, why: 'did not answer in time' },
     ]);

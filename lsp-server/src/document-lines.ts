@@ -1,6 +1,7 @@
 // The text of one line of a document: from the editor's copy when it is
 // open, else from disk within the limits of unopened-files.ts (a command may
 // name a file the editor has not opened).
+import { createHash } from 'node:crypto';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { UnopenedFiles } from './unopened-files.js';
@@ -16,6 +17,8 @@ export interface LineSource {
   lineAt(uri: string, line: number): DocumentLine | undefined;
   /** How many lines `uri` has, when it is open or may be read; undefined otherwise. */
   lineCount(uri: string): number | undefined;
+  /** Hex SHA-256 of an open document's text as the editor has it (agents compare it with what runs); undefined when not open. */
+  contentHash?(uri: string): string | undefined;
 }
 
 /** Lines of open documents, and of unopened files under the workspace root (`root` is read on each call: it is known only after initialize). */
@@ -40,6 +43,10 @@ export function documentLines(documents: TextDocuments<TextDocument>, root: () =
     },
     lineCount(uri) {
       return documents.get(uri)?.lineCount ?? unopened(uri)?.length;
+    },
+    contentHash(uri) {
+      const doc = documents.get(uri);
+      return doc === undefined ? undefined : createHash('sha256').update(doc.getText()).digest('hex');
     },
   };
 }

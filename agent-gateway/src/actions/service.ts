@@ -11,7 +11,7 @@ import type { ActionStore, HitStore } from '../store/store.js';
 import type { ActionStates } from './states.js';
 import { describeAction, describeNoTarget } from './describe.js';
 import { fitInfo } from './info-fit.js';
-import { askWhoSees } from './file-check.js';
+import { askWhoSees, chooseRecipients, fileQueryOf } from './file-check.js';
 import { isTargeted } from './targeting.js';
 import { validateNewAction } from './validation.js';
 
@@ -101,16 +101,20 @@ export class ActionService {
     if (targeted.length === 0) {
       throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file}: ${describeNoTarget(action, reachable)}`);
     }
-    const answers = await askWhoSees(this.bus, targeted, file);
+    const answers = await askWhoSees(this.bus, targeted, fileQueryOf(action));
     if (!answers.some((a) => a.sees)) {
       const why = answers.map((a) => `${a.agentId}: ${a.why}`).join('; ');
       throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file} (${why}); check the path, or start the service that runs it with the Sonde agent`);
+    }
+    const chosen = chooseRecipients(answers);
+    if ('refused' in chosen) {
+      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent runs ${file} as the editor has it at line ${action.location?.line ?? 0} (${chosen.refused}); save and redeploy, or target the service that runs this code`);
     }
     action.id = newActionId();
     this.actions.set(action.id, action);
     this.store.putAction(action);
     this.audit.append({ timeMs: this.now(), who: caller.who, what: 'add', actionId: action.id, detail: describeAction(action), remote: caller.remote });
-    this.bus.toAgents(answers.filter((a) => a.sees).map((a) => a.agentId), { actionUpsert: { action } });
+    this.bus.toAgents(chosen.to.map((a) => a.agentId), { actionUpsert: { action } });
     const info = this.info(action.id);
     this.bus.toClients({ actionInfo: info });
     return info;

@@ -14,7 +14,7 @@ import { FlushPacing } from './flush-pacing.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
-import { AGENT_NAME, snapshotChars, toActionState, toPolicySettings, toSnapshot, toSpec } from './wire.js';
+import { AGENT_NAME, LINE_MATCH, snapshotChars, toActionState, toPolicySettings, toSnapshot, toSpec } from './wire.js';
 
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
@@ -102,7 +102,7 @@ export class Agent {
       onPolicy: (policy) => this.applyPolicy(policy),
       onUpsert: (action) => this.upsert(action),
       onRemoved: (id) => this.remove(id),
-      onFileQuery: (path) => this.fileQuery(path),
+      onFileQuery: (query) => this.fileQuery(query),
     }, log);
   }
 
@@ -124,7 +124,8 @@ export class Agent {
   }
 
   /** The gateway's question about a path; a failure of the look-up is an error reply, never "not under its roots". */
-  private fileQuery(path: string): sonde.v1.IFileQueryResult {
+  private async fileQuery(query: sonde.v1.IFileQuery): Promise<sonde.v1.IFileQueryResult> {
+    const path = query.path ?? '';
     const { internalError, ...answer } = this.engine.query(path);
     if (internalError !== undefined) throw new RequestError(ErrorCode.ERROR_CODE_INTERNAL, wellFormed(`the agent failed to look up ${path}: ${internalError}`));
     const { loadedPath, existingPath, candidates } = answer;
@@ -132,7 +133,16 @@ export class Agent {
       loadedPath: loadedPath === undefined ? undefined : wellFormed(loadedPath),
       existingPath: existingPath === undefined ? undefined : wellFormed(existingPath),
       candidates: candidates?.map(wellFormed),
+      ...(loadedPath === undefined ? {} : await this.compared(query)),
     };
+  }
+
+  /** How the loaded file compares with the editor's at the action's line, for the gateway's choice of agents. */
+  private async compared(q: sonde.v1.IFileQuery): Promise<sonde.v1.IFileQueryResult> {
+    const hasLine = !!q.lineText || (q.linesBefore?.length ?? 0) > 0 || (q.linesAfter?.length ?? 0) > 0;
+    const line = hasLine && q.line ? { line: q.line, text: q.lineText ?? '', before: q.linesBefore ?? [], after: q.linesAfter ?? [] } : undefined;
+    const c = await this.engine.compareWithEditor(q.path ?? '', q.editorContentHash ?? '', line);
+    return { sameContent: c.sameContent, lineMatch: LINE_MATCH[c.match], lineMatchReason: wellFormed(c.reason) };
   }
 
   /**

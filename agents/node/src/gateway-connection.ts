@@ -16,7 +16,7 @@ export interface ConnectionHandlers {
   onUpsert(action: sonde.v1.IAction): void;
   onRemoved(actionId: string): void;
   /** Throw a RequestError (from @sonde/rpc) to answer with an Error instead. */
-  onFileQuery(path: string): sonde.v1.IFileQueryResult;
+  onFileQuery(query: sonde.v1.IFileQuery): Promise<sonde.v1.IFileQueryResult>;
 }
 
 const BACKOFF_MIN_MS = 250;
@@ -89,7 +89,7 @@ export class GatewayConnection {
       },
       actionRemoved: (e) => this.handlers.onRemoved(e.actionRemoved?.actionId ?? ''),
       policy: (e) => this.handlers.onPolicy(e.policy ?? {}),
-      fileQuery: (e) => ({ fileQueryResult: this.handlers.onFileQuery(e.fileQuery?.path ?? '') }),
+      fileQuery: async (e) => ({ fileQueryResult: await this.handlers.onFileQuery(e.fileQuery ?? {}) }),
       // The gateway's answer to something sent without an id (events before hello, say).
       error: (e) => this.log(`gateway error ${sonde.v1.ErrorCode[e.error?.code ?? 0]}: ${e.error?.message}`),
     };

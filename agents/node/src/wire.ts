@@ -2,7 +2,7 @@
 // wire protocol: actions into specs, engine states into ActionStates.
 
 import { SONDE_VERSION, sonde } from '@sonde/protocol';
-import { wellFormed, type AnySpec, type EditorLineText, type PolicySettings, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
+import { wellFormed, type AnySpec, type EditorLineText, type LineMatch, type PolicySettings, type ProbeSpec, type ProbeState, type ProbeStateKind, type ReasonCode, type SnapshotEvent, type SnapshotVariable } from './probes/index.js';
 
 const { ActionKind, ActionStateKind, ReasonCode: Code } = sonde.v1;
 
@@ -121,3 +121,11 @@ export function snapshotChars(s: sonde.v1.ISnapshot): number {
     (list ?? []).reduce((n, v) => n + 16 + (v.name?.length ?? 0) + (v.type?.length ?? 0) + (v.value?.length ?? 0) + vars(v.children), 0);
   return (s.frames ?? []).reduce((n, f) => n + 32 + (f.function?.length ?? 0) + (f.location?.file?.length ?? 0) + vars(f.locals), 0) + vars(s.watches);
 }
+
+/** How the running file compares with the editor's, as the file query's answer says it. */
+export const LINE_MATCH: Record<LineMatch, sonde.v1.LineMatch> = {
+  unknown: sonde.v1.LineMatch.LINE_MATCH_UNKNOWN,
+  same: sonde.v1.LineMatch.LINE_MATCH_SAME,
+  moved: sonde.v1.LineMatch.LINE_MATCH_MOVED,
+  differs: sonde.v1.LineMatch.LINE_MATCH_DIFFERS,
+};

@@ -88,5 +88,5 @@ function lineContextOf(deps: CommandDeps, place: Place): sonde.v1.IAction {
   for (let l = place.line - CONTEXT_LINES; l < place.line; l++) { const t = l >= 0 ? at(l) : undefined; if (t !== undefined) before.push(t); }
   const after: string[] = [];
   for (let l = place.line + 1; l <= place.line + CONTEXT_LINES; l++) { const t = at(l); if (t !== undefined) after.push(t); }
-  return { lineText: text, linesBefore: before, linesAfter: after };
+  return { lineText: text, linesBefore: before, linesAfter: after, editorContentHash: deps.lines.contentHash?.(place.uri) ?? '' };
 }

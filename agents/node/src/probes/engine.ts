@@ -1,11 +1,9 @@
 // The probe engine's front door: it orchestrates. Admission has a spec's kind
-// compile it (nothing unsafe is installed), the placer finds its file,
-// PendingLoads holds probes until it loads, a ScriptPatcher per script talks
-// to V8, the StateReporter holds every state. Inspector work runs on one
-// serial TaskQueue; installs go in batches (InstallQueue), yielding to the
-// host (TurnBudget); past maxProbes (failed probes do not count) a spec
-// waits with 'probe-limit'. Counters and metrics aggregate in MetricWindows.
-// Nothing throws into the host: failures become error states or log lines.
+// compile it, the placer finds its file, PendingLoads holds probes until it
+// loads, a ScriptPatcher per script talks to V8, the StateReporter holds every
+// state. Inspector work runs on one serial TaskQueue, installs in batches
+// (InstallQueue) yielding to the host (TurnBudget); past maxProbes a spec
+// waits with 'probe-limit'. Nothing throws into the host.
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +11,9 @@ import { precheck, type EngineStatus } from './admission.js';
 import { describe, logToStderr } from './describe.js';
 import { LoadedFilesBatch } from './file-batch.js';
 import { mapFramesWith } from './frame-mapping.js';
+import { compareFileWithEditor, type EditorComparison } from './editor-match.js';
 import { setClosureInspector } from './getter-closures.js';
+import type { EditorLine } from './line-match.js';
 import { InspectorClient } from './inspector-client.js';
 import { InstallQueue } from './install-queue.js';
 import { PendingLoads } from './pending-loads.js';
@@ -163,6 +163,9 @@ export class ProbeEngine {
   }
 
   loadedFiles(): string[] { return this.registry.paths(); }
+
+  /** Whether the file that runs for a path is the editor's at a line (editor-match.ts); unknown when it cannot say. */
+  compareWithEditor(file: string, hash: string, line?: EditorLine): Promise<EditorComparison> { return compareFileWithEditor({ ...this, log: this.log }, file, hash, line); }
 
   /** What this process can say about a path; `internalError` when the look-up itself failed. */
   query(file: string): FileQueryAnswer { return this.placer.query(file); }

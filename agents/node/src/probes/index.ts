@@ -33,3 +33,4 @@ export type { HotPatchMode } from './live-edit-policy.js';
 export { AgentPolicy, type PolicySettings } from './policy.js';
 export { DEFAULT_BUDGETS, type BudgetSettings } from './quota.js';
 export { checkPattern, DEFAULT_NAMES, REDACTED, Redaction } from './redaction.js';
+export type { EditorComparison, LineMatch } from './editor-match.js';

@@ -24,6 +24,12 @@ export class Patchers {
     return patcher;
   }
 
+  /** The script's own source, without our probes (V8's copy of a patched script carries them). */
+  originalSource(script: ScriptInfo): Promise<string> {
+    const patcher = this.byScript.get(script.scriptId);
+    return patcher !== undefined ? Promise.resolve(patcher.original) : this.ctx.client.scriptSource(script.scriptId);
+  }
+
   /** Puts the probe in its patcher; it goes live at the next applyStaged(). */
   stage(patcher: ScriptPatcher<Probe>, probe: Probe): void {
     patcher.stage(probe);

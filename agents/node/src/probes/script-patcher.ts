@@ -88,7 +88,8 @@ export class ScriptPatcher<T extends PatchTarget> {
   private constructor(
     ctx: PatcherContext<T>,
     readonly info: ScriptInfo,
-    private readonly original: string,
+    /** The script's source before any probe of ours. */
+    readonly original: string,
   ) {
     ({ client: this.client, listener: this.listener, pause: this.pause, policy: this.policy } = ctx);
     this.index = new StatementIndex(original, info.isModule);
