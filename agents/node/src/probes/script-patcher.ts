@@ -46,8 +46,7 @@ export interface PatcherListener<T> {
   waiting(probe: T, reason: string): void;
 }
 
-/** New sources tried per apply when V8 refuses: each costs the host a recompile of the script. */
-const MAX_TRIES = 12;
+const MAX_TRIES = 12; // new sources tried per apply when V8 refuses: each costs the host a recompile of the script
 
 /** What every patcher shares: the session, who hears of states, the engine's queue and turn budget, when to live-edit. */
 export interface PatcherContext<T> {
