@@ -133,7 +133,7 @@ export class Agent {
       loadedPath: loadedPath === undefined ? undefined : wellFormed(loadedPath),
       existingPath: existingPath === undefined ? undefined : wellFormed(existingPath),
       candidates: candidates?.map(wellFormed),
-      ...(loadedPath === undefined ? {} : await this.compared(query)),
+      ...(loadedPath === undefined && existingPath === undefined ? {} : await this.compared(query)),
     };
   }
 

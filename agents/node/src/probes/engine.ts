@@ -165,7 +165,7 @@ export class ProbeEngine {
   loadedFiles(): string[] { return this.registry.paths(); }
 
   /** Whether the file that runs for a path is the editor's at a line (editor-match.ts); unknown when it cannot say. */
-  compareWithEditor(file: string, hash: string, line?: EditorLine): Promise<EditorComparison> { return compareFileWithEditor({ ...this, log: this.log }, file, hash, line); }
+  compareWithEditor(file: string, hash: string, line?: EditorLine): Promise<EditorComparison> { return compareFileWithEditor({ placer: this.placer, patchers: this.patchers, log: this.log }, file, hash, line); }
 
   /** What this process can say about a path; `internalError` when the look-up itself failed. */
   query(file: string): FileQueryAnswer { return this.placer.query(file); }

@@ -103,6 +103,15 @@ export class Placer {
     if (withEnd && probe.end !== undefined) await this.install(probe.end, script);
   }
 
+  /** An original source's text as a script's map carries it, when one does. */
+  mappedContent(scripts: readonly ScriptInfo[], sourcePath: string): string | undefined {
+    for (const script of scripts) {
+      const text = this.sourceMaps.sourceContent(script, sourcePath);
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  }
+
   /** Original sources of loaded scripts' maps, by path (only read while probes wait). */
   sources(): Map<string, ScriptInfo[]> {
     return this.sourceMaps.sources(this.registry.scripts());

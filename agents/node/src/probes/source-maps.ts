@@ -69,6 +69,14 @@ export class SourceMaps {
     return pos.line === null ? undefined : { line: pos.line, column: pos.column };
   }
 
+  /** The original source's text as the map carries it (`sourcesContent`), or undefined when it does not. */
+  sourceContent(script: ScriptInfo, sourcePath: string): string | undefined {
+    const loaded = this.load(script);
+    const index = loaded?.paths.indexOf(sourcePath) ?? -1;
+    if (!loaded || index < 0) return undefined;
+    return loaded.map.sourcesContent?.[index] ?? undefined;
+  }
+
   /** The named positions of the map that come from one original source (what `names` says each generated identifier was called). */
   namedPositions(script: ScriptInfo, sourcePath: string): NamedPosition[] {
     const key = `${script.scriptId}\0${sourcePath}`;
