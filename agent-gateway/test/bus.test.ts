@@ -4,7 +4,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { sonde } from '@sonde/protocol';
 import { RequestError, UnavailableError } from '@sonde/rpc';
 import { ProtocolPeer } from '@sonde/rpc/testing';
-import { askWhoSees } from '../src/actions/file-check.js';
+import { askOne } from '../src/actions/file-check.js';
 import { InProcessBus } from '../src/bus/in-process.js';
 import { AgentRegistry } from '../src/connections/agent-registry.js';
 import { Subscribers } from '../src/connections/subscribers.js';
@@ -73,11 +73,11 @@ describe('in-process bus', () => {
     await connectAgent('silent');
     sees.onFrame((e) => e.fileQuery && sees.send({ replyTo: e.id, fileQueryResult: { loadedPath: '/srv/app/src/a.js' } }));
     fails.onFrame((e) => e.fileQuery && fails.send({ replyTo: e.id, error: { code: sonde.v1.ErrorCode.ERROR_CODE_INTERNAL, message: 'boom' } }));
-    const answers = await askWhoSees(bus, bus.agents(), { path: 'src/a.js' }, 100);
+    const answers = await Promise.all(bus.agents().map((t) => askOne(bus, t, { path: 'src/a.js' }, 100)));
     assert.deepEqual(answers, [
-      { agentId: 'sees', sees: true, why: 'loaded /srv/app/src/a.js', sameContent: false, lineMatch: sonde.v1.LineMatch.LINE_MATCH_UNKNOWN, lineReason: '' },
-      { agentId: 'fails', sees: false, why: 'error: boom' },
-      { agentId: 'silent', sees: false, why: 'did not answer in time' },
+      { agentId: 'sees', appName: '', sees: true, why: 'loaded /srv/app/src/a.js', sameContent: false, lineMatch: sonde.v1.LineMatch.LINE_MATCH_UNKNOWN, lineReason: '' },
+      { agentId: 'fails', appName: '', sees: false, why: 'error: boom' },
+      { agentId: 'silent', appName: '', sees: false, why: 'did not answer in time' },
     ]);
   });
 

@@ -36,7 +36,8 @@ describe('gateway: every frame it sends fits (case 2)', function () {
     console.log(`      the action list is ${listBytes} bytes, over the ${MAX_FRAME_BYTES}-byte frame`);
     for (const round of ['before', 'after']) {
       if (round === 'after') await g.restart();
-      const agent = await helloAgent(g.url, { agentId: `agent-${round}` }, [FILE]);
+      // The agent they were sent to, back: its hello reply holds them all (a new agent is asked first, file by file).
+      const agent = await helloAgent(g.url, { agentId: 'adder' }, [FILE]);
       assert.deepEqual(agent.actions.map((a) => a.id).sort(), [...ids].sort(), `the agent's hello reply holds every action (${round} the restart)`);
       const { channel } = await channelTo(g.url, '/v1/client');
       const subscribed = await channel.request({ subscribe: {} }, { expect: 'actionList', what: 'subscribe' });

@@ -1,24 +1,21 @@
-// Before an action is stored, each targeted agent is asked whether it can see
-// the file and whether the file it runs is the editor's at the action's line;
-// the answers decide who gets the action (chooseRecipients) and, when nobody
-// can, make up the reason the client reads.
+// Each targeted agent is asked whether it can see an action's file and
+// whether the file it runs is the editor's at the action's line; the answers
+// decide who gets the action (routing.ts) and, when nobody can, make up the
+// reason the client reads.
 import { sonde } from '@sonde/protocol';
 import { UnavailableError } from '@sonde/rpc';
 import type { Bus, ReachableAgent } from '../bus/bus.js';
 import { listSome } from './describe.js';
+import type { FileAnswer } from './routing.js';
 
+const { LineMatch } = sonde.v1;
+
+/** Answers by then decide, when one fits; later ones still join (routing.ts). */
 export const FILE_QUERY_TIMEOUT_MS = 2000;
-
-export interface FileAnswer {
-  agentId: string;
-  sees: boolean;
-  why: string;
-  /** Its running file is the editor's, byte for byte. */
-  sameContent?: boolean;
-  lineMatch?: sonde.v1.LineMatch;
-  /** For MOVED and DIFFERS, the agent's words (where the probe goes, or what the running line reads). */
-  lineReason?: string;
-}
+/** With no fitting answer by the first deadline, the choice waits for silent agents up to this (under a client's 10 s). */
+export const FILE_QUERY_LAST_MS = 6000;
+/** An agent that answers later than this is not waited for. */
+export const FILE_QUERY_LATE_MS = 30_000;
 
 /** The question for an action: its file, and its place as the editor has it. */
 export function fileQueryOf(action: sonde.v1.IAction): sonde.v1.IFileQuery {
@@ -32,32 +29,9 @@ export function fileQueryOf(action: sonde.v1.IAction): sonde.v1.IFileQuery {
   };
 }
 
-export function askWhoSees(bus: Bus, targets: readonly ReachableAgent[], query: sonde.v1.IFileQuery, timeoutMs = FILE_QUERY_TIMEOUT_MS): Promise<FileAnswer[]> {
-  return Promise.all(targets.map((t) => askOne(bus, t, query, timeoutMs)));
-}
-
-const { LineMatch } = sonde.v1;
-
-/**
- * Who gets the action among the agents that see its file: those whose file
- * is the editor's; else those whose running file has the line (where it is
- * or elsewhere); else those that could not compare (not loaded yet, source
- * maps, older agents). None: the reason says what each running line reads.
- */
-export function chooseRecipients(answers: readonly FileAnswer[]): { to: FileAnswer[] } | { refused: string } {
-  const seeing = answers.filter((a) => a.sees);
-  const same = seeing.filter((a) => a.sameContent);
-  if (same.length > 0) return { to: same };
-  const found = seeing.filter((a) => a.lineMatch === LineMatch.LINE_MATCH_SAME || a.lineMatch === LineMatch.LINE_MATCH_MOVED);
-  if (found.length > 0) return { to: found };
-  const unknown = seeing.filter((a) => !a.lineMatch);
-  if (unknown.length > 0) return { to: unknown };
-  return { refused: seeing.map((a) => `${a.agentId}: ${a.lineReason || 'its running file differs'}`).join('; ') };
-}
-
-async function askOne(bus: Bus, target: ReachableAgent, query: sonde.v1.IFileQuery, timeoutMs: number): Promise<FileAnswer> {
+export async function askOne(bus: Bus, target: ReachableAgent, query: sonde.v1.IFileQuery, timeoutMs: number): Promise<FileAnswer> {
   const agentId = target.hello.agentId ?? '?';
-  const answer = (sees: boolean, why: string) => ({ agentId, sees, why });
+  const answer = (sees: boolean, why: string): FileAnswer => ({ agentId, appName: target.hello.appName ?? '', sees, why });
   let r: sonde.v1.IFileQueryResult | null | undefined;
   try {
     r = (await bus.ask(target.agentId, { fileQuery: query }, { timeoutMs, what: 'file_query' })).fileQueryResult;

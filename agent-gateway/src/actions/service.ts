@@ -1,17 +1,20 @@
 // The action lifecycle: add (validate, check some agent can see the file,
 // store, push), remove, expire, and what each agent and client is told.
 // Agents and clients are reached only through the bus, so that in cluster
-// mode they may sit on other gateways.
+// mode they may sit on other gateways. Who gets an action is routing.ts's
+// rule, for the agents connected when it is added and for those that connect
+// or answer later alike.
 import { randomBytes } from 'node:crypto';
 import { int64, sonde } from '@sonde/protocol';
 import { RequestError } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Bus } from '../bus/bus.js';
-import type { ActionStore, HitStore } from '../store/store.js';
+import type { Bus, ReachableAgent } from '../bus/bus.js';
+import type { ActionStore, HitStore, StoredRoute } from '../store/store.js';
 import type { ActionStates } from './states.js';
 import { describeAction, describeNoTarget } from './describe.js';
 import { fitInfo } from './info-fit.js';
-import { askWhoSees, chooseRecipients, fileQueryOf } from './file-check.js';
+import { askOne, FILE_QUERY_LAST_MS, FILE_QUERY_LATE_MS, FILE_QUERY_TIMEOUT_MS, fileQueryOf } from './file-check.js';
+import { admits, Fit, Routing, type FileAnswer } from './routing.js';
 import { isTargeted } from './targeting.js';
 import { validateNewAction } from './validation.js';
 
@@ -39,6 +42,8 @@ export interface ActionServiceDeps {
 
 export class ActionService {
   private readonly actions = new Map<string, sonde.v1.Action>();
+  /** How each action was routed and whom it went to; stored, so a restart keeps it. */
+  private readonly routes: Map<string, StoredRoute>;
   private readonly store: ActionStore & HitStore;
   private readonly audit: AuditLog;
   private readonly bus: Bus;
@@ -58,6 +63,7 @@ export class ActionService {
     this.maxExpiryMs = deps.maxExpiryMs;
     this.log = deps.log ?? (() => {});
     for (const a of this.store.actions()) this.actions.set(a.id, a);
+    this.routes = this.store.routes();
   }
 
   get size(): number {
@@ -85,9 +91,22 @@ export class ActionService {
     return [...this.actions.keys()].map((id) => this.info(id));
   }
 
-  /** Every stored action that targets this agent. */
-  forAgent(hello: sonde.v1.IHello): sonde.v1.Action[] {
-    return [...this.actions.values()].filter((a) => isTargeted(a, hello));
+  /**
+   * What an agent gets with its hello: the actions it was sent before (a
+   * reconnect, or a restarted process with the same id). Every other action
+   * that targets it is asked about right after, and sent when it fits.
+   */
+  forAgent(agent: ReachableAgent): sonde.v1.Action[] {
+    const now: sonde.v1.Action[] = [];
+    const ask: sonde.v1.Action[] = [];
+    for (const a of this.actions.values()) {
+      if (!isTargeted(a, agent.hello)) continue;
+      if (this.routes.get(a.id)?.sentTo.includes(agent.agentId)) now.push(a);
+      else ask.push(a);
+    }
+    // After the hello's reply is on its way, so that an upsert never comes before the set it adds to.
+    if (ask.length > 0) setImmediate(() => void this.routeLater(agent, ask));
+    return now;
   }
 
   async add(input: sonde.v1.IAction, caller: Caller): Promise<sonde.v1.IActionInfo> {
@@ -101,23 +120,57 @@ export class ActionService {
     if (targeted.length === 0) {
       throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file}: ${describeNoTarget(action, reachable)}`);
     }
-    const answers = await askWhoSees(this.bus, targeted, fileQueryOf(action));
-    if (!answers.some((a) => a.sees)) {
-      const why = answers.map((a) => `${a.agentId}: ${a.why}`).join('; ');
-      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file} (${why}); check the path, or start the service that runs it with the Sonde agent`);
+    const routing = new Routing(targeted.map((t) => t.agentId), action.projectName, isExplicit(action));
+    const query = fileQueryOf(action);
+    for (const t of targeted) void this.ask(t, query).then((a) => routing.answer(a));
+    const timers = [setTimeout(() => routing.deadline(false), FILE_QUERY_TIMEOUT_MS), setTimeout(() => routing.deadline(true), FILE_QUERY_LAST_MS)];
+    const decision = await routing.decision;
+    for (const t of timers) clearTimeout(t);
+    if ('unseen' in decision) {
+      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file} (${decision.unseen}); check the path, or start the service that runs it with the Sonde agent`);
     }
-    const chosen = chooseRecipients(answers);
-    if ('refused' in chosen) {
-      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent runs ${file} as the editor has it at line ${action.location?.line ?? 0} (${chosen.refused}); save and redeploy, or target the service that runs this code`);
+    if ('refused' in decision) {
+      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent runs ${file} as the editor has it at line ${action.location?.line ?? 0} (${decision.refused}); save and redeploy, or target the service that runs this code`);
     }
     action.id = newActionId();
     this.actions.set(action.id, action);
     this.store.putAction(action);
+    this.routes.set(action.id, { ...decision.route, sentTo: [] });
     this.audit.append({ timeMs: this.now(), who: caller.who, what: 'add', actionId: action.id, detail: describeAction(action), remote: caller.remote });
-    this.bus.toAgents(chosen.to.map((a) => a.agentId), { actionUpsert: { action } });
+    this.sendTo(action, decision.to.map((a) => a.agentId));
+    routing.followLate((agentId) => this.sendTo(action, [agentId]));
     const info = this.info(action.id);
     this.bus.toClients({ actionInfo: info });
     return info;
+  }
+
+  /** Asks each agent that connected after these actions were added, one action at a time, and sends those that fit. */
+  private async routeLater(agent: ReachableAgent, actions: readonly sonde.v1.Action[]): Promise<void> {
+    for (const action of actions) {
+      if (!this.actions.has(action.id)) continue;
+      const answer = await this.ask(agent, fileQueryOf(action));
+      const route = this.routes.get(action.id) ?? { fit: isExplicit(action) ? Fit.Seen : Fit.NotCompared, sentTo: [] };
+      if (admits(route, answer)) this.sendTo(action, [agent.agentId]);
+    }
+  }
+
+  private ask(agent: ReachableAgent, query: sonde.v1.IFileQuery): Promise<FileAnswer> {
+    return askOne(this.bus, agent, query, FILE_QUERY_LATE_MS).catch((err: unknown) => {
+      this.log(`file query to agent ${agent.agentId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { agentId: agent.agentId, sees: false, why: 'its answer could not be read' };
+    });
+  }
+
+  /** Sends the action to agents it has not gone to yet, while it still exists, and records that it went. */
+  private sendTo(action: sonde.v1.Action, agentIds: readonly string[]): void {
+    if (this.actions.get(action.id) !== action) return;
+    const route = this.routes.get(action.id) ?? { fit: Fit.NotCompared, sentTo: [] };
+    const fresh = agentIds.filter((id) => !route.sentTo.includes(id));
+    if (fresh.length === 0) return;
+    route.sentTo.push(...fresh);
+    this.routes.set(action.id, route);
+    this.store.putRoute(action.id, route);
+    this.bus.toAgents(fresh, { actionUpsert: { action } });
   }
 
   remove(id: string, caller: Caller, why = 'remove'): void {
@@ -127,6 +180,7 @@ export class ActionService {
     const action = this.actions.get(id)!;
     this.actions.delete(id);
     this.store.deleteAction(id);
+    this.routes.delete(id);
     this.states.dropAction(id);
     this.audit.append({ timeMs: this.now(), who: caller.who, what: why, actionId: id, detail: describeAction(action), remote: caller.remote });
     this.bus.toAllAgents({ actionRemoved: { actionId: id } });
@@ -144,6 +198,12 @@ export class ActionService {
       this.remove(a.id, { who: 'gateway', remote: '' }, 'expire');
     }
   }
+}
+
+/** An action whose target names agents, an app or tags goes to every one of them that sees its file. */
+function isExplicit(action: sonde.v1.IAction): boolean {
+  const t = action.target;
+  return !!(t?.agentIds?.length || t?.appName || t?.tags?.length);
 }
 
 function newActionId(): string {

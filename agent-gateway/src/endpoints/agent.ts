@@ -97,7 +97,7 @@ export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
       deps.log(`agent ${hello.agentId} connected (app ${hello.appName || '-'}, pid ${hello.pid}, ${fileList.files.length} files, from ${peer.remote})`);
       // The policy rides in the first part, so it holds before any action is installed (parts merge, so it goes once).
       const policy = deps.policy.current();
-      const frames = fitFrames(deps.actions.forAgent(hello), (actions) => ({ actionSet: { actions } }), {
+      const frames = fitFrames(deps.actions.forAgent({ agentId: hello.agentId ?? '', hello: agent.hello }), (actions) => ({ actionSet: { actions } }), {
         limit: MAX_FRAME_BYTES - encodeEnvelope({ policy }).length,
         tooLarge: (a, bytes) => deps.log(`action ${a.id} is ${bytes} bytes, over a frame: not sent to agent ${hello.agentId}`),
       });

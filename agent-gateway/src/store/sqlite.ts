@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
-import type { Counts, GatewayStore, HitRow, KnownAgent } from './store.js';
+import type { Counts, GatewayStore, HitRow, KnownAgent, StoredRoute } from './store.js';
 
 type Action = sonde.v1.Action;
 
@@ -19,6 +19,11 @@ CREATE TABLE IF NOT EXISTS agents (
   agent_id TEXT PRIMARY KEY,
   hello BLOB NOT NULL,
   last_seen_ms INTEGER NOT NULL
+);
+-- How each action was routed and the agents it went to (JSON: StoredRoute).
+CREATE TABLE IF NOT EXISTS routes (
+  action_id TEXT PRIMARY KEY,
+  route TEXT NOT NULL
 );
 -- Agents report cumulative counts per process instance; totals sum the rows.
 CREATE TABLE IF NOT EXISTS hits (
@@ -88,9 +93,27 @@ export class SqliteStore implements GatewayStore {
   deleteAction(id: string): boolean {
     const tx = this.db.transaction(() => {
       this.db.prepare('DELETE FROM hits WHERE action_id = ?').run(id);
+      this.db.prepare('DELETE FROM routes WHERE action_id = ?').run(id);
       return this.db.prepare('DELETE FROM actions WHERE id = ?').run(id).changes > 0;
     });
     return tx();
+  }
+
+  routes(): Map<string, StoredRoute> {
+    const rows = this.db.prepare('SELECT action_id AS id, route FROM routes WHERE action_id IN (SELECT id FROM actions)').all() as { id: string; route: string }[];
+    const out = new Map<string, StoredRoute>();
+    for (const r of rows) {
+      try {
+        out.set(r.id, JSON.parse(r.route) as StoredRoute);
+      } catch {
+        // An unreadable route is one not known: the action is routed again as agents connect.
+      }
+    }
+    return out;
+  }
+
+  putRoute(actionId: string, route: StoredRoute): void {
+    this.db.prepare('INSERT OR REPLACE INTO routes (action_id, route) VALUES (?, ?)').run(actionId, JSON.stringify(route));
   }
 
   putAgent(hello: sonde.v1.IHello, nowMs: number): void {

@@ -10,8 +10,18 @@ export interface ActionStore {
   /** Every stored action, oldest first. */
   actions(): sonde.v1.Action[];
   putAction(action: sonde.v1.Action): void;
-  /** Deletes the action and its hit counts; false if there was none. */
+  /** Deletes the action, its route and its hit counts; false if there was none. */
   deleteAction(id: string): boolean;
+  /** How each action was routed (actions/routing.ts), by action id. */
+  routes(): Map<string, StoredRoute>;
+  putRoute(actionId: string, route: StoredRoute): void;
+}
+
+/** The rule an action was sent by (a Fit and the app it was narrowed to) and the agents it went to. */
+export interface StoredRoute {
+  fit: number;
+  app?: string;
+  sentTo: string[];
 }
 
 export interface KnownAgent {
