@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { sonde } from '@sonde/protocol';
 import { normalisePath } from '@sonde/client-core';
 import type { TargetConfig } from './lsp-protocol.js';
+import { ProjectNames } from './project-name.js';
 
 export interface RootParams {
   rootUri?: string | null;
@@ -24,6 +25,7 @@ export class Workspace {
   // The URI spelling an editor used for a path, so that what we send back
   // (diagnostics) names the document exactly as the editor knows it.
   private readonly editorUris = new Map<string, string>();
+  private readonly projects = new ProjectNames();
 
   constructor(root: string | undefined) {
     this.root = root;
@@ -49,6 +51,12 @@ export class Workspace {
     if (!abs) return undefined;
     if (this.root && isUnder(this.root, abs)) return normalisePath(toPosix(relative(this.root, abs)));
     return toPosix(abs);
+  }
+
+  /** The project a document belongs to (project-name.ts); '' when none is named. */
+  projectOf(uri: string): string {
+    const abs = uriToPath(uri);
+    return abs === undefined ? '' : this.projects.of(abs);
   }
 
   /** The document URI for a path an action carries. */

@@ -16,6 +16,9 @@ export interface ServiceSpec {
   script: string;
 }
 export const NODE_SERVICE: ServiceSpec = { dir: serviceDir, script: 'server.js' };
+/** Two apps from the registry's Koa and Fastify, each with its own app.js. */
+export const KOA_APP: ServiceSpec = { dir: join(repoRoot, 'examples', 'koa-app'), script: 'app.js' };
+export const FASTIFY_APP: ServiceSpec = { dir: join(repoRoot, 'examples', 'fastify-app'), script: 'app.js' };
 export const TS_SERVICE: ServiceSpec = { dir: tsServiceDir, script: join('dist', 'server.js') };
 
 export interface Proc {

@@ -64,6 +64,7 @@ export async function sendAction(deps: CommandDeps, what: string, place: Place, 
   // The edge between LSP (0-based) and the protocol (1-based).
   action.location = { ...action.location, file: place.file, line: place.line + 1 };
   Object.assign(action, lineContextOf(deps, place));
+  action.projectName = deps.workspace.projectOf(place.uri);
   if (deps.target) action.target = deps.target;
   let info: ActionInfo;
   try {
