@@ -17,6 +17,8 @@ export interface Probe {
   editorLine?: EditorLine;
   /** Where the probe went instead of the editor's line, and why (a running file that differs). */
   movedNote?: string;
+  /** A tic-toc's end: moved by as many lines as its start was (see PatchTarget.follows). */
+  follows?: { readonly of: Probe; readonly asked: number };
   /** `file:line` the user asked for, when a source map moved the probe to another script. */
   origin?: string;
   /** From the source map that moved it: identifiers the build renamed, where their generated names start. */
@@ -53,7 +55,7 @@ export function newProbe(spec: ProbeSpec, compiled: CompiledProbe, counter: HitC
 
 /** The probe's second site (a tic-toc's end) at `line` of the same file, with its own code. */
 export function endOf(probe: Probe, line: number, compiled: CompiledProbe): Probe {
-  const end: Probe = { ...newProbe(probe.spec, compiled, probe.counter), line, editorLine: undefined, slot: probe.slot, endOf: probe };
+  const end: Probe = { ...newProbe(probe.spec, compiled, probe.counter), line, editorLine: undefined, follows: { of: probe, asked: line }, slot: probe.slot, endOf: probe };
   probe.end = end;
   return end;
 }

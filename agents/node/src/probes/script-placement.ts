@@ -20,6 +20,11 @@ export interface PatchTarget {
   readonly editorLine?: EditorLine;
   /** Where the probe went instead of the editor's line, and why, as the state says it. */
   movedNote?: string;
+  /**
+   * A tic-toc's end, which carries no line text of its own: it goes to its
+   * asked line moved by as many lines as `of` (its start, staged first) was.
+   */
+  readonly follows?: { readonly of: PatchTarget; readonly asked: number };
   /** 0-based column a source map points at; undefined for the line's own statement. */
   readonly column?: number;
   /** Where the user put it, when that differs from this script's line (source maps). */
@@ -106,7 +111,12 @@ export function stagingRefusal(probe: PatchTarget, placement: Placement | undefi
  * several read so. Probes placed by a source map are left where it put them.
  */
 export function relocateToEditorLine(probe: PatchTarget, source: string): string | undefined {
-  if (probe.editorLine === undefined || probe.origin !== undefined) return undefined;
+  if (probe.origin !== undefined) return undefined;
+  if (probe.editorLine === undefined) {
+    const start = probe.follows?.of;
+    if (start?.editorLine !== undefined && start.origin === undefined) probe.line = probe.follows!.asked + (start.line - start.editorLine.line);
+    return undefined;
+  }
   const found = placeEditorLine(source, probe.editorLine);
   if (found.kind === 'refused') return found.message;
   probe.line = found.line;

@@ -39,6 +39,16 @@ for (const hotPatch of ['at-once', 'never', 'adaptive'] as HotPatchMode[]) {
       assert.ok(max >= 14.5 && max < 40, `longest span ${max} ms, expected about 15`);
     });
 
+    it('with the editor\'s file two lines shorter at the top, moves the end line by as many lines as the start', async () => {
+      // The editor's lines 1 and 4 are the running lines 3 and 6: unmoved, the end would be line 4, right after the start.
+      await install(spec('moved', 1, 4, { editorLine: { text: 'const end = Date.now() + ms;', before: ['function busy(ms) {'], after: ['let n = 0;'] } }));
+      assert.match(t.sink.lastState('moved')!.reason, /^placed at running line 3 \(your line 1\): the running code differs; /);
+      timed.busy(20);
+      await t.sink.until(() => counted('moved') === 1);
+      // busy(20) spins at least 20 ms between lines 3 and 6 (a lower bound only: the clock cannot run short).
+      assert.ok(samples('moved')[0]!.min >= 19, `span ${samples('moved')[0]!.min} ms: the end did not move to line 6`);
+    });
+
     it('counts only the spans whose start met the condition', async () => {
       await install(spec('cond', 3, 6, { condition: 'ms > 1' }));
       for (const ms of [1, 2, 1, 3]) timed.busy(ms);
