@@ -74,7 +74,7 @@ export class ProbeEngine {
     this.files = new LoadedFilesBatch(this.registry, sink, this.log);
     const schedule = (task: () => Promise<void>) => this.queue.enqueue(task);
     const fail = (probe: Probe, reason: string, code: ReasonCode) => this.fail(probe, reason, code);
-    this.patchers = new Patchers({ client: this.client, listener: this.listener, schedule, pause, policy: new LiveEditPolicy(options.hotPatch), runtime: () => this.runtime! });
+    this.patchers = new Patchers({ client: this.client, listener: this.listener, schedule, pause, policy: new LiveEditPolicy(options.hotPatch), runtime: () => this.runtime!, blockedFunction: (names) => this.policy.functionBlockReason(names) });
     const roots = [...new Set((options.roots ?? defaults).map((r) => resolve(r)))];
     const sourceMaps = new SourceMaps();
     this.placer = new Placer(this.registry, sourceMaps, this.patchers, roots);

@@ -10,6 +10,7 @@
 // looked up once, whatever the number of hits.
 
 import { parse, type Node } from 'acorn';
+import { isNode, type AnyNode } from './ast-node.js';
 
 /** What this module needs from the engine's inspector session (Debugger enabled, for script sources). */
 export interface SyncInspector {
@@ -158,12 +159,6 @@ function parseAny(source: string): Node | undefined {
     }
   }
   return undefined;
-}
-
-type AnyNode = Node & Record<string, unknown>;
-
-function isNode(v: unknown): v is AnyNode {
-  return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
 }
 
 /** Identifiers a target writes: `a`, `{ b: c }`, `[d, ...e]`, `f = 1`; member targets write no name. */

@@ -51,22 +51,27 @@ export class AgentPolicy {
     return refused;
   }
 
-  /** The probes among these that the policy now blocklists, with why. */
-  blockedAmong(probes: ReadonlyMap<string, { readonly spec: Pick<AnySpec, 'file'> }>): [string, string][] {
+  /** The probes among these that the policy now blocklists (by file, or by a function around them), with why. */
+  blockedAmong(probes: ReadonlyMap<string, { readonly spec: Pick<AnySpec, 'file'>; readonly functions?: readonly string[] }>): [string, string][] {
     const out: [string, string][] = [];
     for (const [id, p] of probes) {
-      const why = this.blockReason(p.spec);
+      const why = this.blockReason(p.spec) ?? this.functionBlockReason(p.functions ?? []);
       if (why !== undefined) out.push([id, why]);
     }
     return out;
   }
 
-  /** Why the policy refuses a probe at this spec's place, or undefined. `fn`: the function at the line, when known. */
-  blockReason(spec: Pick<AnySpec, 'file'>, fn?: string): string | undefined {
+  /** Why the policy refuses a probe at this spec's file, or undefined. */
+  blockReason(spec: Pick<AnySpec, 'file'>): string | undefined {
     const file = spec.file.replace(/\\/g, '/').replace(/^\.\//, '');
     const hit = this.files.find((f) => f.re.test(file));
-    if (hit !== undefined) return `${spec.file} is blocklisted by the policy (${hit.glob}); no probe goes in it`;
-    if (fn !== undefined && this.functions.has(fn)) return `function ${fn} is blocklisted by the policy; no probe goes in it`;
-    return undefined;
+    return hit === undefined ? undefined : `${spec.file} is blocklisted by the policy (${hit.glob}); no probe goes in it`;
+  }
+
+  /** Why the policy refuses a probe inside these functions (innermost first; a method also as Class.method), or undefined. */
+  functionBlockReason(names: readonly string[]): string | undefined {
+    if (this.functions.size === 0) return undefined;
+    const hit = names.find((n) => this.functions.has(n));
+    return hit === undefined ? undefined : `function ${hit} is blocklisted by the policy; no probe goes in it`;
   }
 }

@@ -19,6 +19,8 @@ export interface Probe {
   movedNote?: string;
   /** A tic-toc's end: moved by as many lines as its start was (see PatchTarget.follows). */
   follows?: { readonly of: Probe; readonly asked: number };
+  /** The functions around its place, innermost first, once staged in a script. */
+  functions?: readonly string[];
   /** `file:line` the user asked for, when a source map moved the probe to another script. */
   origin?: string;
   /** From the source map that moved it: identifiers the build renamed, where their generated names start. */

@@ -13,8 +13,8 @@
 // names, say) is taken but leaves the function's old code running.
 
 import { parseExpressionAt, type Node, type Program } from 'acorn';
+import { isNode, type AnyNode } from './ast-node.js';
 
-type AnyNode = Node & Record<string, unknown>;
 
 export interface VisibleNames {
   /** Innermost first, each once. */
@@ -69,9 +69,6 @@ export function replaceReads(code: string, replace: (name: string) => string | u
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
-function isNode(v: unknown): v is AnyNode {
-  return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
-}
 
 /** The nodes from the program down to the innermost one that contains `pos`. */
 function chainTo(program: Program, pos: number): AnyNode[] {

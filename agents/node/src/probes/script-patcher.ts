@@ -32,7 +32,7 @@ import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
 import { siteInsertion, type SiteProbe } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
-import { noteRefusal, placementAt, relocateToEditorLine, stagingRefusal, type PatchTarget, type Placement } from './script-placement.js';
+import { functionRefusal, noteRefusal, placementAt, relocateToEditorLine, stagingRefusal, type PatchTarget, type Placement } from './script-placement.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
 export type { PatchTarget };
@@ -45,7 +45,6 @@ export interface PatcherListener<T> {
   /** Only a new source can serve the probe (a function's wrapping), and V8 refuses it for now. */
   waiting(probe: T, reason: string): void;
 }
-
 const MAX_TRIES = 12; // new sources tried per apply when V8 refuses: each costs the host a recompile of the script
 
 /** What every patcher shares: the session, who hears of states, the engine's queue and turn budget, when to live-edit. */
@@ -56,6 +55,7 @@ export interface PatcherContext<T> {
   pause: () => Promise<void>;
   policy: LiveEditPolicy;
   runtime: () => ProbeRuntime;
+  blockedFunction: (names: readonly string[]) => string | undefined; // why the policy refuses a probe in these functions
 }
 
 export class ScriptPatcher<T extends PatchTarget> {
@@ -80,6 +80,7 @@ export class ScriptPatcher<T extends PatchTarget> {
   private readonly listener: PatcherListener<T>;
   private readonly pause: () => Promise<void>;
   private readonly policy: LiveEditPolicy;
+  private readonly blockedFunction: PatcherContext<T>['blockedFunction'];
   private readonly watch: UpgradeWatch;
   /** The watch found the breakpoints' passes pay for an edit: the next apply() makes one. */
   private upgrading = false;
@@ -90,7 +91,7 @@ export class ScriptPatcher<T extends PatchTarget> {
     /** The script's source before any probe of ours. */
     readonly original: string,
   ) {
-    ({ client: this.client, listener: this.listener, pause: this.pause, policy: this.policy } = ctx);
+    ({ client: this.client, listener: this.listener, pause: this.pause, policy: this.policy, blockedFunction: this.blockedFunction } = ctx);
     this.index = new StatementIndex(original, info.isModule);
     this.lineCount = original.split('\n').length - (original.endsWith('\n') ? 1 : 0); // a final newline starts no line
     this.current = applyInsertions(original, []);
@@ -117,7 +118,7 @@ export class ScriptPatcher<T extends PatchTarget> {
     const differs = relocateToEditorLine(probe, this.original);
     if (differs !== undefined) return this.listener.failed(probe, differs, 'code-differs');
     const placement = probe.line > this.lineCount ? undefined : placementAt(this.index, this.info.isModule, probe);
-    const refused = stagingRefusal(probe, placement, this.lineCount, this.info.path, this.policy.mode);
+    const refused = stagingRefusal(probe, placement, this.lineCount, this.info.path, this.policy.mode) ?? functionRefusal(probe, placement!, this.index, this.blockedFunction);
     if (refused !== undefined) return this.listener.failed(probe, refused.reason, refused.code);
     this.live.add(probe);
     this.placements.set(probe, placement!);
@@ -287,8 +288,7 @@ export class ScriptPatcher<T extends PatchTarget> {
       else if (placement.site?.around) {
         if (!placement.patchable) this.drop(probe, `the function at ${where} cannot be timed: ${placement.unpatchableReason ?? 'V8 refuses its new source'}`, 'runtime-refused');
         else this.listener.waiting(probe, `the function at ${where} is running; it is timed from its next call once V8 takes the new source (retried)`);
-      }
-      else if (placement.breakpointKey !== undefined && this.breakpoints.has(placement.breakpointKey)) {
+      } else if (placement.breakpointKey !== undefined && this.breakpoints.has(placement.breakpointKey)) {
         const why =
           placement.site === undefined
             ? `${placement.siteReason}; a breakpoint serves it, slower per hit`

@@ -25,6 +25,8 @@ export interface PatchTarget {
    * asked line moved by as many lines as `of` (its start, staged first) was.
    */
   readonly follows?: { readonly of: PatchTarget; readonly asked: number };
+  /** The functions around its place, innermost first (set when staged; the policy's function blocklist reads them). */
+  functions?: readonly string[];
   /** 0-based column a source map points at; undefined for the line's own statement. */
   readonly column?: number;
   /** Where the user put it, when that differs from this script's line (source maps). */
@@ -102,6 +104,13 @@ export function stagingRefusal(probe: PatchTarget, placement: Placement | undefi
     return { reason: 'timing a whole function needs a live edit of its source, and hot patching is off (SONDE_HOT_PATCH=never); give an end line to time it with breakpoints', code: 'runtime-refused' };
   }
   return undefined;
+}
+
+/** The operator's function blocklist: records the functions around the probe's place and refuses it when one is listed. */
+export function functionRefusal(probe: PatchTarget, placement: Placement, index: StatementIndex, blocked: (names: readonly string[]) => string | undefined): { reason: string; code: ReasonCode } | undefined {
+  probe.functions = index.functionsAround(probe.line, placement.site);
+  const reason = blocked(probe.functions);
+  return reason === undefined ? undefined : { reason, code: 'blocked' };
 }
 
 /**

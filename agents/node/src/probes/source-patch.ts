@@ -16,6 +16,8 @@
 // CommonJS parses as a script that may `return` at top level.
 
 import { parse, type Node, type Program } from 'acorn';
+import { isNode, type AnyNode } from './ast-node.js';
+import { functionNamesAt } from './function-names.js';
 import { visibleNames, type VisibleNames } from './scope-names.js';
 
 /** Where a probe can go: the statement's span in the original source. */
@@ -57,14 +59,10 @@ const BODY_FIELDS: Record<string, readonly string[]> = {
   WithStatement: ['body'],
 };
 
-type AnyRecord = Node & Record<string, unknown>;
 
 /** Nodes whose body is compiled as its own function: code there is not top-level. */
 const FUNCTION_LIKE = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'StaticBlock', 'PropertyDefinition']);
 
-function isNode(v: unknown): v is AnyRecord {
-  return typeof v === 'object' && v !== null && typeof (v as Node).type === 'string';
-}
 
 function parseScript(source: string, isModule: boolean): Program {
   const common = { ecmaVersion: 'latest' as const, locations: true, allowHashBang: true };
@@ -105,7 +103,7 @@ export class StatementIndex {
       this.parseError = err instanceof Error ? err.message : String(err);
       return;
     }
-    this.visit(program as unknown as AnyRecord, false);
+    this.visit(program as unknown as AnyNode, false);
   }
 
   /**
@@ -141,13 +139,23 @@ export class StatementIndex {
 
   /** The identifier that starts at a 1-based line and 0-based column (a source map's named position), if one does. */
   identifierAt(line: number, column: number): string | undefined {
+    const start = this.offsetOf(line);
+    if (start === undefined) return undefined;
+    return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/u.exec(this.source.slice(start + column, start + column + 256))?.[0];
+  }
+
+  /** The functions around a site (or a line's start, where no statement starts), innermost first (function-names.ts). */
+  functionsAround(line: number, site: StatementSite | undefined): string[] {
+    const offset = site?.start ?? this.offsetOf(line);
+    return this.program === undefined || offset === undefined ? [] : functionNamesAt(this.program, offset);
+  }
+
+  private offsetOf(line: number): number | undefined {
     if (this.lineStarts === undefined) {
       this.lineStarts = [0];
       for (let i = this.source.indexOf('\n'); i >= 0; i = this.source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     }
-    const start = this.lineStarts[line - 1];
-    if (start === undefined) return undefined;
-    return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/u.exec(this.source.slice(start + column, start + column + 256))?.[0];
+    return this.lineStarts[line - 1];
   }
 
   /** The names the statement at `site` can see; worked out once per site (thousands of probes may share a few). */
@@ -160,7 +168,7 @@ export class StatementIndex {
     return names;
   }
 
-  private consider(node: AnyRecord, wrap: boolean, inFunction: boolean, concise = false): void {
+  private consider(node: AnyNode, wrap: boolean, inFunction: boolean, concise = false): void {
     if (node.type === 'ExpressionStatement' && typeof node['directive'] === 'string') return; // "use strict" must stay first
     const loc = node.loc!.start;
     const site: StatementSite = { line: loc.line, column: loc.column, start: node.start, end: node.end, wrap, inFunction, concise };
@@ -180,10 +188,10 @@ export class StatementIndex {
    * after the last: V8's live edit keeps running closures on the old code when
    * the change touches the body's braces.
    */
-  private considerFunction(node: AnyRecord): void {
+  private considerFunction(node: AnyNode): void {
     const body = node['body'];
     if (!isNode(body) || body.type !== 'BlockStatement') return;
-    const all = body['body'] as AnyRecord[];
+    const all = body['body'] as AnyNode[];
     // Directives ("use strict") stay first.
     const statements = all.slice(all.findIndex((st) => typeof st['directive'] !== 'string') >>> 0);
     if (statements.length === 0 || typeof statements[0]!['directive'] === 'string') return;
@@ -194,7 +202,7 @@ export class StatementIndex {
     else onLine.push(site);
   }
 
-  private visit(node: AnyRecord, outerInFunction: boolean): void {
+  private visit(node: AnyNode, outerInFunction: boolean): void {
     const inFunction = outerInFunction || FUNCTION_LIKE.has(node.type);
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression') this.considerFunction(node);
     if (node.type === 'ArrowFunctionExpression' && node['expression'] === true && isNode(node['body'])) {

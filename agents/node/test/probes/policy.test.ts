@@ -59,6 +59,22 @@ describe('probes/policy', function () {
     assert.deepEqual(t.sink.textsOf('before'), []);
   });
 
+  it('a blocklisted function refuses a probe inside it, and takes out an installed one, saying why', async () => {
+    t.engine.upsert(log('in-greet', 'x'));
+    await t.sink.untilState('in-greet', 'active');
+    t.engine.upsert({ id: 'in-classify', kind: 'log', file: 'test/fixtures/greet.cjs', line: 17, format: 'n={n}', condition: '' });
+    await t.sink.untilState('in-classify', 'active');
+    t.engine.setPolicy({ blockedFunctions: ['greet'] });
+    const out = await t.sink.untilState('in-greet', 'error');
+    assert.deepEqual([out.code, out.reason], ['blocked', 'function greet is blocklisted by the policy; no probe goes in it']);
+    assert.equal(t.sink.lastState('in-classify')?.state, 'active', 'a probe in another function stays');
+    t.engine.upsert({ ...log('again', 'y'), line: 5 });
+    const refused = await t.sink.untilState('again', 'error');
+    assert.deepEqual([refused.code, refused.reason], ['blocked', 'function greet is blocklisted by the policy; no probe goes in it']);
+    greet('after');
+    assert.deepEqual(t.sink.textsOf('in-greet'), []);
+  });
+
   it('every kind has a budget, and pauses with its own title in the one template', () => {
     const q = new Quotas();
     for (const [kind, b] of Object.entries(DEFAULT_BUDGETS)) assert.equal(q.forProbe(kind).reason, pausedReason(b.title, kind));

@@ -106,6 +106,7 @@ describe('probes/states that tell the truth about probes that cannot fire', func
         },
         schedule: (task) => void task(),
         pause: async () => undefined,
+        blockedFunction: () => undefined,
         policy: new LiveEditPolicy('at-once'),
         runtime: installRuntime,
       },
