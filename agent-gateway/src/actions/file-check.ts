@@ -29,6 +29,12 @@ export function fileQueryOf(action: sonde.v1.IAction): sonde.v1.IFileQuery {
   };
 }
 
+/** Two queries with the same key get the same answer: the line counts only when the editor's line text came with it. */
+export function queryKey(q: sonde.v1.IFileQuery): string {
+  const hasLine = !!q.lineText || (q.linesBefore?.length ?? 0) > 0 || (q.linesAfter?.length ?? 0) > 0;
+  return JSON.stringify([q.path, q.editorContentHash, hasLine ? [q.line, q.lineText, q.linesBefore, q.linesAfter] : null]);
+}
+
 export async function askOne(bus: Bus, target: ReachableAgent, query: sonde.v1.IFileQuery, timeoutMs: number): Promise<FileAnswer> {
   const agentId = target.hello.agentId ?? '?';
   const answer = (sees: boolean, why: string): FileAnswer => ({ agentId, appName: target.hello.appName ?? '', sees, why });

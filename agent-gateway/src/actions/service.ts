@@ -13,7 +13,7 @@ import type { ActionStore, HitStore, StoredRoute } from '../store/store.js';
 import type { ActionStates } from './states.js';
 import { describeAction, describeNoTarget } from './describe.js';
 import { fitInfo } from './info-fit.js';
-import { askOne, FILE_QUERY_LAST_MS, FILE_QUERY_LATE_MS, FILE_QUERY_TIMEOUT_MS, fileQueryOf } from './file-check.js';
+import { askOne, FILE_QUERY_LAST_MS, FILE_QUERY_LATE_MS, FILE_QUERY_TIMEOUT_MS, fileQueryOf, queryKey } from './file-check.js';
 import { admits, Fit, Routing, type FileAnswer } from './routing.js';
 import { isTargeted } from './targeting.js';
 import { validateNewAction } from './validation.js';
@@ -21,6 +21,8 @@ import { validateNewAction } from './validation.js';
 const { ErrorCode, ActionStateKind } = sonde.v1;
 /** Actions the gateway holds at once; each is pushed to agents and evaluated on hits. */
 export const MAX_ACTIONS = 10_000;
+/** File queries in flight at once to an agent that connected after its actions were added. */
+const LATER_QUERIES_IN_FLIGHT = 16;
 
 /** Who asks for a change, for the action's creator and the audit log. */
 export interface Caller {
@@ -144,14 +146,32 @@ export class ActionService {
     return info;
   }
 
-  /** Asks each agent that connected after these actions were added, one action at a time, and sends those that fit. */
+  /**
+   * Asks an agent that connected after these actions were added, and sends
+   * those that fit. Actions with the same question share one answer (many
+   * actions on one line), and a few questions are in flight at once.
+   */
   private async routeLater(agent: ReachableAgent, actions: readonly sonde.v1.Action[]): Promise<void> {
-    for (const action of actions) {
-      if (!this.actions.has(action.id)) continue;
-      const answer = await this.ask(agent, fileQueryOf(action));
-      const route = this.routes.get(action.id) ?? { fit: isExplicit(action) ? Fit.Seen : Fit.NotCompared, sentTo: [] };
-      if (admits(route, answer)) this.sendTo(action, [agent.agentId]);
+    const byQuery = new Map<string, sonde.v1.Action[]>();
+    for (const a of actions) {
+      const key = queryKey(fileQueryOf(a));
+      const same = byQuery.get(key);
+      if (same === undefined) byQuery.set(key, [a]);
+      else same.push(a);
     }
+    const queue = [...byQuery.values()];
+    const worker = async (): Promise<void> => {
+      for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+        const live = group.filter((a) => this.actions.has(a.id));
+        if (live.length === 0) continue;
+        const answer = await this.ask(agent, fileQueryOf(live[0]!));
+        for (const action of live) {
+          const route = this.routes.get(action.id) ?? { fit: isExplicit(action) ? Fit.Seen : Fit.NotCompared, sentTo: [] };
+          if (admits(route, answer)) this.sendTo(action, [agent.agentId]);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LATER_QUERIES_IN_FLIGHT, queue.length) }, worker));
   }
 
   private ask(agent: ReachableAgent, query: sonde.v1.IFileQuery): Promise<FileAnswer> {
