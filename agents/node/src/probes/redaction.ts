@@ -23,6 +23,9 @@ interface ValuePattern {
   readonly minLength?: number;
 }
 
+/** The fewest digits the card pattern matches; no other default pattern matches a number's text. */
+const CARD_MIN_DIGITS = 12;
+
 /** Content patterns; every quantifier is bounded so that no input makes one backtrack without end. */
 const DEFAULT_VALUES: readonly ValuePattern[] = [
   { re: /\beyJ[A-Za-z0-9_-]{4,2048}\.[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{0,2048}/g, hint: ['eyJ'], minLength: 13 },
@@ -31,7 +34,7 @@ const DEFAULT_VALUES: readonly ValuePattern[] = [
   { re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g, hint: ['@'], minLength: 6 },
   // Issuer prefixes (Visa 4, Mastercard 51-55 and 22-27, Amex 34 and 37, Discover 6011 and 65) as well as Luhn:
   // a millisecond timestamp (17…, 13 digits) passes Luhn one time in ten and is no card.
-  { re: /\b(?:4|5[1-5]|2[2-7]|3[47]|6011|65)(?:[ -]?\d){11,17}\b/g, accept: luhn, minLength: 12 },
+  { re: /\b(?:4|5[1-5]|2[2-7]|3[47]|6011|65)(?:[ -]?\d){11,17}\b/g, accept: luhn, minLength: CARD_MIN_DIGITS },
 ];
 
 /** True when the digits of `text` pass the Luhn check (what every real card number does). */
@@ -91,6 +94,10 @@ export class Redaction {
   version = 0;
   private terms: { one: string; plural: string; single: boolean }[] = [];
   private values: ValuePattern[] = [];
+  /** Number texts shorter than this can match no pattern in force (see redactValue). */
+  private numbersSafeBelow = 0;
+  /** The shortest text any pattern in force can match (an operator's pattern: any). */
+  private shortest = 0;
   /** Answers of sensitiveName by name: a snapshot asks for every field of every hit, and field names repeat. */
   private readonly names = new Map<string, boolean>();
 
@@ -106,12 +113,16 @@ export class Redaction {
       .filter((t) => t.length > 0)
       .map((t) => ({ one: t.join(''), plural: `${t.join('')}s`, single: t.length === 1 }));
     this.names.clear();
-    this.values = [...DEFAULT_VALUES];
+    const values: ValuePattern[] = [...DEFAULT_VALUES];
     for (const p of settings.patterns ?? []) {
       const why = checkPattern(p);
       if (why !== undefined) refused.push(`${p}: ${why}`);
-      else this.values.push({ re: new RegExp(p, 'g') });
+      else values.push({ re: new RegExp(p, 'g') });
     }
+    // One shape for every pattern, so the per-value loop reads its fields monomorphically.
+    this.values = values.map(({ re, hint, accept, minLength }) => ({ re, hint, accept, minLength: minLength ?? 0 }));
+    this.numbersSafeBelow = values.length > DEFAULT_VALUES.length ? 0 : CARD_MIN_DIGITS;
+    this.shortest = Math.min(...this.values.map((v) => v.minLength!));
     this.version++;
     return refused;
   }
@@ -144,13 +155,27 @@ export class Redaction {
     return text.replace(RENDERED_PAIR, (all, lead: string, key: string) => (this.sensitiveName(key.replace(/'/g, '')) ? `${lead}${key}: ${REDACTED}` : all));
   }
 
+  /**
+   * A log value's text, redacted: secret keys in an object's rendering, then
+   * value patterns. A number's text shorter than any default pattern can
+   * match in digits (a card number's 12) skips both; an operator's pattern
+   * might match digits, so with any, every value is scanned.
+   */
+  redactValue(text: string): string {
+    if (text.length < this.numbersSafeBelow && isNumberText(text)) return text;
+    return this.redactText(this.redactRendered(text));
+  }
+
   /** The text with every match of a value pattern replaced by [redacted]. */
   redactText(text: string): string {
-    if (text.length < 6) return text; // no pattern matches so short a text
+    if (text.length < this.shortest) return text; // no pattern in force matches so short a text
     const head = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
     let out = head;
-    for (const { re, accept, hint, minLength = 0 } of this.values) {
-      if (out.length < minLength || (hint !== undefined && !hint.some((h) => out.includes(h)))) continue;
+    // Indexed loops and no closures: this runs on every value of every hit.
+    const values = this.values;
+    for (let p = 0; p < values.length; p++) {
+      const { re, accept, hint, minLength } = values[p]!;
+      if (out.length < minLength! || (hint !== undefined && !containsAny(out, hint))) continue;
       re.lastIndex = 0;
       if (!re.test(out)) continue;
       re.lastIndex = 0;
@@ -158,6 +183,20 @@ export class Redaction {
     }
     return out === head ? text : out + text.slice(head.length);
   }
+}
+
+/** Digits, a sign, a point, an exponent: what a finite number's text is made of. */
+function isNumberText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 43 || c === 101)) return false;
+  }
+  return true;
+}
+
+function containsAny(text: string, parts: readonly string[]): boolean {
+  for (let i = 0; i < parts.length; i++) if (text.indexOf(parts[i]!) >= 0) return true;
+  return false;
 }
 
 /** A multi-segment term matches whole segments only: "apikey" in api_key_id yes, in api_keyboard no. */

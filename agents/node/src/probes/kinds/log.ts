@@ -6,6 +6,7 @@ import { parseFormat } from '../format.js';
 import { compileCondition, compileFailure } from '../probe-code.js';
 import type { SlotHandler } from '../runtime.js';
 import type { LogProbeSpec } from '../types.js';
+import { hitNow } from '../hit-clock.js';
 import { admitByQuota, FailingState } from './hit-state.js';
 import type { HitContext, ProbeKind } from './kind.js';
 
@@ -69,9 +70,9 @@ function logHandler(ctx: HitContext, literals: readonly string[], sources: reado
       ctx.counter.hits++;
       failing.ok();
       if (seen !== redaction.version) hideSensitive();
-      return admitByQuota(ctx, (hitTime = Date.now()));
+      return admitByQuota(ctx, (hitTime = hitNow()));
     },
-    redactValue: (text) => redaction.redactText(redaction.redactRendered(text)),
+    redactValue: (text) => redaction.redactValue(text),
     line: (text) => {
       event.text = text;
       event.timeMs = hitTime;

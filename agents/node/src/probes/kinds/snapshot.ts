@@ -14,6 +14,7 @@ import { captureStack } from '../stack.js';
 import { originalFrame } from '../frame-mapping.js';
 import type { SnapshotEvent, SnapshotLimits, SnapshotProbeSpec } from '../types.js';
 import { redactTree } from '../redact-tree.js';
+import { hitNow } from '../hit-clock.js';
 import { admitByQuota, FailingState } from './hit-state.js';
 import type { HitContext, ProbeKind } from './kind.js';
 
@@ -78,7 +79,7 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
     admit: () => {
       if (taken >= hitLimit) return false;
       counter.hits++;
-      return admitByQuota(ctx, Date.now());
+      return admitByQuota(ctx, hitNow());
     },
     line: () => {}, // never called: take() gets every admitted hit
     take: (values) => {
