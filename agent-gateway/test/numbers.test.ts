@@ -35,9 +35,13 @@ describe('gateway: numbers from peers (cases 6 and 11)', () => {
 
   /** Sends hit reports, then a log line as a barrier, and returns the summed counts the clients were pushed before it. */
   async function report(...hits: sonde.v1.IHitCount[]): Promise<sonde.v1.IHitCount[]> {
+    return reportFrom(agent, ...hits);
+  }
+
+  async function reportFrom(from: ScriptedAgent, ...hits: sonde.v1.IHitCount[]): Promise<sonde.v1.IHitCount[]> {
     const marker = `barrier-${Math.random()}`;
-    for (const h of hits) agent.sendEvents([{ hits: { actionId: id, ...h } }]);
-    agent.sendEvents([{ log: { actionId: id, text: marker } }]);
+    for (const h of hits) from.sendEvents([{ hits: { actionId: id, ...h } }]);
+    from.sendEvents([{ log: { actionId: id, text: marker } }]);
     const pushed: sonde.v1.IHitCount[] = [];
     for (;;) {
       const e = await c.next((x) => !!x.events, 'events');
@@ -62,6 +66,16 @@ describe('gateway: numbers from peers (cases 6 and 11)', () => {
     assert.equal(h.gatewayDropped.hitReports, 3);
     assert.ok(g.logs.some((l) => l.includes('hits went from 10 to 5; counts are cumulative per agent process and never go down')), g.logs.join('\n'));
     assert.ok(g.logs.some((l) => l.includes('hits 9007199254740993 is not a count the gateway can hold exactly')));
+  });
+
+  it('passes on the highest cost per hit among the agent processes, and ignores one that is not a plausible figure', async () => {
+    await setUp();
+    assert.deepEqual((await report({ hits: 64, costNsPerHit: 90 })).map((h) => h.costNsPerHit), [90]);
+    const second = await ScriptedAgent.connect(g.url, { agentId: 'a2', instanceId: 'q1' }, [FILE]);
+    assert.deepEqual((await reportFrom(second, { hits: 64, costNsPerHit: 400 })).map((h) => h.costNsPerHit), [400]);
+    assert.deepEqual((await report({ hits: 128, costNsPerHit: 95 })).map((h) => h.costNsPerHit), [400]);
+    assert.deepEqual((await report({ hits: 192, costNsPerHit: Number.NaN })).map((h) => h.costNsPerHit), [400]);
+    second.close();
   });
 
   it('sums dropped and suppressed like hits: pushed, listed, kept across a restart, and refused when they go down', async () => {

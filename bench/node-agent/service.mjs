@@ -24,7 +24,7 @@ const SERVICE_DIR = join(ROOT, 'examples', 'node-service');
 const SERVER = join(SERVICE_DIR, 'server.js');
 const HOT_LINE = readFileSync(SERVER, 'utf8').split('\n').findIndex((l) => l.includes("return 'Hello: ' + name")); // 0-based
 const LOAD_SECONDS = Number(process.env.SONDE_BENCH_LOAD_SECONDS ?? 5);
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.SONDE_BENCH_ROUNDS ?? 4);
 const CYCLES = Number(process.env.SONDE_BENCH_CYCLES ?? 10);
 const HOLD_MS = 1500;
 const GAP_MS = 300;
@@ -113,11 +113,15 @@ export async function underLoad() {
     console.log('| configuration | requests/s (each round) | p99 ms (each round) |');
     console.log('|---|---:|---:|');
     for (const [name, runs] of Object.entries(configs)) console.log(`| ${name} | ${runs.map((r) => Math.round(r.rps)).join(', ')} | ${runs.map((r) => r.p99).join(', ')} |`);
-    const mean = (runs) => runs.reduce((n, r) => n + r.rps, 0) / runs.length;
-    const base = mean(configs['no agent']);
-    const spread = Math.max(...configs['no agent'].map((r) => Math.abs(r.rps - base) / base));
-    results.http = Object.fromEntries(Object.entries(configs).map(([k, runs]) => [k, { rps: runs.map((r) => Math.round(r.rps)), p99Ms: runs.map((r) => r.p99), vsNoAgentPct: Math.round(((mean(runs) - base) / base) * 1000) / 10 }]));
+    // Each round against the no-agent run of the same round, then the median over rounds: drift of the machine cancels.
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const base = configs['no agent'];
+    const baseMean = base.reduce((n, r) => n + r.rps, 0) / base.length;
+    const spread = Math.max(...base.map((r) => Math.abs(r.rps - baseMean) / baseMean));
+    const vsBase = (runs) => median(runs.map((r, i) => (r.rps - base[i].rps) / base[i].rps));
+    results.http = Object.fromEntries(Object.entries(configs).map(([k, runs]) => [k, { rps: runs.map((r) => Math.round(r.rps)), p99Ms: runs.map((r) => r.p99), vsNoAgentPct: Math.round(vsBase(runs) * 1000) / 10 }]));
     results.http.noAgentRunToRunPct = Math.round(spread * 1000) / 10;
+    console.log(`\nagainst no agent, median over rounds of each round's ratio: agent idle ${results.http['agent, no action'].vsNoAgentPct} %, one log ${results.http['agent, one log at the hot line'].vsNoAgentPct} % (no agent varies ${results.http.noAgentRunToRunPct} % run to run)`);
 
     // 2 and 3. Add-log to first line, and the worst request while probes come and go: the default, and breakpoints only.
     results.adaptive = await addsAndRemoves(gatewayUrl, {}, 'default (breakpoint first, moved into the source once the hit rate pays for it)');

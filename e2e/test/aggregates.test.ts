@@ -45,6 +45,16 @@ describe('counters, metrics and tic-tocs: editor → agent → lens', function (
     await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
   });
 
+  it('shows what a hit costs the service once the agent has timed warm hits (one in 64)', async () => {
+    const actionId = await action('Sonde: add counter here', HELLO_LINE);
+    for (let i = 0; i < 70; i++) await get(`c${i}`);
+    const title = await lensAt(/^counter · 70 hits · .*· [\d.]+ (ns|µs)\/hit( \+ breakpoint)?$/, 'the counter with its cost per hit');
+    const [, amount, unit] = title.match(/· ([\d.]+) (ns|µs)\/hit/)!;
+    assert.ok(Number(amount) > 0, title);
+    assert.ok(unit === 'ns' || Number(amount) < 1000, `a counter's hit costs well under a millisecond: ${title}`);
+    await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
+  });
+
   it('adds a metric of an expression and shows its quantiles in the lens', async () => {
     const mark = lsp.notifications.length;
     const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', {

@@ -19,8 +19,29 @@ export interface HitOutcome {
   refused: { actionId: string; why: string }[];
 }
 
+/** Actions whose agents' costs are kept; past it the map starts again (costs are informational, and sent again with the next hits). */
+const MAX_COSTED = 20_000;
+
 export class HitCounts {
+  /** Per action, each agent process's last measured cost per hit (ns). */
+  private readonly costs = new Map<string, Map<string, number>>();
+
   constructor(private readonly deps: HitCountsDeps) {}
+
+  /** The highest cost per hit an agent process measured for the action; 0 when none has. */
+  private costOf(actionId: string): number {
+    let max = 0;
+    for (const ns of this.costs.get(actionId)?.values() ?? []) if (ns > max) max = ns;
+    return max;
+  }
+
+  private noteCost(actionId: string, instance: string, ns: number | null | undefined): void {
+    if (typeof ns !== 'number' || !Number.isFinite(ns) || ns <= 0 || ns > 1e12) return;
+    if (this.costs.size >= MAX_COSTED && !this.costs.has(actionId)) this.costs.clear();
+    let per = this.costs.get(actionId);
+    if (per === undefined) this.costs.set(actionId, (per = new Map()));
+    per.set(instance, ns);
+  }
 
   /** `reports` holds at most one report per action (the batch's last: counts are cumulative). */
   report(instance: string, reports: readonly sonde.v1.IHitCount[]): HitOutcome {
@@ -38,6 +59,7 @@ export class HitCounts {
         refused.push({ actionId, why: check.why });
         continue;
       }
+      this.noteCost(actionId, instance, r.costNsPerHit);
       if (sameCounts(previous, check.counts)) continue;
       before.set(actionId, this.deps.store.totals(actionId));
       rows.push({ actionId, ...check.counts, atMs: now });
@@ -45,7 +67,7 @@ export class HitCounts {
     const changed: sonde.v1.IHitCount[] = [];
     if (rows.length) {
       for (const [actionId, total] of this.deps.store.putHits(instance, rows)) {
-        if (!sameCounts(before.get(actionId), total)) changed.push({ actionId, agentId: '', ...total });
+        if (!sameCounts(before.get(actionId), total)) changed.push({ actionId, agentId: '', ...total, costNsPerHit: this.costOf(actionId) });
       }
     }
     return { changed, refused };

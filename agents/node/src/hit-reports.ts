@@ -58,7 +58,8 @@ export class HitReports {
         last.dropped = dropped;
         last.suppressed = c.suppressed;
       } else this.sent.set(actionId, { hits: c.hits, dropped, suppressed: c.suppressed });
-      out.push({ hits: { actionId, agentId: this.agentId, hits: c.hits, dropped, suppressed: c.suppressed } });
+      const costNsPerHit = c.costSamples > 0 ? c.costNs / c.costSamples : 0;
+      out.push({ hits: { actionId, agentId: this.agentId, hits: c.hits, dropped, suppressed: c.suppressed, costNsPerHit } });
     }
     return out;
   }

@@ -33,6 +33,8 @@ export interface MirroredAction {
   dropped: number;
   /** Hits whose event an agent's rate limit held back, summed over agents. */
   suppressed: number;
+  /** What a hit costs its host inside the probe (ns, sampled; the highest agent's); 0 until measured. */
+  costNsPerHit: number;
   /**
    * Agents that had reported a state and whose state the gateway then dropped
    * because they disconnected, until they report again: with no state left,
@@ -210,6 +212,7 @@ export class ActionMirror {
       suppressed: Math.max(int64(info.totalSuppressed), old?.suppressed ?? 0),
       disconnected: old ? departed(old, states) : [],
       metrics: old?.metrics ?? new Map(),
+      costNsPerHit: old?.costNsPerHit ?? 0,
     };
     this.byId.set(id, entry);
     const changes: MirrorChange[] = [{ actionId: id, file: entry.file, line: entry.line, removed: false }];
@@ -278,8 +281,9 @@ export class ActionMirror {
         const hits = int64(h.hits);
         const dropped = Math.max(int64(h.dropped), entry.dropped);
         const suppressed = Math.max(int64(h.suppressed), entry.suppressed);
-        if (hits === entry.hits && dropped === entry.dropped && suppressed === entry.suppressed) continue;
-        this.byId.set(entry.id, { ...entry, hits, dropped, suppressed });
+        const costNsPerHit = h.costNsPerHit || entry.costNsPerHit;
+        if (hits === entry.hits && dropped === entry.dropped && suppressed === entry.suppressed && costNsPerHit === entry.costNsPerHit) continue;
+        this.byId.set(entry.id, { ...entry, hits, dropped, suppressed, costNsPerHit });
         changed.set(entry.id, { actionId: entry.id, file: entry.file, line: entry.line, removed: false });
       }
     }

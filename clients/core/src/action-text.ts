@@ -87,6 +87,19 @@ export function figuresText(entry: Pick<MirroredAction, 'action' | 'metrics'>): 
   return parts;
 }
 
+/**
+ * What a hit costs its host, for a lens (`90 ns/hit`), once the agent has
+ * measured warm hits; `+ breakpoint` when some agent serves the probe with a
+ * breakpoint, whose pause V8 adds on top (tens of µs or more).
+ */
+export function costText(entry: Pick<MirroredAction, 'costNsPerHit' | 'states'>): string[] {
+  const ns = entry.costNsPerHit;
+  if (!(ns > 0)) return [];
+  const amount = ns < 1000 ? `${figure.format(ns)} ns` : ns < 1e6 ? `${figure.format(ns / 1000)} µs` : `${figure.format(ns / 1e6)} ms`;
+  const onBreakpoint = [...entry.states.values()].some((s) => s.reasonCode === sonde.v1.ReasonCode.REASON_CODE_INSTALLED_FALLBACK);
+  return [`${amount}/hit${onBreakpoint ? ' + breakpoint' : ''}`];
+}
+
 export function stateLabel(state: sonde.v1.ActionStateKind | undefined): StateLabel {
   if (state === undefined || state === Kind.ACTION_STATE_KIND_UNSPECIFIED) return 'unknown';
   return enumLabel(Kind, state) as StateLabel;

@@ -28,6 +28,7 @@ export {
 export {
   describeAction,
   expiredText,
+  costText,
   figuresText,
   hitsText,
   kindLabel,

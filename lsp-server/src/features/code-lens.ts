@@ -3,12 +3,12 @@
 // `· 250 held back by the rate limit`) when anything was, and the state when
 // it is not active.
 import type { CodeLens } from 'vscode-languageserver';
-import { describeAction, figuresText, hitsText, lossText, stateText, type ActionMirror, type MirroredAction } from '@sonde/client-core';
+import { describeAction, costText, figuresText, hitsText, lossText, stateText, type ActionMirror, type MirroredAction } from '@sonde/client-core';
 import { Commands, type ShowActionArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 
 export function lensTitle(entry: MirroredAction): string {
-  const parts = [describeAction(entry.action), hitsText(entry.hits), ...figuresText(entry), ...lossText(entry)];
+  const parts = [describeAction(entry.action), hitsText(entry.hits), ...figuresText(entry), ...costText(entry), ...lossText(entry)];
   const state = stateText(entry);
   if (state) parts.push(state);
   return parts.join(' · ');

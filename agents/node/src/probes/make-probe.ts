@@ -23,7 +23,7 @@ export interface MakeDeps {
 export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe: Probe } | Refusal {
   const admitted = admit(spec, deps.status);
   if (admitted.kind === 'refused') return admitted;
-  const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0, suppressed: 0 });
+  const probe = newProbe(admitted.spec, admitted.probe.code, { hits: 0, suppressed: 0, costNs: 0, costSamples: 0 });
   (probe as { slot: number }).slot = deps.runtime.allocate(
     admitted.probe.handler({
       id: spec.id,
@@ -37,6 +37,7 @@ export function makeProbe(spec: AnySpec, deps: MakeDeps): { kind: 'made'; probe:
       limitReached: (reason) => deps.report(probe, 'hit-limit', reason, 'hit-limit'),
       failing: (reason, code) => probe.removed || deps.report(probe, 'error', reason, code),
     }),
+    probe.counter,
   );
   const end = admitted.probe.end;
   if (end !== undefined) endOf(probe, end.line, end.code);

@@ -8,9 +8,12 @@
 import { useGetterOps } from './getter-reads.js';
 import { HOOK_GLOBAL } from './hook-names.js';
 import * as safe from './safe-ops.js';
+import type { CostMeter } from './types.js';
 import { formatValue } from './value-format.js';
 
-const RUNTIME_VERSION = 2;
+const RUNTIME_VERSION = 3;
+/** One hit in this many is timed (the 64th, 128th, …: warm code), for the cost each probe shows in the editor. */
+const SAMPLE_MASK = 63;
 
 /** What the runtime needs to know about one installed probe. */
 export interface SlotHandler {
@@ -34,8 +37,8 @@ export interface SlotHandler {
 
 export interface ProbeRuntime {
   readonly version: number;
-  /** Registers a probe and returns its slot number. */
-  allocate(handler: SlotHandler): number;
+  /** Registers a probe and returns its slot number; `cost` gets the time of its sampled hits. */
+  allocate(handler: SlotHandler, cost?: CostMeter): number;
   /** Silences a slot; its generated code becomes a no-op. */
   release(slot: number): void;
   /** A pass counter for breakpoint conditions (`pass(k)` in their code); `passes(k)` reads it. */
@@ -55,21 +58,56 @@ interface Hook extends ProbeRuntime {
   pass(k: number): void;
 }
 
+/** One hit's work for a slot: admit, then its kind's take() or the formatted line; never throws. */
+function runHit(h: SlotHandler, values: readonly unknown[]): void {
+  try {
+    if (!h.admit()) return;
+    if (h.take !== undefined) return h.take(values);
+    const lit = h.literals;
+    const hidden = h.hidden;
+    let text = lit[0]!;
+    const redact = h.redactValue;
+    for (let i = 0; i < values.length; i++) {
+      const value = hidden !== undefined && hidden[i] ? '[redacted]' : formatValue(values[i]);
+      text += (redact === undefined ? value : redact(value)) + lit[i + 1]!;
+    }
+    h.line(text);
+  } catch (err) {
+    // Formatting or the sink threw (a stack overflow deep in the program's recursion, say): said, never thrown into the host.
+    try {
+      h.failed(safe.m(err).text, 'line');
+    } catch {
+      // the stack is still exhausted: the next hit tries again
+    }
+  }
+}
+
 function createHook(): Hook {
   const slots: (SlotHandler | undefined)[] = [];
+  const costs: (CostMeter | undefined)[] = [];
+  const ticks: number[] = [];
+  const measured = (slot: number, t0: number): void => {
+    const c = costs[slot];
+    if (c === undefined) return;
+    c.costNs += (performance.now() - t0) * 1e6;
+    c.costSamples++;
+  };
   const counters: number[] = [];
   const tics: (number | undefined)[] = [];
   const span = [0]; // the one value a toc hands its handler, reused: take() reads it at once
   const freeCounters: number[] = [];
   const hook: Hook = Object.freeze({
     version: RUNTIME_VERSION,
-    allocate(handler: SlotHandler): number {
+    allocate(handler: SlotHandler, cost?: CostMeter): number {
       slots.push(handler);
+      costs.push(cost);
+      ticks.push(0);
       return slots.length - 1;
     },
     release(slot: number): void {
       const h = slots[slot];
       slots[slot] = undefined;
+      costs[slot] = undefined;
       tics[slot] = undefined;
       try {
         h?.released?.();
@@ -95,26 +133,10 @@ function createHook(): Hook {
     hit(slot: number, values: readonly unknown[]): void {
       const h = slots[slot];
       if (h === undefined) return;
-      try {
-        if (!h.admit()) return;
-        if (h.take !== undefined) return h.take(values);
-        const lit = h.literals;
-        const hidden = h.hidden;
-        let text = lit[0]!;
-        const redact = h.redactValue;
-        for (let i = 0; i < values.length; i++) {
-          const value = hidden !== undefined && hidden[i] ? '[redacted]' : formatValue(values[i]);
-          text += (redact === undefined ? value : redact(value)) + lit[i + 1]!;
-        }
-        h.line(text);
-      } catch (err) {
-        // Formatting or the sink threw (a stack overflow deep in the program's recursion, say): said, never thrown into the host.
-        try {
-          h.failed(safe.m(err).text, 'line');
-        } catch {
-          // the stack is still exhausted: the next hit tries again
-        }
-      }
+      if ((++ticks[slot]! & SAMPLE_MASK) !== 0) return runHit(h, values);
+      const t0 = performance.now();
+      runHit(h, values);
+      measured(slot, t0);
     },
     tic(slot: number, on: boolean): number {
       const now = performance.now();
@@ -127,18 +149,11 @@ function createHook(): Hook {
       const from = start ?? tics[slot];
       if (start === undefined) tics[slot] = undefined;
       if (typeof from !== 'number') return; // an end reached with no start: no span
-      const ms = performance.now() - from;
-      try {
-        if (!h.admit() || h.take === undefined) return;
-        span[0] = ms;
-        h.take(span);
-      } catch (err) {
-        try {
-          h.failed(safe.m(err).text, 'line');
-        } catch {
-          // never throw into the host
-        }
-      }
+      const now = performance.now();
+      span[0] = now - from;
+      runHit(h, span);
+      // A span's cost is its end's work (the start is one clock read).
+      if ((++ticks[slot]! & SAMPLE_MASK) === 0) measured(slot, now);
     },
     fail(slot: number, error: unknown): void {
       const h = slots[slot];

@@ -125,10 +125,17 @@ export interface ProbeState {
 }
 
 /** What a probe counts, cumulative since it was installed. */
-export interface HitCounter {
+export interface HitCounter extends CostMeter {
   hits: number;
   /** Hits whose event the log quota held back (the probe was paused). */
   suppressed: number;
+}
+
+/** What the runtime measured of a probe's own cost, on sampled hits (runtime.ts). */
+export interface CostMeter {
+  /** Nanoseconds spent in the probe's handler over the sampled hits. */
+  costNs: number;
+  costSamples: number;
 }
 
 /** One log line. */

@@ -68,6 +68,20 @@ describe('probes/states that tell the truth about probes that cannot fire', func
     assert.equal(sink.textsOf('sometimes').at(-1), 'items=1');
   });
 
+  it('times one hit in 64 (from the 64th) into the slot\'s cost meter', () => {
+    const runtime = installRuntime();
+    const cost = { costNs: 0, costSamples: 0 };
+    let lines = 0;
+    const slot = runtime.allocate({ literals: ['v=', ''], admit: () => true, line: () => void lines++, failed: () => {} }, cost);
+    const hook = (globalThis as unknown as Record<string, { hit(slot: number, values: unknown[]): void }>)[HOOK_GLOBAL]!;
+    for (let i = 0; i < 63; i++) hook.hit(slot, [i]);
+    assert.equal(cost.costSamples, 0, 'the first 63 hits are not timed');
+    for (let i = 0; i < 65; i++) hook.hit(slot, [i]);
+    assert.deepEqual([lines, cost.costSamples], [128, 2]);
+    assert.ok(cost.costNs > 0 && Number.isFinite(cost.costNs), String(cost.costNs));
+    runtime.release(slot);
+  });
+
   it('says so when formatting a line throws (a stack overflow, say) instead of swallowing it', () => {
     const failures: [string, string][] = [];
     const runtime = installRuntime();
