@@ -75,9 +75,9 @@ describe('in-process bus', () => {
     fails.onFrame((e) => e.fileQuery && fails.send({ replyTo: e.id, error: { code: sonde.v1.ErrorCode.ERROR_CODE_INTERNAL, message: 'boom' } }));
     const answers = await Promise.all(bus.agents().map((t) => askOne(bus, t, { path: 'src/a.js' }, 100)));
     assert.deepEqual(answers, [
-      { agentId: 'sees', appName: '', sees: true, why: 'loaded /srv/app/src/a.js', sameContent: false, lineMatch: sonde.v1.LineMatch.LINE_MATCH_UNKNOWN, lineReason: '' },
-      { agentId: 'fails', appName: '', sees: false, why: 'error: boom' },
-      { agentId: 'silent', appName: '', sees: false, why: 'did not answer in time' },
+      { agentId: 'sees', appName: '', process: '/0', sees: true, why: 'loaded /srv/app/src/a.js', sameContent: false, lineMatch: sonde.v1.LineMatch.LINE_MATCH_UNKNOWN, lineReason: '', loaded: true },
+      { agentId: 'fails', appName: '', process: '/0', sees: false, why: 'error: boom' },
+      { agentId: 'silent', appName: '', process: '/0', sees: false, why: 'did not answer in time' },
     ]);
   });
 

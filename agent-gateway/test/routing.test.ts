@@ -8,12 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sonde } from '@sonde/protocol';
 import { fileQueryOf } from '../src/actions/file-check.js';
-import { admits, decide, Routing, type FileAnswer } from '../src/actions/routing.js';
+import { admits, decide, idleThread, Routing, runningIn, type FileAnswer } from '../src/actions/routing.js';
 
 const { LineMatch } = sonde.v1;
 const CONFORMANCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'protocol', 'conformance');
 
-interface CaseAnswer { agent: string; app?: string; sees: boolean; sameContent?: boolean; lineMatch?: 'unknown' | 'same' | 'moved' | 'differs'; reason?: string }
+interface CaseAnswer { agent: string; app?: string; process?: string; loaded?: boolean; sees: boolean; sameContent?: boolean; lineMatch?: 'unknown' | 'same' | 'moved' | 'differs'; reason?: string }
 interface RoutingCase {
   name: string;
   project?: string;
@@ -26,7 +26,8 @@ interface RoutingCase {
 const LINE_MATCH = { unknown: LineMatch.LINE_MATCH_UNKNOWN, same: LineMatch.LINE_MATCH_SAME, moved: LineMatch.LINE_MATCH_MOVED, differs: LineMatch.LINE_MATCH_DIFFERS };
 /** An answer as askOne makes it: a file seen that is not loaded has no line match at all. */
 const answerOf = (a: CaseAnswer): FileAnswer => ({
-  agentId: a.agent, appName: a.app ?? '', sees: a.sees, why: a.sees ? 'loaded' : 'not under its roots',
+  agentId: a.agent, appName: a.app ?? '', process: a.process ?? `host/${a.agent}`, sees: a.sees, why: a.sees ? 'loaded' : 'not under its roots',
+  ...(a.sees ? { loaded: a.loaded ?? true } : {}),
   ...(a.sees ? { sameContent: a.sameContent === true, lineMatch: LINE_MATCH[a.lineMatch ?? 'unknown'], lineReason: a.reason ?? '' } : {}),
 });
 
@@ -39,7 +40,8 @@ describe('actions/routing: protocol/conformance/routing.json', () => {
       if ('sendTo' in c.expect) {
         assert.ok('route' in d, JSON.stringify(d));
         assert.deepEqual(d.to.map((a) => a.agentId), c.expect.sendTo);
-        for (const l of c.late ?? []) assert.equal(admits(d.route, answerOf(l.answer)), l.sent, `late ${l.answer.agent}`);
+        const running = runningIn(d.to);
+        for (const l of c.late ?? []) assert.equal(admits(d.route, answerOf(l.answer)) && !idleThread(answerOf(l.answer), running), l.sent, `late ${l.answer.agent}`);
       } else if ('refused' in c.expect) {
         assert.deepEqual(d, { refused: c.expect.refused });
       } else {

@@ -29,6 +29,11 @@ export function fileQueryOf(action: sonde.v1.IAction): sonde.v1.IFileQuery {
   };
 }
 
+/** Which process an agent runs in: a worker thread's agent shares its process with the main thread's. */
+export function processOf(hello: sonde.v1.IHello): string {
+  return `${hello.host ?? ''}/${hello.pid ?? 0}`;
+}
+
 /** Two queries with the same key get the same answer: the line counts only when the editor's line text came with it. */
 export function queryKey(q: sonde.v1.IFileQuery): string {
   const hasLine = !!q.lineText || (q.linesBefore?.length ?? 0) > 0 || (q.linesAfter?.length ?? 0) > 0;
@@ -37,7 +42,7 @@ export function queryKey(q: sonde.v1.IFileQuery): string {
 
 export async function askOne(bus: Bus, target: ReachableAgent, query: sonde.v1.IFileQuery, timeoutMs: number): Promise<FileAnswer> {
   const agentId = target.hello.agentId ?? '?';
-  const answer = (sees: boolean, why: string): FileAnswer => ({ agentId, appName: target.hello.appName ?? '', sees, why });
+  const answer = (sees: boolean, why: string): FileAnswer => ({ agentId, appName: target.hello.appName ?? '', process: processOf(target.hello), sees, why });
   let r: sonde.v1.IFileQueryResult | null | undefined;
   try {
     r = (await bus.ask(target.agentId, { fileQuery: query }, { timeoutMs, what: 'file_query' })).fileQueryResult;
@@ -47,8 +52,10 @@ export async function askOne(bus: Bus, target: ReachableAgent, query: sonde.v1.I
     return answer(false, `error: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!r) return answer(false, 'did not answer in time');
-  if (r.loadedPath) return { ...answer(true, `loaded ${r.loadedPath}`), sameContent: r.sameContent === true, lineMatch: r.lineMatch ?? LineMatch.LINE_MATCH_UNKNOWN, lineReason: r.lineMatchReason ?? '' };
-  if (r.existingPath) return answer(true, `not loaded yet: ${r.existingPath}`);
+  // A file not loaded yet is compared as it is on disk (what will run), by agents that can.
+  const compared = { sameContent: r.sameContent === true, lineMatch: r.lineMatch ?? LineMatch.LINE_MATCH_UNKNOWN, lineReason: r.lineMatchReason ?? '' };
+  if (r.loadedPath) return { ...answer(true, `loaded ${r.loadedPath}`), ...compared, loaded: true };
+  if (r.existingPath) return { ...answer(true, `not loaded yet: ${r.existingPath}`), ...compared, loaded: false };
   if (r.candidates?.length) return answer(false, `ambiguous: ${listSome(r.candidates)}; give more of the path`);
   return answer(false, `not under ${(target.hello.roots ?? []).join(', ') || 'its roots'}`);
 }

@@ -5,7 +5,9 @@
 // when any is. An explicit target takes every agent it names that sees the
 // file (each agent's own line check then moves or refuses the probe). An
 // agent that answers after the choice, or connects later, gets the action
-// when its answer is as good as the chosen ones'.
+// when its answer is as good as the chosen ones'. In a process whose worker
+// thread runs the file, the threads that have not loaded it do not get it
+// (they would wait for it forever).
 import { sonde } from '@sonde/protocol';
 
 const { LineMatch } = sonde.v1;
@@ -14,6 +16,10 @@ export interface FileAnswer {
   agentId: string;
   /** The agent's app name (Hello.app_name). */
   appName?: string;
+  /** Host and pid (file-check.ts processOf): the agents of one process's threads share it. */
+  process?: string;
+  /** Whether the file runs there already; false: it is on disk, not loaded yet. */
+  loaded?: boolean;
   sees: boolean;
   why: string;
   /** Its running file is the editor's, byte for byte. */
@@ -62,7 +68,21 @@ export function decide(answers: readonly FileAnswer[], project: string, explicit
   if (!Number.isFinite(best)) return { refused: seeing.map((a) => `${a.agentId}: ${a.lineReason || 'its running file differs'}`).join('; ') };
   const route: Route = { fit: best as Fit };
   if (!explicit && project !== '' && seeing.some((a) => admits({ ...route, app: project }, a))) route.app = project;
-  return { route, to: seeing.filter((a) => admits(route, a)) };
+  const to = seeing.filter((a) => admits(route, a));
+  const running = runningIn(to);
+  return { route, to: to.filter((a) => !idleThread(a, running)) };
+}
+
+/** The processes where one of these agents has the file loaded. */
+export function runningIn(answers: Iterable<FileAnswer>): Set<string> {
+  const out = new Set<string>();
+  for (const a of answers) if (a.loaded && a.process) out.add(a.process);
+  return out;
+}
+
+/** An agent that has not loaded the file, in a process where another thread's agent runs it. */
+export function idleThread(a: FileAnswer, running: ReadonlySet<string>): boolean {
+  return a.loaded === false && a.process !== undefined && running.has(a.process);
 }
 
 /**
@@ -76,6 +96,8 @@ export class Routing {
   private resolve!: (d: Decision) => void;
   private late: ((agentId: string) => void) | undefined;
   private readonly lateIds: string[] = [];
+  /** Processes where a chosen agent runs the file. */
+  private running = new Set<string>();
   readonly decision = new Promise<Decision>((r) => (this.resolve = r));
 
   /** `expected`: the ids of the agents asked. */
@@ -89,12 +111,16 @@ export class Routing {
 
   answer(a: FileAnswer): void {
     if (this.decided !== undefined) {
-      if ('route' in this.decided && admits(this.decided.route, a)) this.admitLate(a.agentId);
+      if ('route' in this.decided && admits(this.decided.route, a) && !idleThread(a, this.running)) {
+        if (a.loaded && a.process) this.running.add(a.process);
+        this.admitLate(a.agentId);
+      }
       return;
     }
     this.answers.push(a);
     const ofProject = this.project === '' || a.appName === this.project;
-    if (!this.explicit && fitOf(a) === Fit.SameContent && ofProject) this.settle();
+    // Only an agent that runs the file settles at once: another thread of its process may be the one that runs it.
+    if (!this.explicit && fitOf(a) === Fit.SameContent && a.loaded !== false && ofProject) this.settle();
     else if (this.answers.length === this.expected.length) this.settle();
   }
 
@@ -119,6 +145,7 @@ export class Routing {
     const answered = new Set(this.answers.map((a) => a.agentId));
     const silent = this.expected.filter((id) => !answered.has(id)).map((agentId): FileAnswer => ({ agentId, sees: false, why: 'did not answer in time' }));
     this.decided = decide([...this.answers, ...silent], this.project, this.explicit);
+    if ('route' in this.decided) this.running = runningIn(this.decided.to);
     this.resolve(this.decided);
   }
 }

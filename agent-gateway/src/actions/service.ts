@@ -13,8 +13,8 @@ import type { ActionStore, HitStore, StoredRoute } from '../store/store.js';
 import type { ActionStates } from './states.js';
 import { describeAction, describeNoTarget } from './describe.js';
 import { fitInfo } from './info-fit.js';
-import { askOne, FILE_QUERY_LAST_MS, FILE_QUERY_LATE_MS, FILE_QUERY_TIMEOUT_MS, fileQueryOf, queryKey } from './file-check.js';
-import { admits, Fit, Routing, type FileAnswer } from './routing.js';
+import { askOne, FILE_QUERY_LAST_MS, FILE_QUERY_LATE_MS, FILE_QUERY_TIMEOUT_MS, fileQueryOf, processOf, queryKey } from './file-check.js';
+import { admits, Fit, idleThread, Routing, type FileAnswer } from './routing.js';
 import { isTargeted } from './targeting.js';
 import { validateNewAction } from './validation.js';
 
@@ -160,6 +160,7 @@ export class ActionService {
       else same.push(a);
     }
     const queue = [...byQuery.values()];
+    const processOfAgent = new Map(this.bus.agents().map((a) => [a.agentId, processOf(a.hello)]));
     const worker = async (): Promise<void> => {
       for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
         const live = group.filter((a) => this.actions.has(a.id));
@@ -167,7 +168,9 @@ export class ActionService {
         const answer = await this.ask(agent, fileQueryOf(live[0]!));
         for (const action of live) {
           const route = this.routes.get(action.id) ?? { fit: isExplicit(action) ? Fit.Seen : Fit.NotCompared, sentTo: [] };
-          if (admits(route, answer)) this.sendTo(action, [agent.agentId]);
+          // The agents it went to run it (they were chosen for it): a thread of theirs without the file is left out.
+          const running = new Set(route.sentTo.flatMap((id) => processOfAgent.get(id) ?? []));
+          if (admits(route, answer) && !idleThread(answer, running)) this.sendTo(action, [agent.agentId]);
         }
       }
     };

@@ -213,6 +213,8 @@ describe('Node agent in a running program', () => {
     assert.equal(await (await fetch(`http://127.0.0.1:${port}/abc`)).text(), 'ABC after ticks');
     const line = (await events.waitFor(logOf('shout abc'), 'the line from the worker')).log!;
     assert.equal(line.agentId, 'svc-thread1');
+    const info = (await client.request({ listActions: {} })).actionList?.actions?.find((a) => a.action?.location?.file === 'fixtures/app/thread-job.cjs');
+    assert.deepEqual(info?.states?.map((s) => s.agentId), ['svc-thread1'], 'the main thread, which never loads the file, is not sent it (the lens settles)');
     await addLog('fixtures/app/threads.cjs', 9, 'tick {ticks}');
     await events.waitFor(logOf('tick '), 'a line from the loop started at boot');
   });
