@@ -74,7 +74,9 @@ export async function sendAction(deps: CommandDeps, what: string, place: Place, 
   }
   const id = info.action?.id;
   if (!id) throw fail(deps, LSPErrorCodes.RequestFailed, `Sonde could not add a ${what} at ${place.where}: the gateway's reply has no action id; is it a Sonde gateway of the same version?`);
-  deps.changed(deps.mirror.upsert(info));
+  // The gateway pushes the action to subscribers before it replies, and the agents' first states may follow
+  // in the same read: the reply's copy (made before any state) must not replace what the mirror already holds.
+  if (!deps.mirror.get(id)) deps.changed(deps.mirror.upsert(info));
   return id;
 }
 
