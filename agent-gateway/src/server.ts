@@ -107,6 +107,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      actions.flush();
       db.close();
     },
   };

@@ -46,6 +46,8 @@ export class ActionService {
   private readonly actions = new Map<string, sonde.v1.Action>();
   /** How each action was routed and whom it went to; stored, so a restart keeps it. */
   private readonly routes: Map<string, StoredRoute>;
+  /** Routes changed since the last write: thousands of sends at an agent's connect make one write. */
+  private readonly unsaved = new Set<string>();
   private readonly store: ActionStore & HitStore;
   private readonly audit: AuditLog;
   private readonly bus: Bus;
@@ -192,8 +194,25 @@ export class ActionService {
     if (fresh.length === 0) return;
     route.sentTo.push(...fresh);
     this.routes.set(action.id, route);
-    this.store.putRoute(action.id, route);
+    if (this.unsaved.size === 0) setImmediate(() => this.flush());
+    this.unsaved.add(action.id);
     this.bus.toAgents(fresh, { actionUpsert: { action } });
+  }
+
+  /** Writes the routes changed since the last write (a route lost to a crash only means its agents are asked again). */
+  flush(): void {
+    if (this.unsaved.size === 0) return;
+    const changed = new Map<string, StoredRoute>();
+    for (const id of this.unsaved) {
+      const route = this.routes.get(id);
+      if (route !== undefined) changed.set(id, route);
+    }
+    this.unsaved.clear();
+    try {
+      this.store.putRoutes(changed);
+    } catch (err) {
+      this.log(`could not store whom ${changed.size} actions went to: ${err instanceof Error ? err.message : String(err)}; their agents are asked again when they reconnect`);
+    }
   }
 
   remove(id: string, caller: Caller, why = 'remove'): void {

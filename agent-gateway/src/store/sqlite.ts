@@ -112,8 +112,11 @@ export class SqliteStore implements GatewayStore {
     return out;
   }
 
-  putRoute(actionId: string, route: StoredRoute): void {
-    this.db.prepare('INSERT OR REPLACE INTO routes (action_id, route) VALUES (?, ?)').run(actionId, JSON.stringify(route));
+  putRoutes(routes: ReadonlyMap<string, StoredRoute>): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO routes (action_id, route) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM actions WHERE id = ?)');
+    this.db.transaction(() => {
+      for (const [id, route] of routes) put.run(id, JSON.stringify(route), id);
+    })();
   }
 
   putAgent(hello: sonde.v1.IHello, nowMs: number): void {

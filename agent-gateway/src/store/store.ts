@@ -14,7 +14,8 @@ export interface ActionStore {
   deleteAction(id: string): boolean;
   /** How each action was routed (actions/routing.ts), by action id. */
   routes(): Map<string, StoredRoute>;
-  putRoute(actionId: string, route: StoredRoute): void;
+  /** Stores routes, all in one write. */
+  putRoutes(routes: ReadonlyMap<string, StoredRoute>): void;
 }
 
 /** The rule an action was sent by (a Fit and the app it was narrowed to) and the agents it went to. */
