@@ -1,24 +1,31 @@
 // The hit clock: one reading of Date.now() serves at most 64 hits of one
 // synchronous stretch; the first hit after the stretch yields reads again.
 import assert from 'node:assert/strict';
-import { hitNow } from '../../src/probes/hit-clock.js';
+import { createHitClock, hitNow as agentClock } from '../../src/probes/hit-clock.js';
 
-describe('probes/hitNow', () => {
-  const real = Date.now;
+describe('probes/createHitClock', () => {
   let reads = 0;
-  beforeEach(async () => {
-    await Promise.resolve(); // whatever an earlier test left expires
+  let hitNow: () => number;
+  beforeEach(() => {
     reads = 0;
-    Date.now = () => ++reads;
-  });
-  afterEach(() => {
-    Date.now = real;
+    hitNow = createHitClock(() => ++reads, queueMicrotask);
   });
 
   it('shares a reading among 64 hits of one synchronous stretch, then reads again', () => {
     const times = Array.from({ length: 130 }, () => hitNow());
     assert.deepEqual([times[0], times[63], times[64], times[127], times[128]], [1, 1, 2, 2, 3]);
     assert.equal(reads, 3);
+  });
+
+  it('never calls a Date.now the program replaced later', async () => {
+    await Promise.resolve(); // the agent's clock reads afresh on its next hit
+    const real = Date.now;
+    Date.now = () => 42;
+    try {
+      assert.ok(agentClock() > 1e12, 'the time from the real clock');
+    } finally {
+      Date.now = real;
+    }
   });
 
   it('reads again on the first hit after the stretch yields', async () => {
