@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
 import { lensMatching } from './support/editor-actions.js';
-import { FASTIFY_APP, KOA_APP, repoRoot, sondeBin, startGateway, startService, type Proc, type ServiceSpec } from './support/processes.js';
+import { FASTIFY_APP, KOA_APP, repoRoot, sondeBin, startGateway, startService, waitForClients, type Proc, type ServiceSpec } from './support/processes.js';
 
 const LINE = 4; // 0-based: app.js line 5 in both apps
 const fileOf = (s: ServiceSpec) => join(s.dir, s.script);
@@ -35,6 +35,7 @@ describe('routing: a Koa app and a Fastify app, each with an app.js, on one gate
     ]);
     lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
     await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
+    await waitForClients(gateway.url, 1);
     for (const [uri, s] of [[koaUri, KOA_APP], [fastifyUri, FASTIFY_APP]] as const) {
       await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: readFileSync(fileOf(s), 'utf8') } });
     }
@@ -105,6 +106,7 @@ describe('routing: a Koa app and a Fastify app, each with an app.js, on one gate
     const own = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp in the Koa app' });
     try {
       await own.initialize(editorInitializeParams(KOA_APP.dir, { gatewayUrl: gateway.url }));
+      await waitForClients(gateway.url, 2);
       await own.notify('textDocument/didOpen', { textDocument: { uri: koaUri, languageId: 'javascript', version: 1, text: readFileSync(fileOf(KOA_APP), 'utf8') } });
       const refused = await own.request('workspace/executeCommand', { command: 'sonde.addLog', arguments: [{ uri: koaUri, line: LINE, format: '{ctx.url}' }] }).then(() => 'added', (err: Error) => err.message);
       assert.match(refused, /no connected agent runs app\.js as the editor has it at line 5 \(fastify: the running code differs: .*running line 5 reads "return `fastify says hello/);

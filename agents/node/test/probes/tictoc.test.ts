@@ -35,8 +35,9 @@ for (const hotPatch of ['at-once', 'never', 'adaptive'] as HotPatchMode[]) {
       assert.equal(all[0]!.name, `${FILE}:3-6`);
       const min = Math.min(...all.map((s) => s.min));
       const max = Math.max(...all.map((s) => s.max));
-      assert.ok(min >= 3.5 && min < 12, `shortest span ${min} ms, expected about 5`);
-      assert.ok(max >= 14.5 && max < 40, `longest span ${max} ms, expected about 15`);
+      // busy(ms) spins until Date.now() has moved on ms, so a span is at least ms - 1 (Date.now counts whole ms); no upper bound: machines pause.
+      assert.ok(min >= 4, `shortest span ${min} ms, expected at least 4`);
+      assert.ok(max >= 14, `longest span ${max} ms, expected at least 14`);
     });
 
     it('with the editor\'s file two lines shorter at the top, moves the end line by as many lines as the start', async () => {
@@ -67,8 +68,8 @@ for (const hotPatch of ['at-once', 'never', 'adaptive'] as HotPatchMode[]) {
         assert.equal(all[0]!.name, 'fetchLike');
         const min = Math.min(...all.map((s) => s.min));
         const max = Math.max(...all.map((s) => s.max));
-        assert.ok(min >= 29 && min < 100, `the short call took ${min} ms, expected about 30`);
-        assert.ok(max >= 119 && max < 400, `the long call took ${max} ms, expected about 120`);
+        assert.ok(min >= 29, `the short call took ${min} ms, expected at least 30`);
+        assert.ok(max >= 119, `the long call took ${max} ms, expected at least 120`);
       });
 
       it('ends the function span at every return, and restores the function when removed', async () => {
