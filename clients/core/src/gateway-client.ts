@@ -60,9 +60,14 @@ export function clientEndpoint(baseUrl: string): string {
   return endpointUrl(baseUrl, '/v1/client');
 }
 
+/** How long a request waits for the first connection while it is being dialled. */
+const FIRST_CONNECT_WAIT_MS = 3000;
+
 export class GatewayClient {
   /** The WebSocket URL this client connects to. */
   readonly endpoint: string;
+  /** Whether a connection attempt has finished, either way. */
+  private attempted = false;
   private readonly requestTimeoutMs: number;
   private readonly log: (message: string) => void;
   private readonly reconnector: Reconnector;
@@ -174,6 +179,8 @@ export class GatewayClient {
   }
 
   private async request<K extends ReplyBody>(init: EnvelopeInit, expect: K, what: string): Promise<Reply<K>> {
+    // A request made while the first connection is still being dialled (an editor's command right after start) waits for it.
+    if (!this.channel?.isOpen && !this.closed && !this.attempted) await this.waitConnected(FIRST_CONNECT_WAIT_MS).catch(() => undefined);
     const channel = this.channel;
     if (!channel?.isOpen) {
       const why = this.closed ? 'the client was closed' : this.lastError;
@@ -193,6 +200,7 @@ export class GatewayClient {
   }
 
   private opened(socket: WebSocket): void {
+    this.attempted = true;
     this.channel = new EnvelopeChannel(socket, {
       endpoint: '/v1/client',
       peer: `the Sonde gateway at ${this.endpoint}`,
@@ -215,6 +223,7 @@ export class GatewayClient {
   }
 
   private down(outage: Outage): void {
+    this.attempted = true;
     this.channel = undefined;
     this.listeners.emit('disconnected', { url: this.endpoint, reason: outage.reason, wasConnected: outage.wasOpen, attempt: outage.attempt, retryInMs: outage.retryInMs });
   }

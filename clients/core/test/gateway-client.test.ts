@@ -40,6 +40,11 @@ describe('gateway client against the gateway', function () {
     await gateway.close();
   });
 
+  it('a request made while the first connection is being dialled waits for it instead of failing', async () => {
+    client.connect();
+    assert.deepEqual(await client.listActions(), []);
+  });
+
   it('subscribes on connecting when asked to, and emits the gateway\'s actions', async () => {
     const subscribing = new GatewayClient({ url: gateway.url, subscribe: true, ...quiet });
     try {
