@@ -59,28 +59,25 @@ describe('routing: a Koa app and a Fastify app, each with an app.js, on one gate
   const agentsOf = async (actionId: string) => (await lsp.request<{ text: string }>('workspace/executeCommand', { command: 'sonde.showAction', arguments: [{ actionId }] })).text.replace(/^.* · agents: /, '');
   const hit = async (url: string, path: string, app: string) => assert.match(await (await fetch(`${url}${path}`)).text(), new RegExp(`^${app} says hello`));
 
-  it('a log at the Koa app\'s app.js:5 fires in the Koa app only, with ctx.method and ctx.url read through their getters', async () => {
-    const id = await addLog(koaUri, '{ctx.method} {ctx.url}');
-    await hit(fastify.url, '/not-koa', 'fastify');
-    await hit(koa.url, '/cart/7?x=1', 'koa');
-    await lsp.waitFor((n) => n.method === 'sonde/log' && n.params.actionId === id, 'the Koa log line');
-    await hit(fastify.url, '/still-not-koa', 'fastify');
-    await lensMatching(lsp, koaUri, LINE, /^log "\{ctx\.method\} \{ctx\.url\}" · 1 hit$/, 'one hit, on the one agent');
-    assert.deepEqual(logsOf(id), ['GET /cart/7?x=1']);
-    assert.match(await agentsOf(id), /^koa: active \(/);
-    assert.doesNotMatch(await agentsOf(id), /fastify/);
-  });
-
-  it('a log at the Fastify app\'s app.js:5 fires in the Fastify app only, with request.method read through its getter', async () => {
-    const id = await addLog(fastifyUri, '{request.method} {request.url}');
-    await hit(koa.url, '/not-fastify', 'koa');
-    await hit(fastify.url, '/orders', 'fastify');
-    await lsp.waitFor((n) => n.method === 'sonde/log' && n.params.actionId === id, 'the Fastify log line');
-    await lensMatching(lsp, fastifyUri, LINE, /^log "\{request\.method\} \{request\.url\}" · 1 hit$/, 'one hit, on the one agent');
-    assert.deepEqual(logsOf(id), ['GET /orders']);
-    assert.match(await agentsOf(id), /^fastify: active \(/);
-    assert.doesNotMatch(await agentsOf(id), /koa/);
-  });
+  const FIRES_ONLY_IN = [
+    { app: 'koa', other: 'fastify', uri: koaUri, format: '{ctx.method} {ctx.url}', path: '/cart/7?x=1', text: 'GET /cart/7?x=1', what: "the Koa app's app.js:5 fires in the Koa app only, with ctx.method and ctx.url read through their getters" },
+    { app: 'fastify', other: 'koa', uri: fastifyUri, format: '{request.method} {request.url}', path: '/orders', text: 'GET /orders', what: "the Fastify app's app.js:5 fires in the Fastify app only, with request.method read through its getter" },
+  ] as const;
+  for (const c of FIRES_ONLY_IN) {
+    it(`a log at ${c.what}`, async () => {
+      const url = (app: string) => (app === 'koa' ? koa.url : fastify.url);
+      const id = await addLog(c.uri, c.format);
+      await hit(url(c.other), `/not-${c.app}`, c.other);
+      await hit(url(c.app), c.path, c.app);
+      await lsp.waitFor((n) => n.method === 'sonde/log' && n.params.actionId === id, `the ${c.app} log line`);
+      await hit(url(c.other), `/still-not-${c.app}`, c.other);
+      const escaped = c.format.replace(/[{}.]/g, (ch) => `\\${ch}`);
+      await lensMatching(lsp, c.uri, LINE, new RegExp(`^log "${escaped}" · 1 hit$`), 'one hit, on the one agent');
+      assert.deepEqual(logsOf(id), [c.text]);
+      assert.match(await agentsOf(id), new RegExp(`^${c.app}: active \\(`));
+      assert.doesNotMatch(await agentsOf(id), new RegExp(c.other));
+    });
+  }
 
   it('{ctx.path}, whose getter calls a parser that caches on the request, prints a marker that says why it was not read', async () => {
     const id = await addLog(koaUri, 'path={ctx.path}');

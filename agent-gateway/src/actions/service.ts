@@ -169,7 +169,7 @@ export class ActionService {
         if (live.length === 0) continue;
         const answer = await this.ask(agent, fileQueryOf(live[0]!));
         for (const action of live) {
-          const route = this.routes.get(action.id) ?? { fit: isExplicit(action) ? Fit.Seen : Fit.NotCompared, sentTo: [] };
+          const route = this.routeOf(action);
           // The agents it went to run it (they were chosen for it): a thread of theirs without the file is left out.
           const running = new Set(route.sentTo.flatMap((id) => processOfAgent.get(id) ?? []));
           if (admits(route, answer) && !idleThread(answer, running)) this.sendTo(action, [agent.agentId]);
@@ -186,10 +186,15 @@ export class ActionService {
     });
   }
 
+  /** How the action was routed; for one stored before routes were (an older gateway's), the loosest rule its target allows. */
+  private routeOf(action: sonde.v1.Action): StoredRoute {
+    return this.routes.get(action.id) ?? { fit: isExplicit(action) ? Fit.Seen : Fit.NotCompared, sentTo: [] };
+  }
+
   /** Sends the action to agents it has not gone to yet, while it still exists, and records that it went. */
   private sendTo(action: sonde.v1.Action, agentIds: readonly string[]): void {
     if (this.actions.get(action.id) !== action) return;
-    const route = this.routes.get(action.id) ?? { fit: Fit.NotCompared, sentTo: [] };
+    const route = this.routeOf(action);
     const fresh = agentIds.filter((id) => !route.sentTo.includes(id));
     if (fresh.length === 0) return;
     route.sentTo.push(...fresh);

@@ -14,7 +14,7 @@ import { FlushPacing } from './flush-pacing.js';
 import { GatewayConnection } from './gateway-connection.js';
 import { HitReports } from './hit-reports.js';
 import { cutAt, ProbeEngine, wellFormed, type ProbeEvent, type QuotaOptions } from './probes/index.js';
-import { AGENT_NAME, LINE_MATCH, snapshotChars, toActionState, toPolicySettings, toSnapshot, toSpec } from './wire.js';
+import { AGENT_NAME, editorLineOf, LINE_MATCH, snapshotChars, toActionState, toPolicySettings, toSnapshot, toSpec } from './wire.js';
 
 const { ErrorCode, LogDestination, LogLevel, Runtime } = sonde.v1;
 
@@ -139,9 +139,8 @@ export class Agent {
 
   /** How the loaded file compares with the editor's at the action's line, for the gateway's choice of agents. */
   private async compared(q: sonde.v1.IFileQuery): Promise<sonde.v1.IFileQueryResult> {
-    const hasLine = !!q.lineText || (q.linesBefore?.length ?? 0) > 0 || (q.linesAfter?.length ?? 0) > 0;
-    const line = hasLine && q.line ? { line: q.line, text: q.lineText ?? '', before: q.linesBefore ?? [], after: q.linesAfter ?? [] } : undefined;
-    const c = await this.engine.compareWithEditor(q.path ?? '', q.editorContentHash ?? '', line);
+    const { editorLine } = editorLineOf(q);
+    const c = await this.engine.compareWithEditor(q.path ?? '', q.editorContentHash ?? '', editorLine && q.line ? { line: q.line, ...editorLine } : undefined);
     return { sameContent: c.sameContent, lineMatch: LINE_MATCH[c.match], lineMatchReason: wellFormed(c.reason) };
   }
 

@@ -48,8 +48,8 @@ const REASON_CODE: Record<ReasonCode, sonde.v1.ReasonCode> = {
   'internal-error': Code.REASON_CODE_INTERNAL_ERROR,
 };
 
-/** The editor's line and its context, when the action carries them (proto3 cannot tell an empty line from none: context says there was a document). */
-function editorLineOf(a: sonde.v1.IAction): { editorLine?: EditorLineText } {
+/** The editor's line and its context, when an action or a file query carries them (proto3 cannot tell an empty line from none: context says there was a document). */
+export function editorLineOf(a: Pick<sonde.v1.IAction, 'lineText' | 'linesBefore' | 'linesAfter'>): { editorLine?: EditorLineText } {
   const before = a.linesBefore ?? [];
   const after = a.linesAfter ?? [];
   if (!a.lineText && before.length === 0 && after.length === 0) return {};

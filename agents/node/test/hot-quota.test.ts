@@ -4,60 +4,34 @@
 // and answering requests (the figures are printed; timing is not asserted
 // here, bench/node-agent measures it).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
 import { sonde } from '@sonde/protocol';
-import { ProtocolPeer } from '@sonde/rpc/testing';
-import { EventLog } from './event-log.js';
-import { runApp, type RunningApp } from './running-app.js';
+import { gatewayForEachTest } from './gateway-harness.js';
 
 const State = sonde.v1.ActionStateKind;
 const TICK_LINE = 8;
 
 describe('Node agent: a probe hit 100,000 times a second', function () {
   this.timeout(30_000);
-  let dataDir: string;
-  let gateway: RunningGateway;
-  let client: ProtocolPeer;
-  let events: EventLog;
-  let app: RunningApp | undefined;
-
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sonde-hot-'));
-    gateway = await startGateway({ dataDir, insecureDev: true, port: 0, log: () => {} });
-    client = await ProtocolPeer.connect(gateway.url, '/v1/client');
-    events = new EventLog(client);
-    await client.request({ subscribe: {} });
-  });
-
-  afterEach(async () => {
-    app?.child.kill();
-    await app?.exited;
-    client.close();
-    await gateway.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const h = gatewayForEachTest('sonde-hot-');
 
   it("pauses with the seed's message for its kind, counts what it held back, and the program runs on", async () => {
-    app = runApp(['--require', '@sonde/agent-node/register', 'hot-service.cjs'], { SONDE_GATEWAY_URL: gateway.url });
+    const app = h.run(['--require', '@sonde/agent-node/register', 'hot-service.cjs']);
     const port = Number((await app.waitFor(/listening (\d+)/))[1]);
     await app.waitFor(/sonde agent: connected to/);
     const rate = async () => Number(await (await fetch(`http://127.0.0.1:${port}/`)).text());
     await new Promise((r) => setTimeout(r, 2100));
     const before = await rate();
 
-    const reply = await client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file: 'hot-service.cjs', line: TICK_LINE }, format: 'i={i}' } } });
+    const reply = await h.client.request({ addAction: { action: { kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file: 'hot-service.cjs', line: TICK_LINE }, format: 'i={i}' } } });
     const id = reply.actionInfo?.action?.id ?? '';
     assert.ok(id, `add_action refused: ${reply.error?.message}`);
-    const paused = (await events.waitFor((e) => e.state?.actionId === id && e.state.state === State.ACTION_STATE_KIND_PAUSED_QUOTA, 'the quota to pause the log')).state!;
+    const paused = (await h.events.waitFor((e) => e.state?.actionId === id && e.state.state === State.ACTION_STATE_KIND_PAUSED_QUOTA, 'the quota to pause the log')).state!;
     assert.equal(paused.reason, 'Logpoint is paused due to high call rate until log quota is restored');
     assert.equal(paused.reasonCode, sonde.v1.ReasonCode.REASON_CODE_QUOTA);
 
     // While paused, hits are counted and what was not logged is said.
-    const held = await events.waitFor((e) => e.hits?.actionId === id && Number(e.hits.suppressed ?? 0) > 1000, 'hits held back by the quota');
-    const lines = events.events.filter((e) => e.log?.actionId === id).length;
+    const held = await h.events.waitFor((e) => e.hits?.actionId === id && Number(e.hits.suppressed ?? 0) > 1000, 'hits held back by the quota');
+    const lines = h.events.events.filter((e) => e.log?.actionId === id).length;
     assert.ok(lines > 0 && lines < Number(held.hits!.hits), `${lines} lines for ${String(held.hits!.hits)} hits`);
 
     await new Promise((r) => setTimeout(r, 2100));

@@ -21,7 +21,7 @@ export interface EditorComparison {
   reason: string;
 }
 
-export const NOT_COMPARED: EditorComparison = { sameContent: false, match: 'unknown', reason: '' };
+const NOT_COMPARED: EditorComparison = { sameContent: false, match: 'unknown', reason: '' };
 
 /** Hashes of running texts already read, by RunningText.key. */
 const HASHES = new Map<string, string>();
@@ -69,9 +69,10 @@ async function runningText(deps: EditorMatchDeps, file: string): Promise<Running
       return text === undefined ? undefined : { text, key: `${where.scripts[0]!.scriptId}\0${where.sourcePath}` };
     }
     case 'pending': {
-      if ((await stat(where.path)).size > MAX_DISK_BYTES) return undefined;
-      // Node strips a byte-order mark before it compiles; so does every editor's buffer.
-      return { text: (await readFile(where.path, 'utf8')).replace(/^\uFEFF/, '') };
+      const { size, mtimeMs } = await stat(where.path);
+      if (size > MAX_DISK_BYTES) return undefined;
+      // Node strips a byte-order mark before it compiles; so does every editor's buffer. The key hashes the file once per version.
+      return { text: (await readFile(where.path, 'utf8')).replace(/^\uFEFF/, ''), key: `${where.path}\0${mtimeMs}\0${size}` };
     }
     default:
       return undefined;
@@ -79,7 +80,7 @@ async function runningText(deps: EditorMatchDeps, file: string): Promise<Running
 }
 
 /** The comparison of a running text with the editor's hash and line. */
-export function compareText(running: RunningText, editorHash: string, line: EditorLine | undefined): EditorComparison {
+function compareText(running: RunningText, editorHash: string, line: EditorLine | undefined): EditorComparison {
   const { text, key } = running;
   let hash = key === undefined ? undefined : HASHES.get(key);
   if (hash === undefined) {
