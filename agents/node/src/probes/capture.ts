@@ -20,6 +20,9 @@ const { isProxy, isMap, isSet, isNativeError, isTypedArray } = types;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const hasOwn = Object.hasOwn;
 const isArray = Array.isArray;
+const getPrototypeOf = Object.getPrototypeOf;
+const ObjectPrototype = Object.prototype;
+const ArrayPrototype = Array.prototype;
 
 export interface CaptureLimits {
   depth: number;
@@ -122,6 +125,10 @@ function build(name: string, v: unknown, depth: number, w: Walk): CapturedVariab
   if (Marker.is(o)) return w.emit(name, 'error', o.text);
   if (isProxy(o)) return w.emit(name, 'Proxy', '[proxy]');
   if (typeof o === 'function') return w.emit(name, 'function', functionText(o, max));
+  // The common cases first, without the dozen built-in type checks below: a plain object literal and a plain array.
+  const proto = getPrototypeOf(o);
+  if (proto === ObjectPrototype) return w.seen.has(o) ? w.emit(name, 'Object', '[circular]') : fields(name, 'Object', o, '', undefined, depth, w);
+  if (proto === ArrayPrototype && isArray(o)) return w.seen.has(o) ? w.emit(name, 'Array', '[circular]') : indexed(name, 'Array', o, arrayLength(o), depth, w);
   const cls = className(o);
   const type = classType(o, cls, max);
   if (w.seen.has(o)) return w.emit(name, type, '[circular]');
@@ -129,15 +136,17 @@ function build(name: string, v: unknown, depth: number, w: Walk): CapturedVariab
   if (o === globalThis) return w.emit(name, type, '[globalThis]');
   const leaf = objectLeaf(o, type, max);
   if (leaf !== undefined) return mark(w.emit(name, type, leaf[0]), leaf[1]);
-  if (isArray(o)) {
-    const d = getOwnDescriptor(o, 'length');
-    return indexed(name, type, o, d !== undefined && typeof d.value === 'number' ? d.value : 0, depth, w);
-  }
+  if (isArray(o)) return indexed(name, type, o, arrayLength(o), depth, w);
   if (isTypedArray(o)) return indexed(name, type, o, call(typedArrayLength, o) as number, depth, w);
   if (isMap(o)) return entries(name, type, o, call(mapSize, o) as number, true, depth, w);
   if (isSet(o)) return entries(name, type, o, call(setSize, o) as number, false, depth, w);
   const prefix = cls ? `${shorten(cls, max)} ` : '';
   return fields(name, type, o, prefix, isNativeError(o) ? errorText(o, cls, max) : undefined, depth, w);
+}
+
+function arrayLength(o: object): number {
+  const d = getOwnDescriptor(o, 'length');
+  return d !== undefined && typeof d.value === 'number' ? d.value : 0;
 }
 
 /** A container at the depth limit or past the budget is not expanded (a cut by the budget is noted). */

@@ -73,10 +73,22 @@ function stringData(o: object, key: PropertyKey): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Class names by prototype: read once, as a snapshot meets the same classes on every hit. */
+const CLASS_NAMES = new WeakMap<object, string>();
+
 /** The name of the class an object was made by, read without getters; '' for Object. */
 function className(o: object): string {
   const proto = getPrototypeOf(o) as object | null;
   if (proto === null) return '[Object: null prototype]';
+  let name = CLASS_NAMES.get(proto);
+  if (name === undefined) {
+    name = protoClassName(proto);
+    CLASS_NAMES.set(proto, name);
+  }
+  return name;
+}
+
+function protoClassName(proto: object): string {
   if (isProxy(proto)) return '';
   const found = dataProperty(proto, 'constructor');
   const ctor = found !== undefined && hasOwn(found, 'value') ? (found as { value: unknown }).value : undefined;

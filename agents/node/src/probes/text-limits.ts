@@ -9,12 +9,13 @@ import { cutAt } from '@sonde/protocol';
 /** Longest string a hit reads any characters of (flattening this much costs about a millisecond). */
 export const MAX_READ_CHARS = 1 << 20;
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Taken at load: a program may replace String.prototype's methods. */
+const toWellFormed = (String.prototype as unknown as { toWellFormed: unknown }).toWellFormed;
+const call = Function.prototype.call.bind(Function.prototype.call) as (fn: unknown, self: unknown) => unknown;
 
-/** The string with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, which Node 20 lacks). */
+/** The string with each lone surrogate replaced by U+FFFD. */
 export function wellFormed(s: string): string {
-  return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s;
+  return call(toWellFormed, s) as string;
 }
 
 export { cutAt };
