@@ -8,10 +8,11 @@
 import { useGetterOps } from './getter-reads.js';
 import { HOOK_GLOBAL } from './hook-names.js';
 import * as safe from './safe-ops.js';
+import { captureSites, type CallSite } from './stack.js';
 import type { CostMeter } from './types.js';
 import { formatValue } from './value-format.js';
 
-const RUNTIME_VERSION = 3;
+const RUNTIME_VERSION = 4;
 /** One hit in this many is timed (the 64th, 128th, …: warm code), for the cost each probe shows in the editor. */
 const SAMPLE_MASK = 63;
 
@@ -29,8 +30,10 @@ export interface SlotHandler {
   line(text: string): void;
   /** The condition (or the call into the hook) threw, or formatting the line did; reason is readable. */
   failed(reason: string, during: 'condition' | 'line'): void;
-  /** When set, an admitted hit's raw values go here instead of being formatted into a line (counters, metrics). */
-  take?(values: readonly unknown[]): void;
+  /** When set, an admitted hit's raw values go here instead of being formatted into a line (counters, metrics); `sites`, the call stack, when `stackSites` asks for it. */
+  take?(values: readonly unknown[], sites?: readonly CallSite[]): void;
+  /** Call sites take() gets: read here, at the hook's entry, where the fewest of the agent's own frames are above the program's (V8's walk costs about a microsecond a frame). */
+  readonly stackSites?: number;
   /** Called once when the slot is released (the probe was removed). */
   released?(): void;
 }
@@ -62,7 +65,7 @@ interface Hook extends ProbeRuntime {
 function runHit(h: SlotHandler, values: readonly unknown[]): void {
   try {
     if (!h.admit()) return;
-    if (h.take !== undefined) return h.take(values);
+    if (h.take !== undefined) return h.take(values, h.stackSites === undefined ? undefined : captureSites(h.stackSites));
     const lit = h.literals;
     const hidden = h.hidden;
     let text = lit[0]!;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface StackFrame {
   function: string;
-  /** An absolute path when the frame is in a file, else the script's name (`node:internal/...`, `evalmachine`). */
+  /** An absolute path when the frame is in a file, else the script's name (`node:internal/...`, `evalmachine`), or `<native>` for a built-in (Array.prototype.forEach…). */
   file: string;
   /** 1-based. */
   line: number;
@@ -18,11 +18,11 @@ export interface StackFrame {
   column: number;
 }
 
-interface CallSite {
+export interface CallSite {
   getFunctionName(): string | null;
   getMethodName(): string | null;
   getTypeName(): string | null;
-  getFileName(): string | undefined;
+  getFileName(): string | null | undefined;
   getLineNumber(): number | null;
   getColumnNumber(): number | null;
   isEval(): boolean;
@@ -36,8 +36,11 @@ const collect: Prepare = (_e, sites) => sites;
 const PATHS = new Map<string, string>();
 const MAX_PATHS = 1_000;
 
-function pathOf(name: string | undefined): string {
-  if (name === undefined) return '<anonymous>';
+/** A frame with no file: a built-in such as Array.prototype.forEach (V8 gives null), or no script at all. */
+const NO_FILE = '<native>';
+
+function pathOf(name: string | null | undefined): string {
+  if (typeof name !== 'string') return NO_FILE;
   if (!name.startsWith('file:')) return name;
   let path = PATHS.get(name);
   if (path !== undefined) return path;
@@ -51,23 +54,26 @@ function pathOf(name: string | undefined): string {
   return path;
 }
 
-/** Up to `max` frames below the agent's own, innermost first; [] if V8 gives none. */
-export function captureStack(isAgentFile: (path: string) => boolean, max = 20): StackFrame[] {
+/** The call sites at this point, up to `limit` of them (the agent's own among them), read in one synchronous step; [] if V8 gives none. Cheap to keep: frames() reads them. */
+export function captureSites(limit: number): readonly CallSite[] {
   const prepare = ErrorCtor.prepareStackTrace;
-  const limit = ErrorCtor.stackTraceLimit;
-  let sites: CallSite[] = [];
+  const before = ErrorCtor.stackTraceLimit;
   try {
     ErrorCtor.prepareStackTrace = collect;
-    ErrorCtor.stackTraceLimit = max + 10;
+    ErrorCtor.stackTraceLimit = limit;
     const holder: { stack?: unknown } = {};
     ErrorCtor.captureStackTrace(holder);
-    sites = Array.isArray(holder.stack) ? (holder.stack as CallSite[]) : [];
+    return Array.isArray(holder.stack) ? (holder.stack as CallSite[]) : [];
   } catch {
-    sites = [];
+    return [];
   } finally {
     ErrorCtor.prepareStackTrace = prepare;
-    ErrorCtor.stackTraceLimit = limit;
+    ErrorCtor.stackTraceLimit = before;
   }
+}
+
+/** Up to `max` frames of the sites below the agent's own, innermost first. */
+export function framesOf(sites: readonly CallSite[], isAgentFile: (path: string) => boolean, max: number): StackFrame[] {
   const frames: StackFrame[] = [];
   for (const site of sites) {
     const file = pathOf(site.getFileName());

@@ -57,6 +57,18 @@ describe('probes/ProbeEngine snapshots', function () {
     assert.deepEqual(snap.watches.map((w) => [w.name, w.value]), [['this.items.length', '3'], ['discount * 2', '2']]);
   });
 
+  it('takes a snapshot whose callers include a built-in (a forEach callback), which has no file', async () => {
+    await install(spec('builtin', 14));
+    [1].forEach((x) => later(x));
+    await t.sink.until(() => t.sink.snapshots.length > 0);
+    assert.equal(t.sink.lastState('builtin')!.code, 'hit-limit', t.sink.lastState('builtin')!.reason);
+    const frames = t.sink.snapshots[0]!.event.frames;
+    assert.equal(frames[0]!.function, 'later');
+    const builtin = frames.find((f) => f.function === 'Array.forEach');
+    assert.ok(builtin, JSON.stringify(frames.map((f) => f.function)));
+    assert.equal(builtin.file, '<native>');
+  });
+
   it('shows a frame of compiled TypeScript at its .ts file, line and column, through the source map', async () => {
     const { greet } = require(join(FIXTURES, 'mapped', 'lib', 'greeter.js')) as { greet(p: { name: string; visits: number }): string };
     await install({ ...spec('ts', 12), file: 'test/fixtures/mapped/src/greeter.ts' });

@@ -10,7 +10,7 @@ import { captureAll, DEFAULT_CAPTURE_LIMITS, type CaptureLimits } from '../captu
 import { compileExpression } from '../expression.js';
 import { compileCondition, compileFailure } from '../probe-code.js';
 import type { SlotHandler } from '../runtime.js';
-import { captureStack } from '../stack.js';
+import { framesOf } from '../stack.js';
 import { originalFrame } from '../frame-mapping.js';
 import type { SnapshotEvent, SnapshotLimits, SnapshotProbeSpec } from '../types.js';
 import { redactTree } from '../redact-tree.js';
@@ -82,7 +82,9 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
       return admitByQuota(ctx, hitNow());
     },
     line: () => {}, // never called: take() gets every admitted hit
-    take: (values) => {
+    // The frames kept, and the agent's own above them (the hook, a breakpoint's condition).
+    stackSites: MAX_FRAMES + 4,
+    take: (values, sites = []) => {
       failing.ok();
       // values: [[total, ...names], ...watches, ...the names' values]
       const header = values[0] as unknown[];
@@ -92,7 +94,7 @@ function snapshotHandler(ctx: HitContext, spec: SnapshotProbeSpec, limits: Captu
       names.forEach((n, i) => entries.push([n, values[1 + watches.length + i]]));
       const captured = captureAll(entries, limits);
       redactTree(captured.variables, ctx.redaction);
-      const frames = captureStack(isAgentFile, MAX_FRAMES).map((f, i) => ({ ...originalFrame(f), locals: i === 0 ? captured.variables.slice(watches.length) : [] }));
+      const frames = framesOf(sites, isAgentFile, MAX_FRAMES).map((f, i) => ({ ...originalFrame(f), locals: i === 0 ? captured.variables.slice(watches.length) : [] }));
       const event: SnapshotEvent = {
         kind: 'snapshot',
         timeMs: Date.now(),
