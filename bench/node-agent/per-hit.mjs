@@ -60,6 +60,18 @@ globalThis.__benchBp = {
   // The least a breakpoint snapshot does: a shallow copy of the locals (Sonde's row captures a bounded tree).
   snapshot: (locals) => keep({ ...locals }),
   counter: () => keep(1),
+  stack: () => {
+    const prepare = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
+    Error.prepareStackTrace = (_e, sites) => sites;
+    Error.stackTraceLimit = 24;
+    const holder = {};
+    Error.captureStackTrace(holder);
+    const sites = holder.stack;
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+    keep(sites.map((s) => [s.getFunctionName(), s.getTypeName(), s.getFileName(), s.getLineNumber(), s.getColumnNumber(), s.isEval()]));
+  },
   metric: (v) => keep(v),
   tic: () => (globalThis.__benchTic = performance.now()),
   toc: () => keep(performance.now() - globalThis.__benchTic),
@@ -81,14 +93,16 @@ export async function perHit(dir) {
     load(`bp${k}`);
   }
   load('falsecond');
+  // The floor any in-process snapshot stands on: V8's stack walk and the call sites' reads, at the same line, with no Sonde.
+  load('stackonly', WORK.replace('  const y = x * 2;', '  __benchBp.stack(); const y = x * 2;'));
   load('ten', TEN);
 
   // Idle: the same copy before and after an engine is attached with no probe.
   warm(idle, 2_000_000);
   const idleBefore = measure(idle, 10_000_000);
-  const events = { n: 0 };
+  const events = { n: 0, kinds: new Set() };
   const states = new Map();
-  const stateSink = { state: (id, state, reason) => states.set(id, `${state}: ${reason}`), event: (_id, e) => (events.n++, keep(e.kind === 'log' ? e.text : e)), filesLoaded: () => {} };
+  const stateSink = { state: (id, state, reason) => states.set(id, `${state}: ${reason}`), event: (_id, e) => (events.n++, events.kinds.add(e.kind), keep(e.kind === 'log' ? e.text : e)), filesLoaded: () => {} };
   const engine = new ProbeEngine(stateSink, { roots: [dir] });
   engine.start();
   await engine.whenIdle();
@@ -129,6 +143,7 @@ export async function perHit(dir) {
     row(`Sonde ${k.row}`, copies.get(`sonde${i}`).work, k.spec.kind === 'snapshot' ? 200_000 : 2_000_000, { kind: k.spec.kind, sonde: true });
     row(`V8 breakpoint ${k.row}`, copies.get(`bp${i}`).work, 3_000, { kind: k.spec.kind, sonde: false });
   });
+  row('V8 stack alone: captureStackTrace + call sites read (the floor under SNAPSHOT)', copies.get('stackonly').work, 200_000, { kind: 'stack-floor' });
   row('Sonde LOG, condition false (i < 0)', copies.get('falsecond').work, 10_000_000, { kind: 'false-condition' });
   row('Sonde, ten LOG probes in one function (all fire)', copies.get('ten').work, 500_000, { kind: 'ten' });
   rows.push({ technique: 'idle: no engine (same copy)', iterations: 10_000_000, ns: idleBefore, kind: 'idle-before' });
@@ -137,6 +152,9 @@ export async function perHit(dir) {
   sonde.stop();
   await sonde.whenIdle();
   session.disconnect();
-  if (events.n === 0) throw new Error('no probe produced an event');
+  // A row counts only if its probe did its work all along: a kind whose hits failed would time its failure path.
+  for (const [id, s] of states) if (!s.startsWith('active: hot-patched')) throw new Error(`probe ${id} did not stay active through its row: ${s}`);
+  // Counters and tic-tocs report once an interval (aggregate events), which may not have come in the bench's time.
+  for (const k of ['log', 'snapshot']) if (!events.kinds.has(k)) throw new Error(`no ${k} event came out of its row`);
   return rows;
 }

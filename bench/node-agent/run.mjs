@@ -36,13 +36,15 @@ try {
   }
   const ten = rows.find((r) => r.kind === 'ten');
   const falseCond = rows.find((r) => r.kind === 'false-condition');
+  const stackFloor = rows.find((r) => r.kind === 'stack-floor');
   const idleBefore = rows.find((r) => r.kind === 'idle-before').ns;
   const idleAfter = rows.find((r) => r.kind === 'idle-after').ns;
-  console.log(`\nten probes: ${fmt((ten.ns - base) / 10)} a probe; false condition: ${fmt(falseCond.ns - base)} a hit; idle engine: ${(((idleAfter - idleBefore) / idleBefore) * 100).toFixed(1)} % on a hot loop`);
+  console.log(`\nten probes: ${fmt((ten.ns - base) / 10)} a probe; false condition: ${fmt(falseCond.ns - base)} a hit; V8's stack alone (under SNAPSHOT): ${fmt(stackFloor.ns - base)}; idle engine: ${(((idleAfter - idleBefore) / idleBefore) * 100).toFixed(1)} % on a hot loop`);
   Object.assign(result, {
     baselineNs: round(base),
     perKind,
     falseConditionNs: round(falseCond.ns - base),
+    stackFloorNs: round(stackFloor.ns - base),
     tenProbesPerProbeNs: round((ten.ns - base) / 10),
     idleLoopBeforeNs: round(idleBefore),
     idleLoopAfterNs: round(idleAfter),
