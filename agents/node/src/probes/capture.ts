@@ -125,13 +125,14 @@ function build(name: string, v: unknown, depth: number, w: Walk): CapturedVariab
   if (Marker.is(o)) return w.emit(name, 'error', o.text);
   if (isProxy(o)) return w.emit(name, 'Proxy', '[proxy]');
   if (typeof o === 'function') return w.emit(name, 'function', functionText(o, max));
-  // The common cases first, without the dozen built-in type checks below: a plain object literal and a plain array.
+  // The common cases skip the dozen built-in type checks below: a plain object literal and a plain array.
   const proto = getPrototypeOf(o);
-  if (proto === ObjectPrototype) return w.seen.has(o) ? w.emit(name, 'Object', '[circular]') : fields(name, 'Object', o, '', undefined, depth, w);
-  if (proto === ArrayPrototype && isArray(o)) return w.seen.has(o) ? w.emit(name, 'Array', '[circular]') : indexed(name, 'Array', o, arrayLength(o), depth, w);
-  const cls = className(o);
-  const type = classType(o, cls, max);
+  const plain = proto === ObjectPrototype ? 'Object' : proto === ArrayPrototype && isArray(o) ? 'Array' : undefined;
+  const cls = plain === undefined ? className(o) : '';
+  const type = plain ?? classType(o, cls, max);
   if (w.seen.has(o)) return w.emit(name, type, '[circular]');
+  if (plain === 'Object') return fields(name, type, o, '', undefined, depth, w);
+  if (plain === 'Array') return indexed(name, type, o, arrayLength(o), depth, w);
   // `this` of every plain call in sloppy code: its fields are the runtime's, never the program's state, and reading them costs more than the rest of a hit.
   if (o === globalThis) return w.emit(name, type, '[globalThis]');
   const leaf = objectLeaf(o, type, max);

@@ -54,7 +54,7 @@ function pathOf(name: string | null | undefined): string {
   return path;
 }
 
-/** The call sites at this point, up to `limit` of them (the agent's own among them), read in one synchronous step; [] if V8 gives none. Cheap to keep: frames() reads them. */
+/** The call sites at this point, up to `limit` of them (the agent's own among them), read in one synchronous step; [] if V8 gives none. framesOf() reads them. */
 export function captureSites(limit: number): readonly CallSite[] {
   const prepare = ErrorCtor.prepareStackTrace;
   const before = ErrorCtor.stackTraceLimit;

@@ -9,13 +9,12 @@ import { cutAt } from '@sonde/protocol';
 /** Longest string a hit reads any characters of (flattening this much costs about a millisecond). */
 export const MAX_READ_CHARS = 1 << 20;
 
-/** Taken at load: a program may replace String.prototype's methods. */
-const toWellFormed = (String.prototype as unknown as { toWellFormed: unknown }).toWellFormed;
-const call = Function.prototype.call.bind(Function.prototype.call) as (fn: unknown, self: unknown) => unknown;
+/** Taken at load, bound to be called on a string: a program may replace String.prototype's methods. */
+const toWellFormed = Function.prototype.call.bind((String.prototype as unknown as { toWellFormed(this: string): string }).toWellFormed) as (s: string) => string;
 
 /** The string with each lone surrogate replaced by U+FFFD. */
 export function wellFormed(s: string): string {
-  return call(toWellFormed, s) as string;
+  return toWellFormed(s);
 }
 
 export { cutAt };
