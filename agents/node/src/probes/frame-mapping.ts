@@ -9,24 +9,37 @@ import type { ScriptRegistry } from './scripts.js';
 import type { StackFrame } from './stack.js';
 
 let from: { registry: ScriptRegistry; maps: SourceMaps } | undefined;
-const known = new Map<string, StackFrame | null>();
+/** Mapped positions per file, keyed by line and column as one number: a string key built per frame per hit cost more than the look-up. */
+const known = new Map<string, Map<number, StackFrame | null>>();
+let knownCount = 0;
 const MAX_KNOWN = 10_000;
+/** key = line × 2³² + column is exact below 2²¹ lines; a frame further down is mapped each time, not remembered. */
+const COLUMNS = 2 ** 32;
+const MAX_LINE = 2 ** 21;
 
 /** Where frames are mapped from: the engine's scripts and their maps (the last engine started, in a process with several). */
 export function mapFramesWith(registry: ScriptRegistry | undefined, maps?: SourceMaps): void {
   from = registry === undefined || maps === undefined ? undefined : { registry, maps };
   known.clear();
+  knownCount = 0;
 }
 
 /** The frame at its original place, when its script has a source map that covers it; else the frame as it is. */
 export function originalFrame(frame: StackFrame): StackFrame {
   if (from === undefined) return frame;
-  const key = `${frame.line}:${frame.column}:${frame.file}`;
-  let mapped = known.get(key);
+  if (frame.line >= MAX_LINE) return lookUp(frame) ?? frame;
+  if (knownCount >= MAX_KNOWN) {
+    known.clear();
+    knownCount = 0;
+  }
+  let inFile = known.get(frame.file);
+  if (inFile === undefined) known.set(frame.file, (inFile = new Map()));
+  const key = frame.line * COLUMNS + frame.column;
+  let mapped = inFile.get(key);
   if (mapped === undefined) {
     mapped = lookUp(frame) ?? null;
-    if (known.size >= MAX_KNOWN) known.clear();
-    known.set(key, mapped);
+    inFile.set(key, mapped);
+    knownCount++;
   }
   return mapped === null ? frame : { ...mapped, function: frame.function };
 }
