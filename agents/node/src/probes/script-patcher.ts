@@ -10,9 +10,8 @@
 // a breakpoint. A new source drops V8's breakpoints in the script, so they are
 // set again after every successful patch.
 //
-// When a new source is made is the live-edit policy's call (live-edit-policy.ts):
-// until then new probes are served by breakpoints, and removed ones in the
-// source stay there, silenced.
+// When a new source is made is the live-edit policy's call (live-edit-policy.ts): until
+// then new probes are served by breakpoints, removed ones in the source stay, silenced.
 //
 // Probes are staged (added, removed) and then applied together: one new
 // source per batch, however many probes it holds. Several probes at one
@@ -32,6 +31,7 @@ import { SiteBreakpoints, type BreakpointGroup } from './site-breakpoints.js';
 import { siteInsertion, type SiteProbe } from './site-code.js';
 import { UpgradeWatch } from './upgrade-watch.js';
 import type { ReasonCode } from './types.js';
+import { notePatched } from './frame-mapping.js';
 import { functionRefusal, noteRefusal, placementAt, relocateToEditorLine, stagingRefusal, type PatchTarget, type Placement } from './script-placement.js';
 import { applyInsertions, columnOf, StatementIndex, type PatchResult, type StatementSite } from './source-patch.js';
 
@@ -227,6 +227,7 @@ export class ScriptPatcher<T extends PatchTarget> {
       for (const p of this.inSource) if (!probes.has(p) && !this.live.has(p)) this.placements.delete(p);
       this.inSource = new Set(probes);
       this.current = patch;
+      notePatched(this.info.path, patch.originalColumn); // snapshot frames in this file show the columns the user wrote
       return { ok: true };
     }
     const d = result.exceptionDetails;

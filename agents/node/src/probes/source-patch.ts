@@ -18,6 +18,8 @@
 import { parse, type Node, type Program } from 'acorn';
 import { isNode, type AnyNode } from './ast-node.js';
 import { functionNamesAt } from './function-names.js';
+import { originalColumns, type ColumnMap } from './patched-columns.js';
+export { columnOf } from './patched-columns.js';
 import { visibleNames, type VisibleNames } from './scope-names.js';
 
 /** Where a probe can go: the statement's span in the original source. */
@@ -238,6 +240,8 @@ export interface PatchResult {
   source: string;
   /** Where an offset of the original source lands in the patched one (after code inserted there). */
   mapOffset(offset: number): number;
+  /** A frame's column in the patched source back to the original's; undefined when nothing was inserted. */
+  originalColumn: ColumnMap | undefined;
 }
 
 /** Inserts probe statements at their sites; several probes may share a site. */
@@ -271,6 +275,7 @@ export function applyInsertions(source: string, insertions: readonly Insertion[]
   out += source.slice(at);
   return {
     source: out,
+    originalColumn: originalColumns(source, edits),
     mapOffset(offset: number): number {
       let shifted = offset;
       for (const e of edits) if (e.offset <= offset) shifted += e.text.length;
@@ -289,11 +294,4 @@ export function patchLine(
   const found = new StatementIndex(source, isModule).siteAt(line);
   if (!found.ok) return found;
   return { ok: true, source: applyInsertions(source, [{ site: found.site, code }]).source };
-}
-
-/** 0-based column of an offset in a source (V8's breakpoint columns). */
-export function columnOf(source: string, offset: number): number {
-  let i = offset;
-  while (i > 0 && !'\n\r\u2028\u2029'.includes(source[i - 1]!)) i--;
-  return offset - i;
 }

@@ -3,6 +3,7 @@
 // expressions; the hit limit.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProbeEngine, type SnapshotEvent, type SnapshotProbeSpec, type SnapshotVariable } from '../../src/probes/index.js';
 import { StatementIndex } from '../../src/probes/source-patch.js';
@@ -201,5 +202,25 @@ describe('probes/ProbeEngine, names a probe reads', function () {
       engine.stop();
       await engine.whenIdle();
     }
+  });
+});
+
+describe('probes/ProbeEngine snapshots, hot-patched', function () {
+  this.timeout(20_000);
+  const FILE_COLUMNS = 'test/fixtures/snap-columns.cjs';
+  const { outer } = require(join(FIXTURES, 'snap-columns.cjs')) as { outer(v: number): number };
+  const t = engineForEachTest({ roots: [AGENT_ROOT], hotPatch: 'at-once' });
+
+  it('shows frames at the columns the user wrote, not counting the probe code inserted before them', async () => {
+    t.engine.upsert({ ...spec('top', 4), file: FILE_COLUMNS });
+    t.engine.upsert({ id: 'caller', kind: 'log', file: FILE_COLUMNS, line: 7, condition: '', format: 'v={v}' });
+    await t.engine.whenIdle();
+    for (const id of ['top', 'caller']) assert.match(t.sink.lastState(id)?.reason ?? '', /hot-patched/);
+    assert.equal(outer(2), 5);
+    await t.sink.until(() => t.sink.snapshots.length > 0);
+    const [top, caller] = t.sink.snapshots[0]!.event.frames;
+    const lines = readFileSync(join(FIXTURES, 'snap-columns.cjs'), 'utf8').split('\n');
+    assert.deepEqual([top!.function, top!.line, top!.column], ['inner', 4, lines[3]!.indexOf('return') + 1]);
+    assert.deepEqual([caller!.function, caller!.line, caller!.column], ['outer', 7, lines[6]!.indexOf('inner(v)') + 1]);
   });
 });
