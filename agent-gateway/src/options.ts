@@ -2,12 +2,15 @@
 import { parseArgs } from 'node:util';
 import type { GatewayOptions } from './server.js';
 
-export const GATEWAY_USAGE = `usage: sonde gateway --insecure-dev [--port N] [--host ADDR] [--data DIR]
+export const GATEWAY_USAGE = `usage: sonde gateway (--oidc-issuer URL | --insecure-dev) [--port N] [--host ADDR] [--data DIR]
 
-  --port N        port to listen on (default 8790; 0 picks a free one)
-  --host ADDR     address to bind (default 127.0.0.1; --insecure-dev allows loopback only)
-  --data DIR      folder for the SQLite store (default ./.sonde-data)
-  --insecure-dev  no credentials are checked; required until identity lands`;
+  --oidc-issuer URL    people sign in with this Keycloak realm (https://HOST/realms/REALM);
+                       every client token is verified against it
+  --oidc-audience ID   the audience tokens must carry: the gateway's client id (default sonde-gateway)
+  --port N             port to listen on (default 8790; 0 picks a free one)
+  --host ADDR          address to bind (default 127.0.0.1; --insecure-dev allows loopback only)
+  --data DIR           folder for the SQLite store (default ./.sonde-data)
+  --insecure-dev       no credentials are checked, loopback only: tests and local experiments`;
 
 /** Parses argv into options; throws an Error whose message says what was wrong. */
 export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boolean } {
@@ -18,10 +21,14 @@ export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boole
       host: { type: 'string' },
       data: { type: 'string' },
       'insecure-dev': { type: 'boolean' },
+      'oidc-issuer': { type: 'string' },
+      'oidc-audience': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values['oidc-issuer'] !== undefined && values['insecure-dev']) throw new Error('--oidc-issuer and --insecure-dev exclude each other: one checks every token, the other none');
+  if (values['oidc-audience'] !== undefined && values['oidc-issuer'] === undefined) throw new Error('--oidc-audience needs --oidc-issuer');
   const port = values.port === undefined ? 8790 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number (0-65535)`);
   return {
@@ -30,5 +37,6 @@ export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boole
     host: values.host ?? '127.0.0.1',
     dataDir: values.data ?? '.sonde-data',
     insecureDev: values['insecure-dev'] ?? false,
+    identity: values['oidc-issuer'] === undefined ? undefined : { issuer: values['oidc-issuer'], audience: values['oidc-audience'] ?? 'sonde-gateway' },
   };
 }

@@ -8,6 +8,8 @@ import { ActionStates } from './actions/states.js';
 import { SqliteAuditLog } from './audit/sqlite.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { insecureDev } from './auth/insecure-dev.js';
+import { keycloakVerifier } from './auth/keycloak-verifier.js';
+import { userTokens } from './auth/user-tokens.js';
 import { InProcessBus } from './bus/in-process.js';
 import { AgentRegistry } from './connections/agent-registry.js';
 import { GatewayDrops } from './connections/drops.js';
@@ -30,8 +32,10 @@ export interface GatewayOptions {
   dataDir: string;
   /** Accept every agent and client without credentials; loopback only. */
   insecureDev: boolean;
-  /** Who may connect, and as whom; wins over insecureDev. Default with insecureDev: everyone is `dev`. */
+  /** Who may connect, and as whom; wins over identity and insecureDev. Default with insecureDev: everyone is `dev`. */
   authenticator?: Authenticator;
+  /** People sign in with this OIDC provider (a Keycloak realm): tokens must come from `issuer` and carry `audience`. */
+  identity?: { issuer: string; audience: string };
   log?: (msg: string) => void;
   /** How many actions the gateway holds at once (default 10,000). */
   maxActions?: number;
@@ -50,10 +54,11 @@ const EXPIRY_SWEEP_MS = 1_000;
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((msg: string) => process.stderr.write(`sonde gateway: ${msg}\n`));
-  const authenticator = opts.authenticator ?? (opts.insecureDev ? insecureDev : undefined);
+  const authenticator = opts.authenticator ?? (opts.identity ? userTokens(keycloakVerifier(opts.identity)) : opts.insecureDev ? insecureDev : undefined);
   if (!authenticator) {
-    throw new Error('the gateway has no authentication yet: start it with --insecure-dev (loopback only) until identity lands');
+    throw new Error('the gateway needs an identity provider: give --oidc-issuer https://KEYCLOAK/realms/REALM (and --oidc-audience, default sonde-gateway); or, on loopback for tests and local experiments only, --insecure-dev');
   }
+  if (authenticator === insecureDev) log('WARNING: --insecure-dev: anyone who reaches this port acts without credentials; loopback only, never in production');
   authenticator.checkHost(host);
   const limits = resolveLimits(opts.limits);
   const badInput = new RateLimitedLog(log, limits.logLinesPerWindow, limits.logWindowMs);
@@ -78,13 +83,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const wss = acceptUpgrades(http, {
     endpoints: {
       '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy }),
-      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy }),
+      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy, audit }),
     },
     authenticator,
     limits,
     log,
     badInput,
     closing: () => closing,
+    audit: {
+      admitted: (p, path, remote) => {
+        if (p.kind === 'user') audit.append({ timeMs: now(), who: p.name, subject: p.subject, what: 'connect', actionId: '', detail: `${path}, roles ${p.roles.filter((r) => r.startsWith('sonde-')).join(',') || '-'}`, remote });
+      },
+      refused: (r, path, remote) => audit.append({ timeMs: now(), who: '?', what: 'connect', actionId: '', detail: `${path}: ${r.status} ${r.message}`, remote, outcome: 'refused' }),
+    },
   });
 
   await new Promise<void>((resolve, reject) => {

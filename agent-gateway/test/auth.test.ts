@@ -24,7 +24,7 @@ function tokenIsName(): Authenticator & { asked: EndpointPath[] } {
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token) return { refusal: { status: 401, message: 'no bearer token; log in first' } };
       if (token === 'throw') throw new Error('the identity provider is down');
-      return { principal: { kind: endpoint === '/v1/agent' ? 'agent' : 'user', name: token, roles: [] } };
+      return { principal: { kind: endpoint === '/v1/agent' ? 'agent' : 'user', name: token, roles: ['sonde-debugger'] } };
     },
   };
 }
@@ -98,8 +98,13 @@ describe('gateway authentication', () => {
     const db = openSqliteFile(dataDir);
     try {
       const entries = new SqliteAuditLog(db).entries();
-      assert.deepEqual(entries.map((e) => [e.who, e.what, e.actionId]), [['ada', 'add', id], ['ada', 'remove', id]]);
-      assert.match(entries[0]!.remote, /^127\.0\.0\.1:\d+$/);
+      assert.deepEqual(entries.map((e) => [e.who, e.what, e.actionId, e.outcome]), [
+        ['?', 'connect', '', 'refused'], // the agent without a token
+        ['ada', 'connect', '', 'ok'],
+        ['ada', 'add', id, 'ok'],
+        ['ada', 'remove', id, 'ok'],
+      ]);
+      assert.match(entries[2]!.remote, /^127\.0\.0\.1:\d+$/);
     } finally {
       db.close();
     }

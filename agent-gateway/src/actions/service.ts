@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { int64, sonde } from '@sonde/protocol';
 import { RequestError } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/principal.js';
+import { addRefusal, narrowToScope, removeRefusal } from './access.js';
 import type { Bus, ReachableAgent } from '../bus/bus.js';
 import type { ActionStore, HitStore, StoredRoute } from '../store/store.js';
 import type { ActionStates } from './states.js';
@@ -24,11 +26,14 @@ export const MAX_ACTIONS = 10_000;
 /** File queries in flight at once to an agent that connected after its actions were added. */
 const LATER_QUERIES_IN_FLIGHT = 16;
 
-/** Who asks for a change, for the action's creator and the audit log. */
+/** Who asks for a change, for the action's creator, the access checks and the audit log. */
 export interface Caller {
-  who: string;
+  principal: Principal;
   remote: string;
 }
+
+/** The gateway itself, when it removes an expired action. */
+const GATEWAY: Caller = { principal: { kind: 'dev', name: 'gateway', roles: [] }, remote: '' };
 
 export interface ActionServiceDeps {
   store: ActionStore & HitStore;
@@ -114,7 +119,10 @@ export class ActionService {
   }
 
   async add(input: sonde.v1.IAction, caller: Caller): Promise<sonde.v1.IActionInfo> {
-    const action = validateNewAction(input, this.now(), caller.who, this.maxExpiryMs);
+    const action = validateNewAction(input, this.now(), caller.principal.name, this.maxExpiryMs);
+    const denied = addRefusal(action, caller.principal);
+    if (denied !== undefined) this.refuse(caller, 'add', '', `${denied} (${describeAction(action)})`);
+    narrowToScope(action, caller.principal);
     if (this.actions.size >= this.maxActions) {
       throw new RequestError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the gateway already holds ${this.actions.size} actions, its limit; remove some (they also expire after an hour by default)`);
     }
@@ -140,7 +148,7 @@ export class ActionService {
     this.actions.set(action.id, action);
     this.store.putAction(action);
     this.routes.set(action.id, { ...decision.route, sentTo: [] });
-    this.audit.append({ timeMs: this.now(), who: caller.who, what: 'add', actionId: action.id, detail: describeAction(action), remote: caller.remote });
+    this.record(caller, 'add', action);
     this.sendTo(action, decision.to.map((a) => a.agentId));
     routing.followLate((agentId) => this.sendTo(action, [agentId]));
     const info = this.info(action.id);
@@ -225,11 +233,13 @@ export class ActionService {
       throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no action ${id}; it may have expired or been removed already (list_actions shows what exists)`);
     }
     const action = this.actions.get(id)!;
+    const denied = removeRefusal(action, caller.principal);
+    if (denied !== undefined) this.refuse(caller, why, id, `${denied} (${describeAction(action)})`);
     this.actions.delete(id);
     this.store.deleteAction(id);
     this.routes.delete(id);
     this.states.dropAction(id);
-    this.audit.append({ timeMs: this.now(), who: caller.who, what: why, actionId: id, detail: describeAction(action), remote: caller.remote });
+    this.record(caller, why, action);
     this.bus.toAllAgents({ actionRemoved: { actionId: id } });
     this.bus.toClients({ actionRemoved: { actionId: id } });
   }
@@ -242,8 +252,20 @@ export class ActionService {
       this.bus.toClients({
         events: { events: [{ state: { actionId: a.id, state: ActionStateKind.ACTION_STATE_KIND_EXPIRED, reason: 'expired', timeMs: now } }] },
       });
-      this.remove(a.id, { who: 'gateway', remote: '' }, 'expire');
+      this.remove(a.id, GATEWAY, 'expire');
     }
+  }
+
+  private record(caller: Caller, what: string, action: sonde.v1.Action): void {
+    const { name, subject } = caller.principal;
+    this.audit.append({ timeMs: this.now(), who: name, subject, what, actionId: action.id, detail: describeAction(action), remote: caller.remote });
+  }
+
+  /** Writes the refusal on the audit log and answers it. */
+  private refuse(caller: Caller, what: string, actionId: string, reason: string): never {
+    const { name, subject } = caller.principal;
+    this.audit.append({ timeMs: this.now(), who: name, subject, what, actionId, detail: reason, remote: caller.remote, outcome: 'refused' });
+    throw new RequestError(ErrorCode.ERROR_CODE_PERMISSION_DENIED, reason);
   }
 }
 

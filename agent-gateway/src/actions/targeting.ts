@@ -25,5 +25,6 @@ export function isTargeted(action: sonde.v1.IAction, hello: sonde.v1.IHello): bo
   if (target.agentIds?.length && !target.agentIds.includes(hello.agentId ?? '')) return false;
   if (target.appName && target.appName !== hello.appName) return false;
   if (target.tags?.length && !target.tags.every((t) => (hello.tags ?? []).includes(t))) return false;
+  if (target.anyTags?.length && !target.anyTags.some((t) => (hello.tags ?? []).includes(t))) return false;
   return true;
 }

@@ -5,11 +5,16 @@
 
 export interface AuditEntry {
   timeMs: number;
+  /** The user name or key id; "?" for a connection refused before anyone was verified. */
   who: string;
+  /** The identity provider's subject, when a person acted; empty otherwise. */
+  subject?: string;
   what: string;
   actionId: string;
   detail: string;
   remote: string;
+  /** "ok", or "refused" for an attempt the gateway turned down (detail says why). Default ok. */
+  outcome?: 'ok' | 'refused';
 }
 
 export interface AuditLog {

@@ -13,22 +13,29 @@ CREATE TABLE IF NOT EXISTS audit (
   remote TEXT NOT NULL
 );
 `;
+/** Columns added after the first schema: an older file gains them, its rows read as done by nobody known, with success. */
+const ADDED = [
+  ['subject', "TEXT NOT NULL DEFAULT ''"],
+  ['outcome', "TEXT NOT NULL DEFAULT 'ok'"],
+] as const;
 
 export class SqliteAuditLog implements AuditLog {
   /** Shares the connection the store opened (see openSqliteFile); whoever opened it closes it. */
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    const have = new Set((db.prepare('PRAGMA table_info(audit)').all() as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of ADDED) if (!have.has(name)) db.exec(`ALTER TABLE audit ADD COLUMN ${name} ${type}`);
   }
 
   append(entry: AuditEntry): void {
     this.db
-      .prepare('INSERT INTO audit (time_ms, who, what, action_id, detail, remote) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.timeMs, entry.who, entry.what, entry.actionId, entry.detail, entry.remote);
+      .prepare('INSERT INTO audit (time_ms, who, subject, what, action_id, detail, remote, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.timeMs, entry.who, entry.subject ?? '', entry.what, entry.actionId, entry.detail, entry.remote, entry.outcome ?? 'ok');
   }
 
   entries(): AuditEntry[] {
     return this.db
-      .prepare('SELECT time_ms AS timeMs, who, what, action_id AS actionId, detail, remote FROM audit ORDER BY seq')
+      .prepare('SELECT time_ms AS timeMs, who, subject, what, action_id AS actionId, detail, remote, outcome FROM audit ORDER BY seq')
       .all() as AuditEntry[];
   }
 }

@@ -4,8 +4,14 @@
 export interface Principal {
   /** How it authenticated: a person's token, an agent key, or --insecure-dev. */
   kind: 'user' | 'agent' | 'dev';
-  /** The subject, as written in the audit log and in an action's creator. */
+  /** The user name (or key id), as written in the audit log and in an action's creator. */
   name: string;
-  /** Realm roles; nothing checks them yet (view, add, administer come with identity). */
+  /** The identity provider's subject (`sub`), which stays when a user name changes. */
+  subject?: string;
+  /** Realm roles (permissions.ts says what each allows). */
   roles: string[];
+  /** Agent tags this principal may target; undefined means every tag. */
+  tags?: string[];
+  /** When its credential stops being valid (ms since the epoch); the connection is closed then. */
+  expiresAtMs?: number;
 }

@@ -3,7 +3,10 @@
 // Lists go in parts when they do not fit in one frame.
 // Changes act as the connection's principal: its name is the creator of
 // what it adds and the `who` of the audit log.
-import { fitFrames, type Handlers } from '@sonde/rpc';
+import { sonde } from '@sonde/protocol';
+import { fitFrames, RequestError, type Handlers } from '@sonde/rpc';
+import type { AuditLog } from '../audit/audit-log.js';
+import { refusal } from '../auth/permissions.js';
 import type { ActionService, Caller } from '../actions/service.js';
 import type { Bus } from '../bus/bus.js';
 import type { Subscribers } from '../connections/subscribers.js';
@@ -20,10 +23,11 @@ export interface ClientEndpointDeps {
   subscribers: Subscribers;
   log: (msg: string) => void;
   policy: PolicyHolder;
+  audit: AuditLog;
 }
 
 export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
-  const caller = (peer: Peer): Caller => ({ who: peer.principal.name, remote: peer.remote });
+  const caller = (peer: Peer): Caller => ({ principal: peer.principal, remote: peer.remote });
   // In parts when the list is larger than a frame: the requester's channel reads them as one reply.
   const actionList = () =>
     fitFrames(deps.actions.list(), (chunk) => ({ actionList: { actions: chunk } }), { tooLarge: (a, bytes) => deps.log(`action ${a.action?.id} is ${bytes} bytes as listed, over a frame: left out of the list`) });
@@ -46,8 +50,13 @@ export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
       return { policy: deps.policy.current() };
     },
     setPolicy(envelope, peer) {
-      // Identity (issue 13) makes this admin-only: the caller's roles are checked here.
+      const denied = refusal(peer.principal, 'admin', 'changing the redaction policy');
+      if (denied !== undefined) {
+        deps.audit.append({ timeMs: Date.now(), who: peer.principal.name, subject: peer.principal.subject, what: 'set-policy', actionId: '', detail: denied, remote: peer.remote, outcome: 'refused' });
+        throw new RequestError(sonde.v1.ErrorCode.ERROR_CODE_PERMISSION_DENIED, denied);
+      }
       const next = deps.policy.set(envelope.setPolicy?.policy ?? {}, peer.principal.name);
+      deps.audit.append({ timeMs: Date.now(), who: peer.principal.name, subject: peer.principal.subject, what: 'set-policy', actionId: '', detail: JSON.stringify(sonde.v1.Policy.toObject(sonde.v1.Policy.create(next))), remote: peer.remote });
       deps.log(`policy set by ${peer.principal.name} from ${peer.remote}`);
       return { policy: next };
     },

@@ -7,7 +7,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '@sonde/protocol';
 import type { EndpointPath } from '@sonde/rpc';
-import type { Authenticator, Authentication } from '../auth/authenticator.js';
+import type { Authenticator, Authentication, Refusal } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
 import { ConnectionsPerAddress } from '../connections/per-address.js';
 import type { GatewayLimits } from '../limits.js';
 import type { RateLimitedLog } from '../logging/rate-limited-log.js';
@@ -23,7 +24,13 @@ export interface UpgradeOptions {
   badInput: RateLimitedLog;
   /** True once the gateway is closing: connections still closing must not touch the closed store. */
   closing: () => boolean;
+  /** Told of every connection let in and every one refused (the audit log). */
+  audit?: { admitted(principal: Principal, path: EndpointPath, remote: string): void; refused(refusal: Refusal, path: EndpointPath, remote: string): void };
 }
+
+/** Close code for a connection whose credential expired: the client reconnects with a fresh one. */
+export const CREDENTIAL_EXPIRED = 4401;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function answer(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}\n`);
@@ -51,8 +58,12 @@ export function acceptUpgrades(http: Server, opts: UpgradeOptions): WebSocketSer
     const earlyError = (err: Error) => opts.badInput.write('connection errors', `${path} ${remote}: ${err.message} before the upgrade`);
     socket.on('error', earlyError);
     void authenticate(opts, req, path as EndpointPath, remote).then((result) => {
-      if ('refusal' in result) return answer(socket, result.refusal.status, result.refusal.message);
+      if ('refusal' in result) {
+        opts.audit?.refused(result.refusal, path as EndpointPath, remote);
+        return answer(socket, result.refusal.status, result.refusal.message);
+      }
       if (socket.destroyed) return;
+      opts.audit?.admitted(result.principal, path as EndpointPath, remote);
       socket.off('error', earlyError);
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
         const peer = new Peer(ws, remote, path as EndpointPath, result.principal, endpoint.handlers, opts.log, {
@@ -61,6 +72,7 @@ export function acceptUpgrades(http: Server, opts: UpgradeOptions): WebSocketSer
           badInput: opts.badInput,
         });
         keepAlive(ws, peer);
+        closeAtExpiry(ws, result.principal);
         ws.on('error', (err) => opts.badInput.write('connection errors', `${path} ${remote}: ${err.message}`));
         ws.on('close', (code, reason) => {
           if (code === 1009) opts.badInput.write('frames over the limit', `${path} ${remote}: closed, frame over ${MAX_FRAME_BYTES} bytes (${reason.toString()})`);
@@ -80,6 +92,17 @@ async function authenticate(opts: UpgradeOptions, req: IncomingMessage, path: En
     opts.log(`${path} ${remote}: authentication failed inside the gateway: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return { refusal: { status: 500, message: `authentication failed inside the gateway: ${err instanceof Error ? err.message : String(err)}; try again, and report it if it persists` } };
   }
+}
+
+/** A connection acts only while its credential is valid: closed when it expires, so that the client reconnects with a fresh one. */
+function closeAtExpiry(ws: WebSocket, principal: Principal): void {
+  if (principal.expiresAtMs === undefined || principal.expiresAtMs <= 0) return;
+  const close = () => ws.close(CREDENTIAL_EXPIRED, 'the access token expired; reconnect with a fresh one');
+  const ms = principal.expiresAtMs - Date.now();
+  if (ms <= 0) return close();
+  const timer = setTimeout(close, Math.min(ms, MAX_TIMER_MS));
+  timer.unref();
+  ws.on('close', () => clearTimeout(timer));
 }
 
 /** Terminates a connection that missed a pong: a peer gone without a close. One the gateway stopped reading counts as alive. */
