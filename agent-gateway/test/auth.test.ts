@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { sonde } from '@sonde/protocol';
-import { endpointUrl, type EndpointPath } from '@sonde/rpc';
+import type { EndpointPath } from '@sonde/rpc';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
+import { refusedUpgrade } from './support.js';
 import { startGateway, type Authenticator, type RunningGateway } from '../src/index.js';
 import { SqliteAuditLog } from '../src/audit/sqlite.js';
 import { openSqliteFile } from '../src/store/sqlite.js';
@@ -27,20 +27,6 @@ function tokenIsName(): Authenticator & { asked: EndpointPath[] } {
       return { principal: { kind: endpoint === '/v1/agent' ? 'agent' : 'user', name: token, roles: ['sonde-debugger'] } };
     },
   };
-}
-
-/** The status and body the gateway answered an upgrade with, when it refused it. */
-function refusedUpgrade(url: string, path: EndpointPath, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(endpointUrl(url, path), { headers });
-    ws.on('open', () => reject(new Error('the upgrade was accepted')));
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.on('error', () => {});
-  });
 }
 
 describe('gateway authentication', () => {

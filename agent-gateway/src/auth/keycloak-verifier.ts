@@ -21,8 +21,8 @@ export interface KeycloakVerifierOptions {
 /** The part of keycloak-connect this module uses. */
 interface GrantManager {
   createGrant(raw: { access_token: string }): Promise<{ access_token?: { content: Record<string, unknown> } }>;
-  /** The realm's keys it holds, fetched again for an unknown key id at most once per `minTimeBetweenJwksRequests` seconds. */
-  rotation: { jwks: { kid?: string }[]; minTimeBetweenJwksRequests: number };
+  /** The realm's keys it holds, fetched again for an unknown key id only `minTimeBetweenJwksRequests` seconds after the last fetch (`lastTimeRequesTime`, seconds). */
+  rotation: { jwks: { kid?: string }[]; minTimeBetweenJwksRequests: number; lastTimeRequesTime: number };
 }
 
 const ALGORITHMS = new Set(['RS256']);
@@ -41,7 +41,6 @@ export function keycloakVerifier(opts: KeycloakVerifierOptions): TokenVerifier {
   const grants = (keycloak as unknown as { grantManager: GrantManager }).grantManager;
   // Within its minimum time between key fetches keycloak-connect answers a key id it does not hold with a
   // console.error and a TypeError; so a token naming an unknown key is refused here first, as it would be.
-  let lastFetchMs = Number.NEGATIVE_INFINITY;
   const unknownKey = (kid: string) => new TokenRefused(`the token names a signing key ("${kid.slice(0, 80)}") that ${issuer} does not have: it was not signed by this gateway's identity provider`);
 
   return {
@@ -54,11 +53,8 @@ export function keycloakVerifier(opts: KeycloakVerifierOptions): TokenVerifier {
       if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) throw new TokenRefused(`the token is signed with ${String(alg)}; the gateway accepts ${[...ALGORITHMS].join(', ')}, as the realm signs`);
       const kid = decoded.header.kid;
       if (typeof kid !== 'string' || kid === '') throw new TokenRefused('the token names no signing key (kid): it was not signed by this gateway\'s identity provider');
-      if (!grants.rotation.jwks.some((k) => k.kid === kid)) {
-        const now = Date.now();
-        if (now - lastFetchMs < grants.rotation.minTimeBetweenJwksRequests * 1000 + 500) throw unknownKey(kid);
-        lastFetchMs = now;
-      }
+      const { jwks, lastTimeRequesTime, minTimeBetweenJwksRequests } = grants.rotation;
+      if (!jwks.some((k) => k.kid === kid) && Date.now() / 1000 <= lastTimeRequesTime + minTimeBetweenJwksRequests) throw unknownKey(kid);
       let content: Record<string, unknown>;
       try {
         const grant = await grants.createGrant({ access_token: token });
