@@ -3,16 +3,18 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { root, setup, setupEditors } from './setup.mjs';
+import { startKeycloak } from './keycloak.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
 const MOCHA_SUITES = ['protocol', 'protocol/rpc', 'agent-gateway', 'agents/node', 'clients/core', 'lsp-server', 'clients/cli', 'e2e'];
 
 const SUITE_LIMIT_MS = 5 * 60 * 1000;
+const SUITES_WITH_KEYCLOAK = new Set(['agent-gateway', 'lsp-server', 'e2e']);
 
-function runSuite(dir) {
+function runSuite(dir, env) {
   return new Promise((resolve) => {
     const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const child = spawn(process.execPath, [mocha, '--color'], { cwd: join(root, dir), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [mocha, '--color'], { cwd: join(root, dir), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     // A suite that hangs (a handle left open) fails instead of stalling CI.
     const limit = setTimeout(() => {
@@ -38,10 +40,23 @@ function runSuite(dir) {
 
 setup();
 setupEditors();
+// One Keycloak for the whole run (the identity tests), started while the first suites run.
+const keycloak = startKeycloak().catch((err) => err);
 const results = [];
-for (const dir of MOCHA_SUITES) {
-  process.stdout.write(`\n=== ${dir} (mocha) ===\n`);
-  results.push(await runSuite(dir));
+try {
+  for (const dir of MOCHA_SUITES) {
+    const env = {};
+    if (SUITES_WITH_KEYCLOAK.has(dir)) {
+      const kc = await keycloak;
+      if (kc instanceof Error) process.stderr.write(`\n${kc.message}\n(the identity tests start their own, and say why if they cannot)\n`);
+      else env.SONDE_TEST_KEYCLOAK_URL = kc.url;
+    }
+    process.stdout.write(`\n=== ${dir} (mocha) ===\n`);
+    results.push(await runSuite(dir, env));
+  }
+} finally {
+  const kc = await keycloak;
+  if (!(kc instanceof Error)) await kc.stop();
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

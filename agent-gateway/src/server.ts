@@ -10,6 +10,8 @@ import type { Authenticator } from './auth/authenticator.js';
 import { insecureDev } from './auth/insecure-dev.js';
 import { keycloakVerifier } from './auth/keycloak-verifier.js';
 import { userTokens } from './auth/user-tokens.js';
+import { agentKeyAuth } from './keys/agent-key-auth.js';
+import { AgentKeys } from './keys/agent-keys.js';
 import { InProcessBus } from './bus/in-process.js';
 import { AgentRegistry } from './connections/agent-registry.js';
 import { GatewayDrops } from './connections/drops.js';
@@ -54,18 +56,21 @@ const EXPIRY_SWEEP_MS = 1_000;
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((msg: string) => process.stderr.write(`sonde gateway: ${msg}\n`));
-  const authenticator = opts.authenticator ?? (opts.identity ? userTokens(keycloakVerifier(opts.identity)) : opts.insecureDev ? insecureDev : undefined);
-  if (!authenticator) {
+  if (!opts.authenticator && !opts.identity && !opts.insecureDev) {
     throw new Error('the gateway needs an identity provider: give --oidc-issuer https://KEYCLOAK/realms/REALM (and --oidc-audience, default sonde-gateway); or, on loopback for tests and local experiments only, --insecure-dev');
   }
-  if (authenticator === insecureDev) log('WARNING: --insecure-dev: anyone who reaches this port acts without credentials; loopback only, never in production');
-  authenticator.checkHost(host);
+  // Checked before the store opens: a refused host or a bad issuer leaves nothing behind.
+  (opts.authenticator ?? (opts.identity ? undefined : insecureDev))?.checkHost(host);
+  const verifier = opts.identity ? keycloakVerifier(opts.identity) : undefined;
   const limits = resolveLimits(opts.limits);
   const badInput = new RateLimitedLog(log, limits.logLinesPerWindow, limits.logWindowMs);
 
   const db = openSqliteFile(opts.dataDir);
   const store = new SqliteStore(db);
   const audit = new SqliteAuditLog(db);
+  const keys = new AgentKeys(db);
+  const authenticator: Authenticator = opts.authenticator ?? (verifier ? userTokens(verifier, agentKeyAuth(keys)) : insecureDev);
+  if (authenticator === insecureDev) log('WARNING: --insecure-dev: anyone who reaches this port acts without credentials; loopback only, never in production');
   const agents = new AgentRegistry();
   const subscribers = new Subscribers(log);
   const bus = new InProcessBus(agents, subscribers);
@@ -82,8 +87,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const http = createServer((req, res) => serveHttp(req, res, health));
   const wss = acceptUpgrades(http, {
     endpoints: {
-      '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy }),
-      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy, audit }),
+      '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy, keys, audit }),
+      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy, audit, keys: { keys, agents, audit, now, log } }),
     },
     authenticator,
     limits,

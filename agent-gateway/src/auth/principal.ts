@@ -8,6 +8,8 @@ export interface Principal {
   name: string;
   /** The identity provider's subject (`sub`), which stays when a user name changes. */
   subject?: string;
+  /** The agent key it connected with (agent-key-auth.ts). */
+  keyId?: string;
   /** Realm roles (permissions.ts says what each allows). */
   roles: string[];
   /** Agent tags this principal may target; undefined means every tag. */

@@ -20,6 +20,9 @@ import type { RateLimitedLog } from '../logging/rate-limited-log.js';
 import type { AgentStore } from '../store/store.js';
 import { takeEvents } from './agent-events.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { claimRefusal } from '../keys/agent-claims.js';
+import type { AgentKeys } from '../keys/agent-keys.js';
 import type { Endpoint, Peer } from './peer.js';
 
 const { ErrorCode } = sonde.v1;
@@ -40,6 +43,9 @@ export interface AgentEndpointDeps {
   badInput: RateLimitedLog;
   now: () => number;
   policy: PolicyHolder;
+  /** With agent keys: what a hello may claim under its key (keys/agent-claims.ts), refusals on the audit log. */
+  keys?: AgentKeys;
+  audit?: AuditLog;
 }
 
 interface Connection {
@@ -75,6 +81,11 @@ export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
       } catch (err) {
         deps.badInput.write('refused hellos', `${peer.endpoint} ${peer.remote}: hello refused: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
+      }
+      const claim = claimRefusal(hello, peer.principal, deps.keys);
+      if (claim !== undefined) {
+        deps.audit?.append({ timeMs: deps.now(), who: peer.principal.name, what: 'hello', actionId: '', detail: `agent ${hello.agentId}: ${claim}`, remote: peer.remote, outcome: 'refused' });
+        throw new RequestError(ErrorCode.ERROR_CODE_PERMISSION_DENIED, claim);
       }
       clearTimeout(connection.helloTimer);
       const fileList = new FileList(deps.limits);

@@ -1,0 +1,61 @@
+// /v1/client's agent-key requests, admin only: create (the secret is in this
+// one reply), list, revoke (the key's connected agents are disconnected at
+// once). Every one, and every refusal, goes on the audit log.
+import { CloseCode, sonde } from '@sonde/protocol';
+import { RequestError, type Handlers } from '@sonde/rpc';
+import type { AuditLog } from '../audit/audit-log.js';
+import { refusal } from '../auth/permissions.js';
+import type { AgentRegistry } from '../connections/agent-registry.js';
+import { MAX_CHARS, MAX_COUNT, checkLength, checkStrings } from '../checks/fields.js';
+import type { AgentKeyRecord, AgentKeys } from '../keys/agent-keys.js';
+import type { Peer } from './peer.js';
+
+const { ErrorCode } = sonde.v1;
+
+export interface KeyHandlerDeps {
+  keys: AgentKeys;
+  agents: AgentRegistry;
+  audit: AuditLog;
+  now: () => number;
+  log: (msg: string) => void;
+}
+
+const wire = (k: AgentKeyRecord): sonde.v1.IAgentKey => ({ id: k.id, tags: k.tags, description: k.description, createdBy: k.createdBy, createdAtMs: k.createdAtMs, revokedAtMs: k.revokedAtMs });
+
+export function keyHandlers(deps: KeyHandlerDeps): Handlers<Peer> {
+  const record = (peer: Peer, what: string, detail: string, outcome: 'ok' | 'refused' = 'ok') =>
+    deps.audit.append({ timeMs: deps.now(), who: peer.principal.name, subject: peer.principal.subject, what, actionId: '', detail, remote: peer.remote, outcome });
+  const admin = (peer: Peer, what: string, doing: string) => {
+    const denied = refusal(peer.principal, 'admin', doing);
+    if (denied === undefined) return;
+    record(peer, what, denied, 'refused');
+    throw new RequestError(ErrorCode.ERROR_CODE_PERMISSION_DENIED, denied);
+  };
+  return {
+    createAgentKey(envelope, peer) {
+      admin(peer, 'create-key', 'creating an agent key');
+      const tags = envelope.createAgentKey?.tags ?? [];
+      const description = envelope.createAgentKey?.description ?? '';
+      checkStrings('tags', tags, MAX_COUNT.tags, MAX_CHARS.tag);
+      checkLength('description', description, MAX_CHARS.appName);
+      const { key, secret } = deps.keys.create(tags, description, peer.principal.name, deps.now());
+      record(peer, 'create-key', `key ${key.id}, tags ${key.tags.join(',') || 'any'}${key.description ? `, "${key.description}"` : ''}`);
+      return { agentKeyCreated: { key: wire(key), secret } };
+    },
+    listAgentKeys(_envelope, peer) {
+      admin(peer, 'list-keys', 'listing agent keys');
+      return { agentKeyList: { keys: deps.keys.list().map(wire) } };
+    },
+    revokeAgentKey(envelope, peer) {
+      admin(peer, 'revoke-key', 'revoking an agent key');
+      const id = envelope.revokeAgentKey?.id ?? '';
+      const key = deps.keys.revoke(id, deps.now());
+      if (key === undefined) throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no agent key ${id.slice(0, 40)}; "sonde keys list" shows them`);
+      const live = deps.agents.all().filter((a) => a.peer.principal.keyId === key.id);
+      for (const a of live) a.peer.close(CloseCode.policyViolation, `its agent key ${key.id} was revoked`);
+      record(peer, 'revoke-key', `key ${key.id}; ${live.length} connected agent${live.length === 1 ? '' : 's'} disconnected`);
+      deps.log(`agent key ${key.id} revoked by ${peer.principal.name}; ${live.length} agents disconnected`);
+      return { agentKey: wire(key) };
+    },
+  };
+}

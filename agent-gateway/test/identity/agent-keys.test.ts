@@ -1,0 +1,127 @@
+// Agent keys on a gateway configured as in production (--oidc-issuer against
+// the real Keycloak): an admin creates, lists and revokes them; an agent
+// connects with one, claims only the tags it allows and an id no other key
+// owns; revoking disconnects it at once. All of it on the audit log.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sonde } from '@sonde/protocol';
+import { ProtocolPeer } from '@sonde/rpc/testing';
+import { startGateway, type RunningGateway } from '../../src/index.js';
+import { SqliteAuditLog } from '../../src/audit/sqlite.js';
+import { openSqliteFile } from '../../src/store/sqlite.js';
+import { refusedUpgrade } from '../support.js';
+import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from './keycloak.js';
+
+const { ErrorCode } = sonde.v1;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('identity: agent keys', function () {
+  this.timeout(300_000);
+  let kc: TestKeycloak;
+  let dataDir: string;
+  let gw: RunningGateway;
+  const peers: ProtocolPeer[] = [];
+
+  before(async () => {
+    kc = await useKeycloak();
+  });
+  after(async () => kc?.stop());
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sonde-gw-keys-'));
+    gw = await startGateway({ dataDir, insecureDev: false, identity: { issuer: kc.issuer, audience: AUDIENCE }, port: 0, log: () => {} });
+  });
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.close();
+    await gw.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const client = async (user: string) => {
+    const c = await ProtocolPeer.connect(gw.url, '/v1/client', bearer(await accessFor(kc, user)));
+    peers.push(c);
+    return c;
+  };
+  const newKey = async (admin: ProtocolPeer, tags: string[]) => {
+    const r = await admin.request({ createAgentKey: { tags, description: 'test' } });
+    assert.ok(r.agentKeyCreated?.secret, JSON.stringify(r));
+    return { id: r.agentKeyCreated.key!.id!, secret: r.agentKeyCreated.secret };
+  };
+  /** Connects with the credential and says hello; resolves with the reply. */
+  const hello = async (credential: string, agentId: string, tags: string[] = []) => {
+    const a = await ProtocolPeer.connect(gw.url, '/v1/agent', bearer(credential));
+    peers.push(a);
+    const reply = await a.request({ hello: { agentId, runtime: sonde.v1.Runtime.RUNTIME_NODE, roots: ['/srv/app'], tags } });
+    return { a, reply };
+  };
+
+  it('lets an admin create and list keys, shows the secret once, and refuses a non-admin', async () => {
+    const root = await client('root');
+    const key = await newKey(root, ['staging']);
+    assert.match(key.secret, /^sonde_ak_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    const list = await root.request({ listAgentKeys: {} });
+    assert.deepEqual(list.agentKeyList?.keys?.map((k) => [k.id, k.tags, k.createdBy]), [[key.id, ['staging'], 'root']]);
+    assert.ok(!JSON.stringify(list).includes(key.secret.split('_').at(-1)!), 'the list never carries the secret');
+    const vic = await client('vic');
+    const r = await vic.request({ createAgentKey: { tags: [] } });
+    assert.equal(r.error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED);
+    assert.match(r.error?.message ?? '', /creating an agent key needs the role sonde-admin; vic has sonde-viewer/);
+  });
+
+  it('lets in an agent with its key, within the key\'s tags only; refuses no key and a wrong key', async () => {
+    const key = await newKey(await client('root'), ['staging']);
+    const ok = await hello(key.secret, 'svc-1', ['staging']);
+    assert.ok(ok.reply.actionSet, JSON.stringify(ok.reply));
+    const outside = await hello(key.secret, 'svc-2', ['staging', 'production']);
+    assert.equal(outside.reply.error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED);
+    assert.match(outside.reply.error?.message ?? '', /allows the tags staging; this agent claims production/);
+    const none = await refusedUpgrade(gw.url, '/v1/agent');
+    assert.equal(none.status, 401);
+    assert.match(none.body, /no agent key: this gateway takes agents with a key only/);
+    const wrong = await refusedUpgrade(gw.url, '/v1/agent', bearer(key.secret.slice(0, -4) + 'AAAA'));
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.body, /not one this gateway issued \(unknown, or its secret is wrong\)/);
+    const userToken = await refusedUpgrade(gw.url, '/v1/agent', bearer(await accessFor(kc, 'ada')));
+    assert.match(userToken.body, /not an agent key/, 'a person\'s token is not an agent credential');
+  });
+
+  it('refuses an agent id that another key owns, so no process can take over a live agent\'s name', async () => {
+    const root = await client('root');
+    const first = await newKey(root, []);
+    const second = await newKey(root, []);
+    const owner = await hello(first.secret, 'checkout');
+    assert.ok(owner.reply.actionSet);
+    const thief = await hello(second.secret, 'checkout');
+    assert.equal(thief.reply.error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED);
+    assert.match(thief.reply.error?.message ?? '', new RegExp(`"checkout" belongs to another agent key \\(${first.id}\\)`));
+    const agents = await root.request({ listAgents: {} });
+    assert.deepEqual(agents.agentList?.agents?.map((a) => [a.agentId, a.connected]), [['checkout', true]], 'the owner stays connected');
+  });
+
+  it('disconnects a revoked key\'s agents at once and refuses them after', async () => {
+    const root = await client('root');
+    const key = await newKey(root, []);
+    const { a } = await hello(key.secret, 'svc-r');
+    const revoked = await root.request({ revokeAgentKey: { id: key.id } });
+    assert.ok(Number(revoked.agentKey?.revokedAtMs) > 0);
+    const closed = await a.closed;
+    assert.match(closed.reason, new RegExp(`agent key ${key.id} was revoked`));
+    const again = await refusedUpgrade(gw.url, '/v1/agent', bearer(key.secret));
+    assert.equal(again.status, 401);
+    assert.match(again.body, new RegExp(`the agent key ${key.id} was revoked at \\d{4}-`));
+
+    await gw.close();
+    const db = openSqliteFile(dataDir);
+    try {
+      const entries = new SqliteAuditLog(db).entries().filter((e) => e.what !== 'connect');
+      assert.deepEqual(entries.map((e) => [e.who, e.what, e.outcome]), [['root', 'create-key', 'ok'], ['root', 'revoke-key', 'ok']]);
+      assert.match(entries[1]!.detail, /1 connected agent disconnected/);
+      const refusedAgent = new SqliteAuditLog(db).entries().filter((e) => e.what === 'connect' && e.outcome === 'refused');
+      assert.equal(refusedAgent.length, 1, 'the revoked key\'s attempt is on the record');
+    } finally {
+      db.close();
+    }
+    gw = await startGateway({ dataDir, insecureDev: false, identity: { issuer: kc.issuer, audience: AUDIENCE }, port: 0, log: () => {} });
+  });
+});
