@@ -245,8 +245,8 @@ describe('gateway', () => {
     gw = await startGateway({ dataDir, insecureDev: true, port: 0, log: quiet });
   });
 
-  it('refuses to start without --insecure-dev, or on a non-loopback host', async () => {
-    await assert.rejects(startGateway({ dataDir, insecureDev: false, port: 0, log: quiet }), /--insecure-dev/);
+  it('refuses to start with neither an identity provider nor --insecure-dev, or --insecure-dev on a non-loopback host', async () => {
+    await assert.rejects(startGateway({ dataDir, insecureDev: false, port: 0, log: quiet }), /needs an identity provider: give --oidc-issuer/);
     await assert.rejects(startGateway({ dataDir, insecureDev: true, host: '0.0.0.0', port: 0, log: quiet }), /loopback only/);
   });
 });

@@ -14,10 +14,20 @@ describe('sonde command', () => {
     assert.match(r.stderr, /gateway/);
   });
 
-  it('refuses to start the gateway without --insecure-dev, saying why', () => {
+  it('refuses to start the gateway with neither an identity provider nor --insecure-dev, saying what to configure', () => {
     const r = run('gateway', '--port', '0', '--data', join(dirname(sonde), '..', 'dist', 'test-data'));
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /start it with --insecure-dev/);
+    assert.match(r.stderr, /needs an identity provider: give --oidc-issuer https:\/\/KEYCLOAK\/realms\/REALM .*--insecure-dev/);
+  });
+
+  it('refuses an issuer that is not a realm URL, and --oidc-issuer with --insecure-dev', () => {
+    const data = join(dirname(sonde), '..', 'dist', 'test-data');
+    const r = run('gateway', '--oidc-issuer', 'https://idp.example.com/oauth', '--port', '0', '--data', data);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /"https:\/\/idp\.example\.com\/oauth" is not a Keycloak realm URL; give one such as https:\/\/keycloak\.example\.com\/realms\/sonde/);
+    const both = run('gateway', '--oidc-issuer', 'https://kc.example.com/realms/sonde', '--insecure-dev');
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /exclude each other/);
   });
 
   it('refuses --insecure-dev on a non-loopback address', () => {
