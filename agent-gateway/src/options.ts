@@ -7,6 +7,7 @@ export const GATEWAY_USAGE = `usage: sonde gateway (--oidc-issuer URL | --insecu
   --oidc-issuer URL    people sign in with this Keycloak realm (https://HOST/realms/REALM);
                        every client token is verified against it
   --oidc-audience ID   the audience tokens must carry: the gateway's client id (default sonde-gateway)
+  --oidc-login-client ID  the realm's public client editors and the CLI sign in through (default sonde-cli)
   --port N             port to listen on (default 8790; 0 picks a free one)
   --host ADDR          address to bind (default 127.0.0.1; --insecure-dev allows loopback only)
   --data DIR           folder for the SQLite store (default ./.sonde-data)
@@ -23,6 +24,7 @@ export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boole
       'insecure-dev': { type: 'boolean' },
       'oidc-issuer': { type: 'string' },
       'oidc-audience': { type: 'string' },
+      'oidc-login-client': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -37,6 +39,6 @@ export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boole
     host: values.host ?? '127.0.0.1',
     dataDir: values.data ?? '.sonde-data',
     insecureDev: values['insecure-dev'] ?? false,
-    identity: values['oidc-issuer'] === undefined ? undefined : { issuer: values['oidc-issuer'], audience: values['oidc-audience'] ?? 'sonde-gateway' },
+    identity: values['oidc-issuer'] === undefined ? undefined : { issuer: values['oidc-issuer'], audience: values['oidc-audience'] ?? 'sonde-gateway', loginClientId: values['oidc-login-client'] ?? 'sonde-cli' },
   };
 }

@@ -37,7 +37,7 @@ export interface GatewayOptions {
   /** Who may connect, and as whom; wins over identity and insecureDev. Default with insecureDev: everyone is `dev`. */
   authenticator?: Authenticator;
   /** People sign in with this OIDC provider (a Keycloak realm): tokens must come from `issuer` and carry `audience`. */
-  identity?: { issuer: string; audience: string };
+  identity?: { issuer: string; audience: string; /** The public client people sign in through (device flow); default sonde-cli. */ loginClientId?: string };
   log?: (msg: string) => void;
   /** How many actions the gateway holds at once (default 10,000). */
   maxActions?: number;
@@ -84,7 +84,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // Set by close(): connections still closing must not touch the closed store.
   let closing = false;
   const health = () => healthReport({ agents, clients: () => subscribers.size, actions: () => actions.size, drops });
-  const http = createServer((req, res) => serveHttp(req, res, health));
+  const identityInfo = verifier ? { issuer: verifier.issuer, clientId: opts.identity?.loginClientId ?? 'sonde-cli' } : undefined;
+  const http = createServer((req, res) => serveHttp(req, res, health, identityInfo));
   const wss = acceptUpgrades(http, {
     endpoints: {
       '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy, keys, audit }),

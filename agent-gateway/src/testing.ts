@@ -52,3 +52,5 @@ export async function startTestGateway(options: { limits?: Partial<GatewayLimits
   };
   return gateway;
 }
+
+export { accessFor, tokensFor, useKeycloak, AUDIENCE, PASSWORDS, REALM, type TestKeycloak, type Tokens } from './testing-keycloak.js';

@@ -17,7 +17,23 @@ export const Commands = {
   showAction: 'sonde.showAction',
   /** A snapshot action's latest captured trees, whole. */
   showSnapshot: 'sonde.showSnapshot',
+  /** Signs in to the gateway's identity provider (device flow). */
+  login: 'sonde.login',
+  logout: 'sonde.logout',
 } as const;
+
+/** What `sonde.login` answers at once; `signed in as …` follows in a window/showMessage when the person approves. */
+export interface LoginResult {
+  /** False when the gateway checks no identity. */
+  required: boolean;
+  userCode?: string;
+  verificationUri?: string;
+  verificationUriComplete?: string;
+}
+
+export interface LogoutResult {
+  signedOut: boolean;
+}
 
 export const allCommands: string[] = Object.values(Commands);
 

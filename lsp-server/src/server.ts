@@ -13,7 +13,8 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SONDE_VERSION } from '@sonde/protocol';
-import { ActionMirror, GatewayClient, RecentLogs, SnapshotStore, expiredText, type GatewayClientOptions } from '@sonde/client-core';
+import { ActionMirror, GatewayClient, RecentLogs, SnapshotStore, TokenStore, configDir, expiredText, type GatewayClientOptions } from '@sonde/client-core';
+import { Login } from './login.js';
 import { executeCommand } from './commands/index.js';
 import { documentLines } from './document-lines.js';
 import { allCommands, SondeActionStateNotification, SondeLogNotification } from './lsp-protocol.js';
@@ -61,6 +62,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   let problems: string[] = [];
   let refresher: Refresher | undefined;
   let diagnostics: DiagnosticsPublisher | undefined;
+  let login: Login | undefined;
+  let canShowDocument = false;
 
   const say = (m: StatusMessage | undefined): void => {
     if (!m) return;
@@ -101,14 +104,23 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         : undefined,
     });
 
+    canShowDocument = params.capabilities.window?.showDocument?.support === true;
     if (settings.gatewayUrl) {
       try {
+        const signIn = new Login(settings.gatewayUrl, new TokenStore(configDir(options.env ?? process.env)), {
+          open: (uri) => (canShowDocument ? connection.window.showDocument({ uri, external: true }).then((r) => r.success, () => false) : Promise.resolve(false)),
+          info: (message) => showMessage(MessageType.Info, message),
+          error: (message) => showMessage(MessageType.Error, message),
+          reconnect: () => client?.reconnectNow(),
+        });
         client = new GatewayClient({
+          token: () => signIn.accessToken(),
           ...options.gateway,
           url: settings.gatewayUrl,
           subscribe: true,
           log: (m) => connection.console.error(`gateway client: ${m}`),
         });
+        login = signIn;
       } catch (err) {
         noGatewayReason = `${(err as Error).message} (from ${params.initializationOptions?.gatewayUrl ? 'initializationOptions.gatewayUrl' : 'SONDE_GATEWAY_URL'})`;
       }
@@ -174,7 +186,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent, snapshots));
   connection.languages.inlayHint.on((params) => inlayHints(checkInlayHintParams(params), { mirror, workspace, snapshots, lines }));
   connection.onExecuteCommand((params) =>
-    executeCommand(checkExecuteCommandParams(params), { mirror, snapshots, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage }),
+    executeCommand(checkExecuteCommandParams(params), { mirror, snapshots, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage, login }),
   );
 
   let shutdown = false;

@@ -1,4 +1,4 @@
-// The gateway's plain HTTP: /health, and a 404 that names what is served.
+// The gateway's plain HTTP: /health, /v1/identity (where clients sign in), and a 404 that names what is served.
 // Beside the counts, /health says what was lost: what each connected agent
 // reports it dropped or held back (its AgentStats), and what the gateway
 // itself refused of their events (connections/drops.ts).
@@ -27,13 +27,24 @@ export interface Health {
   perAgent: AgentHealth[];
 }
 
-export function serveHttp(req: IncomingMessage, res: ServerResponse, health: () => Health): void {
+/** Where clients sign in (GET /v1/identity): the provider and the public client the device flow uses; none under --insecure-dev. */
+export interface IdentityInfo {
+  issuer: string;
+  clientId: string;
+}
+
+export function serveHttp(req: IncomingMessage, res: ServerResponse, health: () => Health, identity?: IdentityInfo): void {
   const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+  if (path === '/v1/identity') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(identity === undefined ? { required: false } : { required: true, ...identity }));
+    return;
+  }
   if (path === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'ok', version: SONDE_VERSION, ...health() }));
     return;
   }
   res.writeHead(404, { 'content-type': 'text/plain' });
-  res.end(`no such path ${path}: the gateway serves /health, and WebSockets on /v1/agent and /v1/client\n`);
+  res.end(`no such path ${path}: the gateway serves /health, /v1/identity, and WebSockets on /v1/agent and /v1/client\n`);
 }

@@ -12,7 +12,7 @@ import { startGateway, type RunningGateway } from '../../src/index.js';
 import { SqliteAuditLog } from '../../src/audit/sqlite.js';
 import { openSqliteFile } from '../../src/store/sqlite.js';
 import { refusedUpgrade } from '../support.js';
-import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from './keycloak.js';
+import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from '../../src/testing-keycloak.js';
 
 const { ErrorCode } = sonde.v1;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -14,7 +14,7 @@ import { CREDENTIAL_EXPIRED } from '../../src/endpoints/upgrade.js';
 import { SqliteAuditLog } from '../../src/audit/sqlite.js';
 import { openSqliteFile } from '../../src/store/sqlite.js';
 import { refusedUpgrade } from '../support.js';
-import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from './keycloak.js';
+import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from '../../src/testing-keycloak.js';
 
 const { ActionKind, ErrorCode } = sonde.v1;
 const FILE = '/srv/app/src/server.js';

@@ -9,6 +9,8 @@ const USAGE = `usage: sonde <command> [options]
 commands:
   gateway   run the gateway (agents and editors connect to it)
   lsp       run the language server on stdin/stdout (editors start this)
+  login     sign in to the gateway's identity provider (logout forgets it)
+  keys      create, list and revoke agent keys (admins)
   version   print the version
 
 Run "sonde <command> --help" for a command's options.`;
@@ -29,6 +31,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       runStdio();
       return undefined;
     }
+    case 'login':
+    case 'logout':
+    case 'keys':
+      return identityCommand(command, rest);
     case 'version':
     case '--version':
       process.stdout.write(`sonde ${SONDE_VERSION}\n`);
@@ -71,4 +77,18 @@ async function gateway(argv: string[]): Promise<number | undefined> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return undefined;
+}
+
+async function identityCommand(command: 'login' | 'logout' | 'keys', argv: string[]): Promise<number> {
+  const identity = await import('./identity.js');
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${identity.LOGIN_USAGE}\n`);
+    return 0;
+  }
+  try {
+    return await identity[command](argv);
+  } catch (err) {
+    process.stderr.write(`sonde ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
 }

@@ -52,7 +52,7 @@ export interface GatewayClientEvents {
 
 export type GatewayClientEvent = keyof GatewayClientEvents;
 
-type ReplyBody = 'actionList' | 'actionInfo' | 'ack' | 'agentList' | 'policy';
+type ReplyBody = 'actionList' | 'actionInfo' | 'ack' | 'agentList' | 'policy' | 'agentKeyCreated' | 'agentKeyList' | 'agentKey';
 type Reply<K extends ReplyBody> = NonNullable<Envelope[K]>;
 
 /** `http://h:p/` → `ws://h:p/v1/client`. */
@@ -102,6 +102,11 @@ export class GatewayClient {
   /** Why the last attempt failed or the last connection closed. */
   get lastError(): string {
     return this.reconnector.lastError;
+  }
+
+  /** Connects again now, asking the token function afresh (after a sign-in or sign-out). */
+  reconnectNow(): void {
+    this.reconnector.reconnectNow();
   }
 
   /** Starts connecting, and reconnecting after each loss, until close(). Idempotent. */
@@ -163,6 +168,21 @@ export class GatewayClient {
   async listAgents(): Promise<AgentInfo[]> {
     const list = await this.request({ listAgents: {} }, 'agentList', 'list_agents');
     return list.agents ?? [];
+  }
+
+  /** A new agent key (admin only); its secret is in this reply alone. */
+  async createAgentKey(tags: string[], description = ''): Promise<{ key: sonde.v1.IAgentKey; secret: string }> {
+    const created = await this.request({ createAgentKey: { tags, description } }, 'agentKeyCreated', 'create_agent_key');
+    return { key: created.key ?? {}, secret: created.secret ?? '' };
+  }
+
+  async listAgentKeys(): Promise<sonde.v1.IAgentKey[]> {
+    return (await this.request({ listAgentKeys: {} }, 'agentKeyList', 'list_agent_keys')).keys ?? [];
+  }
+
+  /** Revokes the key; its connected agents are disconnected at once. */
+  async revokeAgentKey(id: string): Promise<sonde.v1.IAgentKey> {
+    return this.request({ revokeAgentKey: { id } }, 'agentKey', 'revoke_agent_key');
   }
 
   /** Listens to one kind of event; returns a function that stops listening. */

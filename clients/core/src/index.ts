@@ -52,3 +52,7 @@ export {
   type SnapshotFrame,
   type SnapshotVariable,
 } from './snapshots.js';
+export { gatewayIdentity, providerEndpoints, TokenEndpointError, type GatewayIdentity, type TokenSet } from './identity/oidc.js';
+export { startDeviceLogin, type DeviceLogin } from './identity/device-flow.js';
+export { configDir, TokenStore, type StoredLogin } from './identity/token-store.js';
+export { TokenSession } from './identity/token-session.js';

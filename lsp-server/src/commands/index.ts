@@ -1,7 +1,8 @@
 // workspace/executeCommand: each Sonde command is its own module; this one
 // only finds the command by name. A new command is one module and one entry.
 import { ErrorCodes, type ExecuteCommandParams } from 'vscode-languageserver';
-import { Commands, type AddActionResult, type AddLogResult, type RemoveLogResult, type ShowActionResult, type ShowSnapshotResult } from '../lsp-protocol.js';
+import { Commands, type AddActionResult, type AddLogResult, type LoginResult, type LogoutResult, type RemoveLogResult, type ShowActionResult, type ShowSnapshotResult } from '../lsp-protocol.js';
+import { login, logout } from './login.js';
 import { addCounter } from './add-counter.js';
 import { addLog } from './add-log.js';
 import { addMetric } from './add-metric.js';
@@ -14,7 +15,7 @@ import { fail, type CommandDeps } from './support.js';
 
 export type { ActionGateway, CommandDeps } from './support.js';
 
-type CommandResult = AddLogResult | AddActionResult | RemoveLogResult | ShowActionResult | ShowSnapshotResult;
+type CommandResult = AddLogResult | AddActionResult | RemoveLogResult | ShowActionResult | ShowSnapshotResult | LoginResult | LogoutResult;
 
 const commands: Record<string, (arg: unknown, deps: CommandDeps) => CommandResult | Promise<CommandResult>> = {
   [Commands.addLog]: addLog,
@@ -25,6 +26,8 @@ const commands: Record<string, (arg: unknown, deps: CommandDeps) => CommandResul
   [Commands.removeLog]: removeLog,
   [Commands.showAction]: showAction,
   [Commands.showSnapshot]: showSnapshot,
+  [Commands.login]: login,
+  [Commands.logout]: logout,
 };
 
 export async function executeCommand(params: ExecuteCommandParams, deps: CommandDeps): Promise<CommandResult> {

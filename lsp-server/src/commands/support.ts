@@ -7,6 +7,7 @@ import type { sonde } from '@sonde/protocol';
 import { GatewayRequestError, type ActionInfo, type ActionMirror, type MirrorChange, type SnapshotStore } from '@sonde/client-core';
 import type { LineSource } from '../document-lines.js';
 import type { Workspace } from '../workspace.js';
+import type { Login } from '../login.js';
 
 /** The part of the gateway client the commands use. */
 export interface ActionGateway {
@@ -27,6 +28,8 @@ export interface CommandDeps {
   /** The mirror changed: lenses, diagnostics and notifications follow. */
   changed(changes: MirrorChange[]): void;
   showMessage(type: MessageType, message: string): void;
+  /** Signing in to the gateway's identity provider; undefined without a gateway. */
+  login?: Pick<Login, 'start' | 'logout'>;
 }
 
 export interface FailureData {

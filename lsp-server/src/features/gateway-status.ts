@@ -10,6 +10,9 @@ export interface StatusMessage {
   message: string;
 }
 
+/** The gateway's close at a token's expiry (4401), or ours after a sign-in or sign-out (1000). */
+const RENEWAL = /^closed with (4401|1000)\b/;
+
 export class OutageReporter {
   private reported = false;
   private everConnected = false;
@@ -24,6 +27,8 @@ export class OutageReporter {
   }
 
   disconnected(event: GatewayClientEvents['disconnected']): StatusMessage | undefined {
+    // Closed to come back with a fresh token (it expired, or a sign-in changed it): nothing for the person to do.
+    if (event.wasConnected && RENEWAL.test(event.reason)) return { show: false, type: MessageType.Log, message: `Sonde: reconnecting to the gateway with a fresh token (${event.reason})` };
     if (this.reported) return undefined;
     this.reported = true;
     const what = event.wasConnected ? 'lost the connection to' : 'cannot reach';

@@ -72,6 +72,19 @@ export class Reconnector {
     void this.dial();
   }
 
+  /** Dials again at once with a fresh credential (a sign-in changed it): an open socket is closed first, a pending retry runs now. */
+  reconnectNow(reason = 'the credential changed'): void {
+    if (!this.started || this.stopped) return;
+    this.backoff.reset();
+    if (this.current !== undefined) {
+      if (this.current.readyState === WebSocket.CONNECTING) this.current.terminate();
+      else this.current.close(CloseCode.normal, reason);
+      return; // its close schedules the next dial, after the reset backoff's first delay
+    }
+    clearTimeout(this.retryTimer);
+    void this.dial();
+  }
+
   /** Stops reconnecting and closes the socket; resolves once it closed (at most `waitMs` later). */
   async stop(reason = 'closing', waitMs = 1000): Promise<void> {
     if (this.stopped) return;
@@ -123,7 +136,18 @@ export class Reconnector {
     socket.on('unexpected-response', (_req, res) => {
       const auth = res.statusCode === 401 || res.statusCode === 403 ? '; check the credential' : '';
       failure = `the server answered the upgrade with HTTP ${res.statusCode}${auth}`;
-      socket.terminate();
+      // The server's own sentence (what to do) is the better reason: read a little of the body, then give up the socket.
+      let body = '';
+      const done = () => {
+        const said = body.trim().slice(0, 500);
+        if (said) failure = `the server answered the upgrade with HTTP ${res.statusCode}${auth}: ${said}`;
+        socket.terminate();
+      };
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk.length + body.length > 2000 ? '' : chunk));
+      res.once('end', done);
+      res.once('error', done);
+      setTimeout(done, 1000).unref();
     });
     socket.on('open', () => {
       if (this.current !== socket) return;

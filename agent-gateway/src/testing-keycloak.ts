@@ -1,4 +1,4 @@
-// The real Keycloak the identity tests run against: the one `npm test`
+// For tests only (never production code): the real Keycloak the identity tests run against: the one `npm test`
 // started for the whole run (SONDE_TEST_KEYCLOAK_URL), else one started here
 // through scripts/keycloak.mjs and stopped after the suite. Tokens come from
 // the realm's test users by the password grant (the device flow has its own test).
@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const REALM = 'sonde';
 export const AUDIENCE = 'sonde-gateway';
 export const PASSWORDS: Record<string, string> = { ada: 'ada-test-password', vic: 'vic-test-password', stan: 'stan-test-password', root: 'root-test-password', nobody: 'nobody-test-password' };

@@ -1,0 +1,77 @@
+// One person's sign-in to one provider, as a gateway client uses it: the
+// access token for each (re)connection, refreshed with the refresh token
+// before it expires (and the new refresh token kept), so that a long session
+// never asks the person again until the provider's session ends.
+import { providerEndpoints, tokenRequest, TokenEndpointError, type TokenSet } from './oidc.js';
+import type { StoredLogin, TokenStore } from './token-store.js';
+
+/** An access token with less than this left is refreshed first. */
+const REFRESH_MARGIN_MS = 30_000;
+
+const userNameOf = (accessToken: string): string => {
+  try {
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    return String(claims.preferred_username ?? claims.sub ?? '');
+  } catch {
+    return '';
+  }
+};
+
+export class TokenSession {
+  private refreshing: Promise<string | undefined> | undefined;
+
+  constructor(
+    readonly issuer: string,
+    readonly clientId: string,
+    private readonly store: TokenStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Who is signed in, or undefined. */
+  get userName(): string | undefined {
+    return this.store.get(this.issuer, this.clientId)?.userName;
+  }
+
+  /** Keeps the tokens of a sign-in that just succeeded; returns the user name. */
+  signedIn(tokens: TokenSet): string {
+    const login: StoredLogin = { ...tokens, userName: userNameOf(tokens.accessToken) };
+    this.store.put(this.issuer, this.clientId, login);
+    return login.userName;
+  }
+
+  signOut(): boolean {
+    return this.store.remove(this.issuer, this.clientId);
+  }
+
+  /** When the stored access token needs refreshing (ms since the epoch), or undefined when nobody is signed in. */
+  refreshDueAtMs(): number | undefined {
+    const login = this.store.get(this.issuer, this.clientId);
+    return login && login.expiresAtMs - REFRESH_MARGIN_MS;
+  }
+
+  /** A valid access token, refreshed when close to expiry; undefined when nobody is signed in or the provider ended the session. */
+  accessToken(): Promise<string | undefined> {
+    const login = this.store.get(this.issuer, this.clientId);
+    if (login === undefined) return Promise.resolve(undefined);
+    if (login.expiresAtMs - this.now() > REFRESH_MARGIN_MS) return Promise.resolve(login.accessToken);
+    this.refreshing ??= this.refresh(login).finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refresh(login: StoredLogin): Promise<string | undefined> {
+    if (!login.refreshToken) return undefined;
+    try {
+      const { token } = await providerEndpoints(this.issuer);
+      const fresh = await tokenRequest(token, { grant_type: 'refresh_token', refresh_token: login.refreshToken, client_id: this.clientId }, this.now);
+      this.store.put(this.issuer, this.clientId, { ...fresh, refreshToken: fresh.refreshToken || login.refreshToken, userName: login.userName });
+      return fresh.accessToken;
+    } catch (err) {
+      // The provider ended the session (expired, revoked): the person signs in again.
+      if (err instanceof TokenEndpointError && err.code === 'invalid_grant') {
+        this.store.remove(this.issuer, this.clientId);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+}
