@@ -24,6 +24,8 @@ export function setup() {
     process.stderr.write(`setup: Sonde needs Node.js 20 or newer; this is ${process.version}\n`);
     process.exit(1);
   }
+  // keycloak-connect lists chromedriver as optional: never let it download a driver (Node 20 skips it anyway).
+  process.env.CHROMEDRIVER_SKIP_DOWNLOAD ??= 'true';
   const lock = join(root, 'package-lock.json');
   const installed = join(root, 'node_modules', '.package-lock.json');
   if (!existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs)) {
@@ -48,5 +50,23 @@ export function setupEditors() {
 }
 
 const NEOVIM_VERSION = '0.11.4';
+
+/**
+ * Debian's Chromium for the sign-in test (driven by playwright-core, which
+ * downloads no browser): installed with apt-get when missing, as root or
+ * through sudo. Returns why not when it cannot be, and the test says so.
+ */
+export function setupBrowser() {
+  const chromium = process.env.SONDE_CHROMIUM ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) return undefined;
+  const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  process.stderr.write('setup: installing Debian\'s chromium for the sign-in test (apt-get)\n');
+  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', 'chromium']]) {
+    const cmd = [...asRoot, ...args];
+    const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) return `"${cmd.join(' ')}" failed (exit ${r.status ?? r.signal}); install the chromium package yourself`;
+  }
+  return undefined;
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) setup();

@@ -2,7 +2,7 @@
 // with a single line "N passed, N failed" summing all of them.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { root, setup, setupEditors } from './setup.mjs';
+import { root, setup, setupBrowser, setupEditors } from './setup.mjs';
 import { startKeycloak } from './keycloak.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
@@ -40,6 +40,8 @@ function runSuite(dir, env) {
 
 setup();
 setupEditors();
+const noBrowser = setupBrowser();
+if (noBrowser) process.stderr.write(`setup: ${noBrowser}\n`);
 // One Keycloak for the whole run (the identity tests), started while the first suites run.
 const keycloak = startKeycloak().catch((err) => err);
 const results = [];
