@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
 import type { EndpointPath } from '@sonde/rpc';
 import { ProtocolPeer, ScriptedAgent } from '@sonde/rpc/testing';
-import { refusedUpgrade } from './support.js';
+import { readAudit, refusedUpgrade } from './support.js';
 import { startGateway, type Authenticator, type RunningGateway } from '../src/index.js';
-import { SqliteAuditLog } from '../src/audit/sqlite.js';
-import { openSqliteFile } from '../src/store/sqlite.js';
 
 const LOG_ACTION = { kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'name={name}' };
 
@@ -81,19 +79,14 @@ describe('gateway authentication', () => {
     c.close();
     await gw.close();
 
-    const db = openSqliteFile(dataDir);
-    try {
-      const entries = new SqliteAuditLog(db).entries();
-      assert.deepEqual(entries.map((e) => [e.who, e.what, e.actionId, e.outcome]), [
-        ['?', 'connect', '', 'refused'], // the agent without a token
-        ['ada', 'connect', '', 'ok'],
-        ['ada', 'add', id, 'ok'],
-        ['ada', 'remove', id, 'ok'],
-      ]);
-      assert.match(entries[2]!.remote, /^127\.0\.0\.1:\d+$/);
-    } finally {
-      db.close();
-    }
+    const entries = readAudit(dataDir);
+    assert.deepEqual(entries.map((e) => [e.who, e.what, e.actionId, e.outcome]), [
+      ['?', 'connect', '', 'refused'], // the agent without a token
+      ['ada', 'connect', '', 'ok'],
+      ['ada', 'add', id, 'ok'],
+      ['ada', 'remove', id, 'ok'],
+    ]);
+    assert.match(entries[2]!.remote, /^127\.0\.0\.1:\d+$/);
     gw = await startGateway({ dataDir, insecureDev: false, authenticator: auth, port: 0, log: quiet });
   });
 

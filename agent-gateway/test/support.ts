@@ -5,6 +5,9 @@
 import WebSocket from 'ws';
 import { sonde, type Envelope } from '@sonde/protocol';
 import { EnvelopeChannel, endpointUrl, type EndpointPath, type Handlers } from '@sonde/rpc';
+import type { AuditEntry } from '../src/audit/audit-log.js';
+import { SqliteAuditLog } from '../src/audit/sqlite.js';
+import { openSqliteFile } from '../src/store/sqlite.js';
 
 /** An EnvelopeChannel on a fresh connection: requests resolve with whole replies, parts merged. */
 export async function channelTo(url: string, path: EndpointPath, handlers: Handlers = {}): Promise<{ channel: EnvelopeChannel; pushes: Envelope[]; ws: WebSocket }> {
@@ -62,4 +65,14 @@ export function refusedUpgrade(url: string, path: EndpointPath, headers: Record<
     });
     ws.on('error', () => {});
   });
+}
+
+/** The audit log in a gateway's data folder (the gateway must be closed: the file is opened here). */
+export function readAudit(dataDir: string): AuditEntry[] {
+  const db = openSqliteFile(dataDir);
+  try {
+    return new SqliteAuditLog(db).entries();
+  } finally {
+    db.close();
+  }
 }

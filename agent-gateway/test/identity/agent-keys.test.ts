@@ -9,9 +9,7 @@ import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
 import { startGateway, type RunningGateway } from '../../src/index.js';
-import { SqliteAuditLog } from '../../src/audit/sqlite.js';
-import { openSqliteFile } from '../../src/store/sqlite.js';
-import { refusedUpgrade } from '../support.js';
+import { readAudit, refusedUpgrade } from '../support.js';
 import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from '../../src/testing-keycloak.js';
 
 const { ErrorCode } = sonde.v1;
@@ -38,6 +36,15 @@ describe('identity: agent keys', function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** The audit log so far (the gateway restarts on the same data to read it). */
+  const audit = async () => {
+    await gw.close();
+    try {
+      return readAudit(dataDir);
+    } finally {
+      gw = await startGateway({ dataDir, insecureDev: false, identity: { issuer: kc.issuer, audience: AUDIENCE }, port: 0, log: () => {} });
+    }
+  };
   const client = async (user: string) => {
     const c = await ProtocolPeer.connect(gw.url, '/v1/client', bearer(await accessFor(kc, user)));
     peers.push(c);
@@ -84,6 +91,8 @@ describe('identity: agent keys', function () {
     assert.match(wrong.body, /not one this gateway issued \(unknown, or its secret is wrong\)/);
     const userToken = await refusedUpgrade(gw.url, '/v1/agent', bearer(await accessFor(kc, 'ada')));
     assert.match(userToken.body, /not an agent key/, 'a person\'s token is not an agent credential');
+    const refused = (await audit()).filter((e) => e.outcome === 'refused');
+    assert.deepEqual(refused.map((e) => [e.who, e.what]), [[key.id, 'hello'], ['?', 'connect'], ['?', 'connect'], ['?', 'connect']]);
   });
 
   it('refuses an agent id that another key owns, so no process can take over a live agent\'s name', async () => {
@@ -97,6 +106,9 @@ describe('identity: agent keys', function () {
     assert.match(thief.reply.error?.message ?? '', new RegExp(`"checkout" belongs to another agent key \\(${first.id}\\)`));
     const agents = await root.request({ listAgents: {} });
     assert.deepEqual(agents.agentList?.agents?.map((a) => [a.agentId, a.connected]), [['checkout', true]], 'the owner stays connected');
+    const refused = (await audit()).filter((e) => e.outcome === 'refused');
+    assert.deepEqual(refused.map((e) => [e.who, e.what]), [[second.id, 'hello']], 'the attempt is on the record, under the key that made it');
+    assert.match(refused[0]!.detail, /agent checkout: the agent id "checkout" belongs to another agent key/);
   });
 
   it('disconnects a revoked key\'s agents at once and refuses them after', async () => {
@@ -111,17 +123,10 @@ describe('identity: agent keys', function () {
     assert.equal(again.status, 401);
     assert.match(again.body, new RegExp(`the agent key ${key.id} was revoked at \\d{4}-`));
 
-    await gw.close();
-    const db = openSqliteFile(dataDir);
-    try {
-      const entries = new SqliteAuditLog(db).entries().filter((e) => e.what !== 'connect');
-      assert.deepEqual(entries.map((e) => [e.who, e.what, e.outcome]), [['root', 'create-key', 'ok'], ['root', 'revoke-key', 'ok']]);
-      assert.match(entries[1]!.detail, /1 connected agent disconnected/);
-      const refusedAgent = new SqliteAuditLog(db).entries().filter((e) => e.what === 'connect' && e.outcome === 'refused');
-      assert.equal(refusedAgent.length, 1, 'the revoked key\'s attempt is on the record');
-    } finally {
-      db.close();
-    }
-    gw = await startGateway({ dataDir, insecureDev: false, identity: { issuer: kc.issuer, audience: AUDIENCE }, port: 0, log: () => {} });
+    const all = await audit();
+    const entries = all.filter((e) => e.what !== 'connect');
+    assert.deepEqual(entries.map((e) => [e.who, e.what, e.outcome]), [['root', 'create-key', 'ok'], ['root', 'revoke-key', 'ok']]);
+    assert.match(entries[1]!.detail, /1 connected agent disconnected/);
+    assert.equal(all.filter((e) => e.what === 'connect' && e.outcome === 'refused').length, 1, 'the revoked key\'s attempt is on the record');
   });
 });

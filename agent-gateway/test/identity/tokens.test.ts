@@ -11,9 +11,7 @@ import { startGateway, type Authenticator, type RunningGateway } from '../../src
 import { keycloakVerifier } from '../../src/auth/keycloak-verifier.js';
 import { userTokens } from '../../src/auth/user-tokens.js';
 import { CREDENTIAL_EXPIRED } from '../../src/endpoints/upgrade.js';
-import { SqliteAuditLog } from '../../src/audit/sqlite.js';
-import { openSqliteFile } from '../../src/store/sqlite.js';
-import { refusedUpgrade } from '../support.js';
+import { readAudit, refusedUpgrade } from '../support.js';
 import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from '../../src/testing-keycloak.js';
 
 const { ActionKind, ErrorCode } = sonde.v1;
@@ -75,11 +73,9 @@ describe('identity: tokens from a real Keycloak', function () {
   };
   const audit = async () => {
     await gw.close();
-    const db = openSqliteFile(dataDir);
     try {
-      return new SqliteAuditLog(db).entries();
+      return readAudit(dataDir);
     } finally {
-      db.close();
       gw = await startGateway({ dataDir, insecureDev: false, authenticator: userTokens(keycloakVerifier({ issuer: kc.issuer, audience: AUDIENCE }), agentsByName), port: 0, log: () => {} });
     }
   };
