@@ -89,7 +89,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const wss = acceptUpgrades(http, {
     endpoints: {
       '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy, keys, audit }),
-      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy, audit, keys: { keys, agents, audit, now, log } }),
+      '/v1/client': clientEndpoint({ store, actions, bus, subscribers, log, policy, audit, admin: { keys, agents, audit, now, log } }),
     },
     authenticator,
     limits,

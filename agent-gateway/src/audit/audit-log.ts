@@ -18,7 +18,8 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
+  /** Appends; there is no way to change or delete an entry. */
   append(entry: AuditEntry): void;
-  /** Every entry, oldest first. */
-  entries(): AuditEntry[];
+  /** Entries after `afterSeq` (0: from the first), oldest first, at most `limit`; each with its sequence number. */
+  entries(afterSeq?: number, limit?: number): (AuditEntry & { seq: number })[];
 }

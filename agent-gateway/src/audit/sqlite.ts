@@ -1,4 +1,5 @@
 // The audit log as a table in the gateway's SQLite file, beside the store.
+// Append-only: the code has no UPDATE or DELETE of it.
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditLog } from './audit-log.js';
 
@@ -33,9 +34,9 @@ export class SqliteAuditLog implements AuditLog {
       .run(entry.timeMs, entry.who, entry.subject ?? '', entry.what, entry.actionId, entry.detail, entry.remote, entry.outcome ?? 'ok');
   }
 
-  entries(): AuditEntry[] {
+  entries(afterSeq = 0, limit = Number.MAX_SAFE_INTEGER): (AuditEntry & { seq: number })[] {
     return this.db
-      .prepare('SELECT time_ms AS timeMs, who, subject, what, action_id AS actionId, detail, remote, outcome FROM audit ORDER BY seq')
-      .all() as AuditEntry[];
+      .prepare('SELECT seq, time_ms AS timeMs, who, subject, what, action_id AS actionId, detail, remote, outcome FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(afterSeq, limit) as (AuditEntry & { seq: number })[];
   }
 }

@@ -12,7 +12,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Subscribers } from '../connections/subscribers.js';
 import type { AgentStore } from '../store/store.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
-import { keyHandlers, type KeyHandlerDeps } from './key-handlers.js';
+import { adminHandlers, type AdminHandlerDeps } from './admin-handlers.js';
 import type { Endpoint, Peer } from './peer.js';
 
 export interface ClientEndpointDeps {
@@ -25,8 +25,8 @@ export interface ClientEndpointDeps {
   log: (msg: string) => void;
   policy: PolicyHolder;
   audit: AuditLog;
-  /** Agent keys: created, listed and revoked by admins (key-handlers.ts). */
-  keys: KeyHandlerDeps;
+  /** Agent keys and the audit log, for admins (admin-handlers.ts). */
+  admin: AdminHandlerDeps;
 }
 
 export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
@@ -35,7 +35,7 @@ export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
   const actionList = () =>
     fitFrames(deps.actions.list(), (chunk) => ({ actionList: { actions: chunk } }), { tooLarge: (a, bytes) => deps.log(`action ${a.action?.id} is ${bytes} bytes as listed, over a frame: left out of the list`) });
   const handlers: Handlers<Peer> = {
-    ...keyHandlers(deps.keys),
+    ...adminHandlers(deps.admin),
     subscribe(_e, peer) {
       deps.subscribers.add(peer);
       return actionList();

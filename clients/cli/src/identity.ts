@@ -6,6 +6,7 @@ import { GatewayClient, gatewayIdentity, startDeviceLogin, TokenSession, TokenSt
 export const LOGIN_USAGE = `usage: sonde login [--gateway URL]     sign in to the gateway's identity provider (device flow)
        sonde logout [--gateway URL]    forget the sign-in
        sonde keys create [--tag T]... [--description TEXT] | list | revoke ID   agent keys (admin)
+       sonde audit [--json] [--after SEQ]   the gateway's audit log, oldest first (admin); --json: one JSON object a line
 
 The gateway's URL comes from --gateway or SONDE_GATEWAY_URL.`;
 
@@ -41,12 +42,40 @@ export async function logout(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function keys(argv: string[]): Promise<number> {
-  const { url, rest } = gatewayOf(argv);
-  const [verb, ...args] = rest;
+/** A gateway client signed in as the stored session (if the gateway checks identity). */
+async function signedInClient(url: string): Promise<GatewayClient> {
   const session = sessionOf(await gatewayIdentity(url));
   const client = new GatewayClient({ url, token: () => session?.accessToken(), log: () => {} });
   client.connect();
+  return client;
+}
+
+export async function audit(argv: string[]): Promise<number> {
+  const { url, rest } = gatewayOf(argv);
+  const json = rest.includes('--json');
+  const at = rest.indexOf('--after');
+  let after = at >= 0 ? Number(rest[at + 1]) : 0;
+  if (!Number.isInteger(after) || after < 0) throw new Error(`--after ${rest[at + 1]} is not an entry number`);
+  const client = await signedInClient(url);
+  try {
+    for (;;) {
+      const page = await client.listAudit(after);
+      if (page.length === 0) return 0;
+      for (const e of page) {
+        const time = new Date(Number(e.timeMs)).toISOString();
+        process.stdout.write(json ? `${JSON.stringify({ seq: Number(e.seq), time, who: e.who, subject: e.subject, what: e.what, actionId: e.actionId, detail: e.detail, remote: e.remote, outcome: e.outcome })}\n` : `${e.seq}  ${time}  ${e.outcome}  ${e.who}  ${e.what}${e.actionId ? ` ${e.actionId}` : ''}  ${e.detail}  (${e.remote || 'gateway'})\n`);
+      }
+      after = Number(page.at(-1)!.seq);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+export async function keys(argv: string[]): Promise<number> {
+  const { url, rest } = gatewayOf(argv);
+  const [verb, ...args] = rest;
+  const client = await signedInClient(url);
   try {
     if (verb === 'create') {
       const tags: string[] = [];

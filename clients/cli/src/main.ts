@@ -11,6 +11,7 @@ commands:
   lsp       run the language server on stdin/stdout (editors start this)
   login     sign in to the gateway's identity provider (logout forgets it)
   keys      create, list and revoke agent keys (admins)
+  audit     print the gateway's audit log (admins; --json for JSON lines)
   version   print the version
 
 Run "sonde <command> --help" for a command's options.`;
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     case 'login':
     case 'logout':
     case 'keys':
+    case 'audit':
       return identityCommand(command, rest);
     case 'version':
     case '--version':
@@ -79,7 +81,7 @@ async function gateway(argv: string[]): Promise<number | undefined> {
   return undefined;
 }
 
-async function identityCommand(command: 'login' | 'logout' | 'keys', argv: string[]): Promise<number> {
+async function identityCommand(command: 'login' | 'logout' | 'keys' | 'audit', argv: string[]): Promise<number> {
   const identity = await import('./identity.js');
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${identity.LOGIN_USAGE}\n`);

@@ -52,7 +52,7 @@ export interface GatewayClientEvents {
 
 export type GatewayClientEvent = keyof GatewayClientEvents;
 
-type ReplyBody = 'actionList' | 'actionInfo' | 'ack' | 'agentList' | 'policy' | 'agentKeyCreated' | 'agentKeyList' | 'agentKey';
+type ReplyBody = 'actionList' | 'actionInfo' | 'ack' | 'agentList' | 'policy' | 'agentKeyCreated' | 'agentKeyList' | 'agentKey' | 'auditList';
 type Reply<K extends ReplyBody> = NonNullable<Envelope[K]>;
 
 /** `http://h:p/` → `ws://h:p/v1/client`. */
@@ -178,6 +178,11 @@ export class GatewayClient {
 
   async listAgentKeys(): Promise<sonde.v1.IAgentKey[]> {
     return (await this.request({ listAgentKeys: {} }, 'agentKeyList', 'list_agent_keys')).keys ?? [];
+  }
+
+  /** Audit entries after `afterSeq`, oldest first, one page (admin only). */
+  async listAudit(afterSeq = 0, limit = 0): Promise<sonde.v1.IAuditRecord[]> {
+    return (await this.request({ listAudit: { afterSeq, limit } }, 'auditList', 'list_audit')).entries ?? [];
   }
 
   /** Revokes the key; its connected agents are disconnected at once. */

@@ -1,8 +1,9 @@
-// /v1/client's agent-key requests, admin only: create (the secret is in this
-// one reply), list, revoke (the key's connected agents are disconnected at
-// once). Every one, and every refusal, goes on the audit log.
+// /v1/client's admin requests. Agent keys: create (the secret is in this one
+// reply), list, revoke (the key's connected agents are disconnected at once).
+// The audit log: read in pages. Every key operation, and every refusal, goes
+// on the audit log.
 import { CloseCode, sonde } from '@sonde/protocol';
-import { RequestError, type Handlers } from '@sonde/rpc';
+import { fitFrames, RequestError, type Handlers } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
 import { refusal } from '../auth/permissions.js';
 import type { AgentRegistry } from '../connections/agent-registry.js';
@@ -12,7 +13,7 @@ import type { Peer } from './peer.js';
 
 const { ErrorCode } = sonde.v1;
 
-export interface KeyHandlerDeps {
+export interface AdminHandlerDeps {
   keys: AgentKeys;
   agents: AgentRegistry;
   audit: AuditLog;
@@ -22,7 +23,10 @@ export interface KeyHandlerDeps {
 
 const wire = (k: AgentKeyRecord): sonde.v1.IAgentKey => ({ id: k.id, tags: k.tags, description: k.description, createdBy: k.createdBy, createdAtMs: k.createdAtMs, revokedAtMs: k.revokedAtMs });
 
-export function keyHandlers(deps: KeyHandlerDeps): Handlers<Peer> {
+/** Entries a ListAudit answers at most, whatever its limit. */
+const AUDIT_PAGE = 1000;
+
+export function adminHandlers(deps: AdminHandlerDeps): Handlers<Peer> {
   const record = (peer: Peer, what: string, detail: string, outcome: 'ok' | 'refused' = 'ok') =>
     deps.audit.append({ timeMs: deps.now(), who: peer.principal.name, subject: peer.principal.subject, what, actionId: '', detail, remote: peer.remote, outcome });
   const admin = (peer: Peer, what: string, doing: string) => {
@@ -45,6 +49,12 @@ export function keyHandlers(deps: KeyHandlerDeps): Handlers<Peer> {
     listAgentKeys(_envelope, peer) {
       admin(peer, 'list-keys', 'listing agent keys');
       return { agentKeyList: { keys: deps.keys.list().map(wire) } };
+    },
+    listAudit(envelope, peer) {
+      admin(peer, 'list-audit', 'reading the audit log');
+      const limit = Math.min(envelope.listAudit?.limit || AUDIT_PAGE, AUDIT_PAGE);
+      const entries = deps.audit.entries(Number(envelope.listAudit?.afterSeq ?? 0), limit).map((e) => ({ ...e, subject: e.subject ?? '', outcome: e.outcome ?? 'ok' }));
+      return fitFrames(entries, (chunk) => ({ auditList: { entries: chunk } }), { tooLarge: (e, bytes) => deps.log(`audit entry ${e.seq} is ${bytes} bytes, over a frame: left out of list_audit`) });
     },
     revokeAgentKey(envelope, peer) {
       admin(peer, 'revoke-key', 'revoking an agent key');
