@@ -74,6 +74,10 @@ describe('identity: agent keys', function () {
     const r = await vic.request({ createAgentKey: { tags: [] } });
     assert.equal(r.error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED);
     assert.match(r.error?.message ?? '', /creating an agent key needs the role sonde-admin; vic has sonde-viewer/);
+    const peek = await vic.request({ listAudit: {} });
+    assert.match(peek.error?.message ?? '', /reading the audit log needs the role sonde-admin/);
+    const read = await root.requestWhole({ listAudit: {} });
+    assert.deepEqual(read.auditList?.entries?.filter((e) => e.outcome === 'refused').map((e) => [e.who, e.what]), [['vic', 'create-key'], ['vic', 'list-audit']], 'an admin reads the refusals');
   });
 
   it('lets in an agent with its key, within the key\'s tags only; refuses no key and a wrong key', async () => {
