@@ -8,6 +8,8 @@ export const GATEWAY_USAGE = `usage: sonde gateway (--oidc-issuer URL | --insecu
                        every client token is verified against it
   --oidc-audience ID   the audience tokens must carry: the gateway's client id (default sonde-gateway)
   --oidc-login-client ID  the realm's public client editors and the CLI sign in through (default sonde-cli)
+  --tls-cert FILE      serve https/wss with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE       its PEM private key
   --port N             port to listen on (default 8790; 0 picks a free one)
   --host ADDR          address to bind (default 127.0.0.1; --insecure-dev allows loopback only)
   --data DIR           folder for the SQLite store (default ./.sonde-data)
@@ -25,12 +27,15 @@ export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boole
       'oidc-issuer': { type: 'string' },
       'oidc-audience': { type: 'string' },
       'oidc-login-client': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values['oidc-issuer'] !== undefined && values['insecure-dev']) throw new Error('--oidc-issuer and --insecure-dev exclude each other: one checks every token, the other none');
   if (values['oidc-audience'] !== undefined && values['oidc-issuer'] === undefined) throw new Error('--oidc-audience needs --oidc-issuer');
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together: the certificate and its private key');
   const port = values.port === undefined ? 8790 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number (0-65535)`);
   return {
@@ -39,6 +44,7 @@ export function parseGatewayArgs(argv: string[]): GatewayOptions & { help: boole
     host: values.host ?? '127.0.0.1',
     dataDir: values.data ?? '.sonde-data',
     insecureDev: values['insecure-dev'] ?? false,
+    tls: values['tls-cert'] === undefined ? undefined : { certFile: values['tls-cert'], keyFile: values['tls-key']! },
     identity: values['oidc-issuer'] === undefined ? undefined : { issuer: values['oidc-issuer'], audience: values['oidc-audience'] ?? 'sonde-gateway', loginClientId: values['oidc-login-client'] ?? 'sonde-cli' },
   };
 }

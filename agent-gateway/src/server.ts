@@ -1,7 +1,9 @@
 // Wires the gateway: the HTTP server (health), the authenticator, the two
 // WebSocket endpoints, the store, the audit log, the bus and the expiry
 // sweep. Nothing else lives here.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ActionService } from './actions/service.js';
 import { ActionStates } from './actions/states.js';
@@ -41,6 +43,8 @@ export interface GatewayOptions {
   log?: (msg: string) => void;
   /** How many actions the gateway holds at once (default 10,000). */
   maxActions?: number;
+  /** Serve https and wss with this certificate and key (PEM files). Clients trust it through their CA store (NODE_EXTRA_CA_CERTS for a private CA). */
+  tls?: { certFile: string; keyFile: string };
   /** Per-peer caps (limits.ts; defaults and what a peer sees past each in the README). */
   limits?: Partial<GatewayLimits>;
 }
@@ -62,6 +66,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // Checked before the store opens: a refused host or a bad issuer leaves nothing behind.
   (opts.authenticator ?? (opts.identity ? undefined : insecureDev))?.checkHost(host);
   const verifier = opts.identity ? keycloakVerifier(opts.identity) : undefined;
+  const tls = opts.tls && readTls(opts.tls);
   const limits = resolveLimits(opts.limits);
   const badInput = new RateLimitedLog(log, limits.logLinesPerWindow, limits.logWindowMs);
 
@@ -85,7 +90,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   let closing = false;
   const health = () => healthReport({ agents, clients: () => subscribers.size, actions: () => actions.size, drops });
   const identityInfo = verifier ? { issuer: verifier.issuer, clientId: opts.identity?.loginClientId ?? 'sonde-cli' } : undefined;
-  const http = createServer((req, res) => serveHttp(req, res, health, identityInfo));
+  const serve = (req: Parameters<typeof serveHttp>[0], res: Parameters<typeof serveHttp>[1]) => serveHttp(req, res, health, identityInfo);
+  const http = tls ? createTlsServer(tls, serve) : createServer(serve);
   const wss = acceptUpgrades(http, {
     endpoints: {
       '/v1/agent': agentEndpoint({ store, agents, states, actions, hitCounts, bus, drops, limits, log, badInput, now, policy, keys, audit }),
@@ -109,7 +115,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     http.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const sweep = setInterval(() => actions.expireDue(), EXPIRY_SWEEP_MS);
   sweep.unref();
   log(`listening on ${url} (${authenticator.description}); data in ${opts.dataDir}`);
@@ -128,4 +134,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       db.close();
     },
   };
+}
+
+/** The certificate and key, read before anything opens; an unreadable file says which and why. */
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read(files.certFile, 'certificate'), key: read(files.keyFile, 'key') };
 }

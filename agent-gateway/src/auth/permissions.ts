@@ -49,3 +49,16 @@ export function scopeRefusal(principal: Principal, tags: readonly string[]): str
   if (outside.length === 0) return undefined;
   return `${principal.name} may target agents tagged ${scope.join(', ')} only; the target names ${outside.join(', ')}`;
 }
+
+/** Who a push is for: clients whose principal may view agents with these tags (and holds `permission`, when given). */
+export interface Audience {
+  tags: readonly string[];
+  permission?: Permission;
+}
+
+/** Whether the principal may see what an agent with these tags reports. */
+export function mayView(principal: Principal, audience: Audience): boolean {
+  if (!allows(principal, audience.permission ?? 'view')) return false;
+  const scope = scopeOf(principal);
+  return scope === undefined || audience.tags.some((t) => scope.includes(t));
+}

@@ -4,6 +4,7 @@
 // gateway and a NATS implementation carries the same envelopes between them.
 import type { Envelope, EnvelopeInit, sonde } from '@sonde/protocol';
 import type { RequestOptions } from '@sonde/rpc';
+import type { Audience } from '../auth/permissions.js';
 
 /** An agent some gateway of this bus holds a connection to. */
 export interface ReachableAgent {
@@ -24,6 +25,6 @@ export interface Bus {
    * connected, goes away, or does not answer within the timeout.
    */
   ask(agentId: string, init: EnvelopeInit, options: RequestOptions & { timeoutMs: number }): Promise<Envelope>;
-  /** Fans out to every subscribed client. */
-  toClients(init: EnvelopeInit): void;
+  /** Fans out to every subscribed client, or to those who may view `audience` (an agent's events). */
+  toClients(init: EnvelopeInit, audience?: Audience): void;
 }

@@ -1,5 +1,6 @@
 // The bus of a single gateway: every agent and client is connected to this
 // process, so reaching one is a send on its connection.
+import type { Audience } from '../auth/permissions.js';
 import type { Envelope, EnvelopeInit } from '@sonde/protocol';
 import { UnavailableError, type RequestOptions } from '@sonde/rpc';
 import type { AgentRegistry } from '../connections/agent-registry.js';
@@ -30,7 +31,7 @@ export class InProcessBus implements Bus {
     return agent.peer.request(init, options);
   }
 
-  toClients(init: EnvelopeInit): void {
-    this.subscribers.broadcast(init);
+  toClients(init: EnvelopeInit, audience?: Audience): void {
+    this.subscribers.broadcast(init, audience);
   }
 }

@@ -5,6 +5,7 @@
 import { encodeEnvelope, MAX_FRAME_BYTES, type sonde } from '@sonde/protocol';
 import { fitFrames } from '@sonde/rpc';
 import type { ActionStates } from '../actions/states.js';
+import type { Audience } from '../auth/permissions.js';
 import type { Bus } from '../bus/bus.js';
 import type { ConnectedAgent } from '../connections/agent-registry.js';
 import type { GatewayDrops } from '../connections/drops.js';
@@ -41,16 +42,24 @@ export function takeEvents(envelope: sonde.v1.Envelope, agent: ConnectedAgent, b
     deps.drops.count(agent.drops, 'hitReports');
     deps.badInput.write('refused hit reports', `agent ${agentId}: hit report for action ${r.actionId} refused: ${r.why}`);
   }
-  const out = [...batch.forward, ...changed.map((hits) => ({ hits }))];
+  // Snapshots carry variables: only clients that may capture see them. Everything else: those who may view the agent's tags.
+  const tags = agent.hello.tags ?? [];
+  const snapshots = batch.forward.filter((e) => e.snapshot);
+  const rest = [...batch.forward.filter((e) => !e.snapshot), ...changed.map((hits) => ({ hits }))];
+  push(snapshots, { tags, permission: 'capture' }, agent, deps);
+  push(rest, { tags }, agent, deps);
+}
+
+function push(out: sonde.v1.IEvent[], audience: Audience, agent: ConnectedAgent, deps: EventDeps): void {
   if (!out.length) return;
   const whole = { events: { events: out } };
   // Most batches fit as they are: one encode to see, rather than one per event.
-  if (encodeEnvelope(whole).length <= FRAME_ROOM) return deps.bus.toClients(whole);
+  if (encodeEnvelope(whole).length <= FRAME_ROOM) return deps.bus.toClients(whole, audience);
   const pushes = fitFrames(out, (events) => ({ events: { events } }), {
     tooLarge: (_e, bytes) => {
       deps.drops.count(agent.drops, 'tooLarge');
-      deps.badInput.write('events too large to forward', `agent ${agentId}: an event of ${bytes} bytes cannot fit in a frame to the clients and was dropped`);
+      deps.badInput.write('events too large to forward', `agent ${agent.hello.agentId ?? ''}: an event of ${bytes} bytes cannot fit in a frame to the clients and was dropped`);
     },
   });
-  for (const push of pushes) if (push.events?.events?.length) deps.bus.toClients(push);
+  for (const p of pushes) if (p.events?.events?.length) deps.bus.toClients(p, audience);
 }

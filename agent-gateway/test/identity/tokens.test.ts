@@ -60,7 +60,7 @@ describe('identity: tokens from a real Keycloak', function () {
     return peer;
   };
   /** An agent tagged `tags` that sees FILE and records the actions it is sent. */
-  const agent = async (id: string, tags: string[]) => {
+  const agentPeer = async (id: string, tags: string[]) => {
     const a = await ProtocolPeer.connect(gw.url, '/v1/agent', bearer(id));
     peers.push(a);
     const got: string[] = [];
@@ -69,8 +69,9 @@ describe('identity: tokens from a real Keycloak', function () {
       if (e.actionUpsert?.action?.id) got.push(e.actionUpsert.action.id);
     });
     assert.ok((await a.request({ hello: { agentId: id, runtime: sonde.v1.Runtime.RUNTIME_NODE, roots: ['/srv/app'], tags } })).actionSet);
-    return got;
+    return { a, got };
   };
+  const agent = async (id: string, tags: string[]) => (await agentPeer(id, tags)).got;
   const audit = async () => {
     await gw.close();
     try {
@@ -160,5 +161,34 @@ describe('identity: tokens from a real Keycloak', function () {
     const closed = await c.closed;
     assert.equal(closed.code, CREDENTIAL_EXPIRED);
     assert.match(closed.reason, /access token expired; reconnect with a fresh one/);
+  });
+
+  it('shows an agent\'s events only to people who may view its tags, and snapshots only to those who may capture', async () => {
+    const staging = await agentPeer('a1', ['staging']);
+    const production = await agentPeer('a2', ['production']);
+    const ada = await connect(await accessFor(kc, 'ada'));
+    const stan = await connect(await accessFor(kc, 'stan'));
+    for (const c of [ada, stan]) assert.ok((await c.request({ subscribe: {} })).actionList);
+    const logId = (await ada.request({ addAction: { action: log() } })).actionInfo!.action!.id!;
+    const snapId = (await ada.request({ addAction: { action: log({ kind: ActionKind.ACTION_KIND_SNAPSHOT, format: '' }) } })).actionInfo!.action!.id!;
+    const seen = (c: ProtocolPeer) => {
+      const texts: string[] = [];
+      c.onFrame((e) => {
+        for (const ev of e.events?.events ?? []) {
+          if (ev.log) texts.push(`${ev.log.agentId}: ${ev.log.text}`);
+          if (ev.snapshot) texts.push(`${ev.snapshot.agentId}: snapshot`);
+        }
+      });
+      return texts;
+    };
+    const adaSaw = seen(ada);
+    const stanSaw = seen(stan);
+    for (const [{ a }, who] of [[staging, 'a1'], [production, 'a2']] as const) {
+      a.send({ events: { events: [{ log: { actionId: logId, text: `line from ${who}`, timeMs: Date.now() } }, { snapshot: { actionId: snapId, timeMs: Date.now() } }] } });
+    }
+    for (const deadline = Date.now() + 5000; adaSaw.length < 4 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // anything stan would wrongly get has arrived by now
+    assert.deepEqual([...adaSaw].sort(), ['a1: line from a1', 'a1: snapshot', 'a2: line from a2', 'a2: snapshot']);
+    assert.deepEqual(stanSaw, ['a1: line from a1'], 'stan (staging, no sonde-capture) sees the staging agent\'s line only');
   });
 });

@@ -32,6 +32,14 @@ export class TokenEndpointError extends Error {
   }
 }
 
+/** fetch says only "fetch failed"; the reason (a refused connection, an untrusted certificate) is its cause. */
+const why = (err: Error): string => {
+  const cause = (err as Error & { cause?: { message?: string; code?: string } }).cause;
+  return cause?.message ? `${cause.message}${cause.code && !cause.message.includes(cause.code) ? ` (${cause.code})` : ''}` : err.message;
+};
+const TLS_HINT = ' (for a gateway or provider whose certificate a private CA signed, start with NODE_EXTRA_CA_CERTS=/path/to/ca.pem)';
+const hint = (err: Error) => (/certificate|self.signed|CERT/i.test(why(err)) ? TLS_HINT : '');
+
 async function json(res: Response, what: string): Promise<Record<string, unknown>> {
   const text = await res.text();
   try {
@@ -44,7 +52,7 @@ async function json(res: Response, what: string): Promise<Record<string, unknown
 export async function gatewayIdentity(gatewayUrl: string): Promise<GatewayIdentity> {
   const url = new URL('/v1/identity', gatewayUrl).href;
   const res = await fetch(url).catch((err: Error) => {
-    throw new Error(`cannot reach the gateway at ${url} (${err.message}); check its URL and that it runs`);
+    throw new Error(`cannot reach the gateway at ${url} (${why(err)}); check its URL and that it runs${hint(err)}`);
   });
   if (res.status === 404) return { required: false }; // an older gateway, with no identity
   const body = await json(res, url);
@@ -54,7 +62,7 @@ export async function gatewayIdentity(gatewayUrl: string): Promise<GatewayIdenti
 export async function providerEndpoints(issuer: string): Promise<ProviderEndpoints> {
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const res = await fetch(url).catch((err: Error) => {
-    throw new Error(`cannot reach the identity provider at ${url} (${err.message})`);
+    throw new Error(`cannot reach the identity provider at ${url} (${why(err)})${hint(err)}`);
   });
   const doc = await json(res, url);
   const device = doc.device_authorization_endpoint;
