@@ -97,7 +97,7 @@ describe('sonde lsp over stdio', function () {
 
   it('advertises its commands, code actions and lenses', async () => {
     const result = await initialize({ refreshSupport: true });
-    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['sonde.addLog', 'sonde.addCounter', 'sonde.addMetric', 'sonde.addTicToc', 'sonde.addSnapshot', 'sonde.removeLog', 'sonde.showAction', 'sonde.showSnapshot']);
+    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['sonde.addLog', 'sonde.addCounter', 'sonde.addMetric', 'sonde.addTicToc', 'sonde.addSnapshot', 'sonde.removeLog', 'sonde.showAction', 'sonde.showSnapshot', 'sonde.login', 'sonde.logout']);
     assert.ok(result.capabilities.codeActionProvider);
     assert.ok(result.capabilities.codeLensProvider);
     assert.equal(result.capabilities.inlayHintProvider, undefined, 'no inlay hints to a client that does not draw them');
