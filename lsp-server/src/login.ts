@@ -26,6 +26,7 @@ export class Login {
   private identity: Promise<GatewayIdentity> | undefined;
   private session: TokenSession | undefined;
   private pending: { cancel(): void } | undefined;
+  private identityKnown: GatewayIdentity | undefined;
 
   constructor(
     private readonly gatewayUrl: string,
@@ -35,7 +36,7 @@ export class Login {
 
   /** Where the gateway says to sign in; asked once, again after a failure. */
   private where(): Promise<GatewayIdentity> {
-    this.identity ??= gatewayIdentity(this.gatewayUrl).catch((err: unknown) => {
+    this.identity ??= gatewayIdentity(this.gatewayUrl).then((id) => (this.identityKnown = id)).catch((err: unknown) => {
       this.identity = undefined;
       throw err;
     });
@@ -46,6 +47,12 @@ export class Login {
     if (!id.required || !id.issuer || !id.clientId) return undefined;
     if (this.session?.issuer !== id.issuer || this.session.clientId !== id.clientId) this.session = new TokenSession(id.issuer, id.clientId, this.store);
     return this.session;
+  }
+
+  /** Who this editor acts as: the signed-in user, or `dev` where the gateway checks no identity; undefined before that is known. */
+  get me(): string | undefined {
+    if (this.session !== undefined) return this.session.userName;
+    return this.identityKnown?.required === false ? 'dev' : undefined;
   }
 
   /** The access token for the next connection; undefined when none is needed or nobody signed in. */

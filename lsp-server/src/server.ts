@@ -182,7 +182,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
 
   // Params are checked here, at the edge: features get well-formed positions.
   connection.onCodeAction((params) => codeActions(checkCodeActionParams(params, lines), { mirror, workspace, lines, literalSupport }));
-  connection.onCodeLens((params) => codeLenses(checkCodeLensParams(params).textDocument.uri, mirror, workspace));
+  connection.onCodeLens((params) => codeLenses(checkCodeLensParams(params).textDocument.uri, mirror, workspace, login?.me));
   connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent, snapshots));
   connection.languages.inlayHint.on((params) => inlayHints(checkInlayHintParams(params), { mirror, workspace, snapshots, lines }));
   connection.onExecuteCommand((params) =>

@@ -32,6 +32,14 @@ describe('code lens', () => {
     assert.equal(lensTitle(m.get('a')!), 'log "name={name}" · 3 hits');
   });
 
+  it('says whose action it is when someone else created it', () => {
+    const info = logInfo('o', 'src/server.js', 12, 'name={name}', { hits: 1, states: [state('o', 'a1', Kind.ACTION_STATE_KIND_ACTIVE)] });
+    const m = mirrorWith({ ...info, action: { ...info.action, creator: 'ada' } });
+    assert.equal(lensTitle(m.get('o')!, 'stan'), 'log "name={name}" · 1 hit · by ada');
+    assert.equal(lensTitle(m.get('o')!, 'ada'), 'log "name={name}" · 1 hit', 'one\'s own action needs no name');
+    assert.equal(lensTitle(m.get('o')!), 'log "name={name}" · 1 hit', 'nor before the editor knows who it is');
+  });
+
   it('adds the state when not active, with the reason for errors', () => {
     const m = mirrorWith(
       logInfo('p', 'f.js', 1, 'x', { hits: 1, states: [state('p', 'a1', Kind.ACTION_STATE_KIND_PENDING)] }),

@@ -7,14 +7,17 @@ import { describeAction, costText, figuresText, hitsText, lossText, stateText, t
 import { Commands, type ShowActionArgs } from '../lsp-protocol.js';
 import type { Workspace } from '../workspace.js';
 
-export function lensTitle(entry: MirroredAction): string {
+/** The lens's text; `me` is who this editor acts as, so that someone else's action says whose it is. */
+export function lensTitle(entry: MirroredAction, me?: string): string {
   const parts = [describeAction(entry.action), hitsText(entry.hits), ...figuresText(entry), ...costText(entry), ...lossText(entry)];
   const state = stateText(entry);
   if (state) parts.push(state);
+  const creator = entry.action.creator;
+  if (creator && me !== undefined && creator !== me) parts.push(`by ${creator}`);
   return parts.join(' · ');
 }
 
-export function codeLenses(uri: string, mirror: ActionMirror, workspace: Workspace): CodeLens[] {
+export function codeLenses(uri: string, mirror: ActionMirror, workspace: Workspace, me?: string): CodeLens[] {
   const file = workspace.pathOf(uri);
   if (file === undefined) return [];
   return mirror.inFile(file).map((entry) => {
@@ -27,7 +30,7 @@ export function codeLenses(uri: string, mirror: ActionMirror, workspace: Workspa
       // not a valid command to every client (lsp-mode and Neovim send it to
       // workspace/executeCommand when clicked), so the lens runs
       // sonde.showAction, which only shows the action's details.
-      command: { title: lensTitle(entry), command: Commands.showAction, arguments: [args] },
+      command: { title: lensTitle(entry, me), command: Commands.showAction, arguments: [args] },
     };
   });
 }
