@@ -258,7 +258,9 @@ export class ActionService {
 
   private record(caller: Caller, what: string, action: sonde.v1.Action): void {
     const { name, subject } = caller.principal;
-    this.audit.append({ timeMs: this.now(), who: name, subject, what, actionId: action.id, detail: describeAction(action), remote: caller.remote });
+    // The whole action, as JSON after its one-line form: the record says exactly what was added or removed.
+    const whole = JSON.stringify(sonde.v1.Action.toObject(action, { longs: Number, enums: String }));
+    this.audit.append({ timeMs: this.now(), who: name, subject, what, actionId: action.id, detail: `${describeAction(action)} ${whole}`, remote: caller.remote });
   }
 
   /** Writes the refusal on the audit log and answers it. */

@@ -90,6 +90,7 @@ describe('identity: tokens from a real Keycloak', function () {
     const entries = await audit();
     const add = entries.find((e) => e.what === 'add')!;
     assert.equal(add.subject, parts(token).payload.sub);
+    assert.match(add.detail, /"format":"name=\{name\}".*"creator":"ada"/, 'the whole action is on the record');
     assert.ok(entries.some((e) => e.what === 'connect' && e.who === 'ada' && e.outcome === 'ok'), 'the login is on the record');
   });
 
