@@ -55,6 +55,12 @@ export class Login {
     return this.identityKnown?.required === false ? 'dev' : undefined;
   }
 
+  /** Whether this editor may remove other people's actions (an admin, or a gateway that checks no identity). */
+  get mayRemoveOthers(): boolean {
+    if (this.identityKnown?.required === false) return true;
+    return this.session?.roles.includes('sonde-admin') ?? false;
+  }
+
   /** The access token for the next connection; undefined when none is needed or nobody signed in. */
   async accessToken(): Promise<string | undefined> {
     const id = await this.where().catch(() => undefined); // an unreachable gateway is the connection's own failure to report

@@ -109,6 +109,17 @@ describe('code actions', () => {
     assert.equal(codeActions(params(12), { mirror, workspace, lines, literalSupport: false }).length, 3);
   });
 
+  it('does not offer removing someone else\'s action, unless one may remove others\' (an admin)', () => {
+    const info = logInfo('b', 'src/server.js', 12, 'name={name}');
+    const mirror = mirrorWith({ ...info, action: { ...info.action, creator: 'ada' } });
+    const removes = (who: { me: string | undefined; mayRemoveOthers: boolean }) =>
+      (codeActions(params(11), { mirror, workspace, lines, literalSupport: false, who }) as { title: string }[]).filter((a) => a.title.startsWith('Sonde: remove'));
+    assert.deepEqual(removes({ me: 'stan', mayRemoveOthers: false }), []);
+    assert.equal(removes({ me: 'ada', mayRemoveOthers: false }).length, 1, 'one\'s own');
+    assert.equal(removes({ me: 'root', mayRemoveOthers: true }).length, 1, 'an admin');
+    assert.equal(removes({ me: undefined, mayRemoveOthers: false }).length, 1, 'not yet known who: offered, the gateway decides');
+  });
+
   it('offers a tic-toc over the selected lines, not counting a last line selected up to its column 0', () => {
     const span = (endLine: number, character: number): CodeActionParams => ({ textDocument: { uri }, range: { start: { line: 9, character: 2 }, end: { line: endLine, character } }, context: { diagnostics: [] } });
     const deps = { mirror: new ActionMirror(), workspace, lines, literalSupport: false };

@@ -3,53 +3,18 @@
 // connects with one, claims only the tags it allows and an id no other key
 // owns; revoking disconnects it at once. All of it on the audit log.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
-import { startGateway, type RunningGateway } from '../../src/index.js';
-import { readAudit, refusedUpgrade } from '../support.js';
-import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from '../../src/testing-keycloak.js';
+import { refusedUpgrade } from '../support.js';
+import { bearer, identityFixture } from './fixture.js';
+import { accessFor, AUDIENCE } from '../../src/testing-keycloak.js';
 
 const { ErrorCode } = sonde.v1;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('identity: agent keys', function () {
   this.timeout(300_000);
-  let kc: TestKeycloak;
-  let dataDir: string;
-  let gw: RunningGateway;
-  const peers: ProtocolPeer[] = [];
-
-  before(async () => {
-    kc = await useKeycloak();
-  });
-  after(async () => kc?.stop());
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sonde-gw-keys-'));
-    gw = await startGateway({ dataDir, insecureDev: false, identity: { issuer: kc.issuer, audience: AUDIENCE }, port: 0, log: () => {} });
-  });
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await gw.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  /** The audit log so far (the gateway restarts on the same data to read it). */
-  const audit = async () => {
-    await gw.close();
-    try {
-      return readAudit(dataDir);
-    } finally {
-      gw = await startGateway({ dataDir, insecureDev: false, identity: { issuer: kc.issuer, audience: AUDIENCE }, port: 0, log: () => {} });
-    }
-  };
-  const client = async (user: string) => {
-    const c = await ProtocolPeer.connect(gw.url, '/v1/client', bearer(await accessFor(kc, user)));
-    peers.push(c);
-    return c;
-  };
+  const t = identityFixture((kc) => ({ identity: { issuer: kc.issuer, audience: AUDIENCE } }));
+  const client = async (user: string) => t.connect('/v1/client', await accessFor(t.kc, user));
   const newKey = async (admin: ProtocolPeer, tags: string[]) => {
     const r = await admin.request({ createAgentKey: { tags, description: 'test' } });
     assert.ok(r.agentKeyCreated?.secret, JSON.stringify(r));
@@ -57,8 +22,7 @@ describe('identity: agent keys', function () {
   };
   /** Connects with the credential and says hello; resolves with the reply. */
   const hello = async (credential: string, agentId: string, tags: string[] = []) => {
-    const a = await ProtocolPeer.connect(gw.url, '/v1/agent', bearer(credential));
-    peers.push(a);
+    const a = await t.connect('/v1/agent', credential);
     const reply = await a.request({ hello: { agentId, runtime: sonde.v1.Runtime.RUNTIME_NODE, roots: ['/srv/app'], tags } });
     return { a, reply };
   };
@@ -87,15 +51,15 @@ describe('identity: agent keys', function () {
     const outside = await hello(key.secret, 'svc-2', ['staging', 'production']);
     assert.equal(outside.reply.error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED);
     assert.match(outside.reply.error?.message ?? '', /allows the tags staging; this agent claims production/);
-    const none = await refusedUpgrade(gw.url, '/v1/agent');
+    const none = await refusedUpgrade(t.gw.url, '/v1/agent');
     assert.equal(none.status, 401);
     assert.match(none.body, /no agent key: this gateway takes agents with a key only/);
-    const wrong = await refusedUpgrade(gw.url, '/v1/agent', bearer(key.secret.slice(0, -4) + 'AAAA'));
+    const wrong = await refusedUpgrade(t.gw.url, '/v1/agent', bearer(key.secret.slice(0, -4) + 'AAAA'));
     assert.equal(wrong.status, 401);
     assert.match(wrong.body, /not one this gateway issued \(unknown, or its secret is wrong\)/);
-    const userToken = await refusedUpgrade(gw.url, '/v1/agent', bearer(await accessFor(kc, 'ada')));
+    const userToken = await refusedUpgrade(t.gw.url, '/v1/agent', bearer(await accessFor(t.kc, 'ada')));
     assert.match(userToken.body, /not an agent key/, 'a person\'s token is not an agent credential');
-    const refused = (await audit()).filter((e) => e.outcome === 'refused');
+    const refused = (await t.audit()).filter((e) => e.outcome === 'refused');
     assert.deepEqual(refused.map((e) => [e.who, e.what]), [[key.id, 'hello'], ['?', 'connect'], ['?', 'connect'], ['?', 'connect']]);
   });
 
@@ -110,7 +74,7 @@ describe('identity: agent keys', function () {
     assert.match(thief.reply.error?.message ?? '', new RegExp(`"checkout" belongs to another agent key \\(${first.id}\\)`));
     const agents = await root.request({ listAgents: {} });
     assert.deepEqual(agents.agentList?.agents?.map((a) => [a.agentId, a.connected]), [['checkout', true]], 'the owner stays connected');
-    const refused = (await audit()).filter((e) => e.outcome === 'refused');
+    const refused = (await t.audit()).filter((e) => e.outcome === 'refused');
     assert.deepEqual(refused.map((e) => [e.who, e.what]), [[second.id, 'hello']], 'the attempt is on the record, under the key that made it');
     assert.match(refused[0]!.detail, /agent checkout: the agent id "checkout" belongs to another agent key/);
   });
@@ -123,11 +87,11 @@ describe('identity: agent keys', function () {
     assert.ok(Number(revoked.agentKey?.revokedAtMs) > 0);
     const closed = await a.closed;
     assert.match(closed.reason, new RegExp(`agent key ${key.id} was revoked`));
-    const again = await refusedUpgrade(gw.url, '/v1/agent', bearer(key.secret));
+    const again = await refusedUpgrade(t.gw.url, '/v1/agent', bearer(key.secret));
     assert.equal(again.status, 401);
     assert.match(again.body, new RegExp(`the agent key ${key.id} was revoked at \\d{4}-`));
 
-    const all = await audit();
+    const all = await t.audit();
     const entries = all.filter((e) => e.what !== 'connect');
     assert.deepEqual(entries.map((e) => [e.who, e.what, e.outcome]), [['root', 'create-key', 'ok'], ['root', 'revoke-key', 'ok']]);
     assert.match(entries[1]!.detail, /1 connected agent disconnected/);

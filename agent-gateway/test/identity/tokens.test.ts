@@ -2,17 +2,15 @@
 // may do what, and the record of it. Each refusal is checked for its words
 // (what a person sees) and for having had no effect.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
-import { startGateway, type Authenticator, type RunningGateway } from '../../src/index.js';
+import type { Authenticator } from '../../src/index.js';
 import { keycloakVerifier } from '../../src/auth/keycloak-verifier.js';
 import { userTokens } from '../../src/auth/user-tokens.js';
 import { CREDENTIAL_EXPIRED } from '../../src/endpoints/upgrade.js';
-import { readAudit, refusedUpgrade } from '../support.js';
-import { accessFor, AUDIENCE, useKeycloak, type TestKeycloak } from '../../src/testing-keycloak.js';
+import { refusedUpgrade } from '../support.js';
+import { bearer, identityFixture } from './fixture.js';
+import { accessFor, AUDIENCE } from '../../src/testing-keycloak.js';
 
 const { ActionKind, ErrorCode } = sonde.v1;
 const FILE = '/srv/app/src/server.js';
@@ -30,39 +28,14 @@ const parts = (jwt: string) => {
   const [h, p, s] = jwt.split('.') as [string, string, string];
   return { header: JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>, payload: JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>, h, p, s };
 };
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('identity: tokens from a real Keycloak', function () {
   this.timeout(300_000);
-  let kc: TestKeycloak;
-  let dataDir: string;
-  let gw: RunningGateway;
-  const peers: ProtocolPeer[] = [];
-
-  before(async () => {
-    kc = await useKeycloak();
-  });
-  after(async () => kc?.stop());
-
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sonde-gw-identity-'));
-    gw = await startGateway({ dataDir, insecureDev: false, authenticator: userTokens(keycloakVerifier({ issuer: kc.issuer, audience: AUDIENCE }), agentsByName), port: 0, log: () => {} });
-  });
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await gw.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const connect = async (token: string) => {
-    const peer = await ProtocolPeer.connect(gw.url, '/v1/client', bearer(token));
-    peers.push(peer);
-    return peer;
-  };
+  const t = identityFixture((kc) => ({ authenticator: userTokens(keycloakVerifier({ issuer: kc.issuer, audience: AUDIENCE }), agentsByName) }));
+  const connect = (token: string) => t.connect('/v1/client', token);
   /** An agent tagged `tags` that sees FILE and records the actions it is sent. */
   const agentPeer = async (id: string, tags: string[]) => {
-    const a = await ProtocolPeer.connect(gw.url, '/v1/agent', bearer(id));
-    peers.push(a);
+    const a = await t.connect('/v1/agent', id);
     const got: string[] = [];
     a.onFrame((e) => {
       if (e.fileQuery) a.send({ replyTo: e.id, fileQueryResult: { loadedPath: FILE } });
@@ -72,22 +45,13 @@ describe('identity: tokens from a real Keycloak', function () {
     return { a, got };
   };
   const agent = async (id: string, tags: string[]) => (await agentPeer(id, tags)).got;
-  const audit = async () => {
-    await gw.close();
-    try {
-      return readAudit(dataDir);
-    } finally {
-      gw = await startGateway({ dataDir, insecureDev: false, authenticator: userTokens(keycloakVerifier({ issuer: kc.issuer, audience: AUDIENCE }), agentsByName), port: 0, log: () => {} });
-    }
-  };
-
   it('lets in a person with a valid token, who acts under their user name and subject', async () => {
     await agent('a1', []);
-    const token = await accessFor(kc, 'ada');
+    const token = await accessFor(t.kc, 'ada');
     const c = await connect(token);
     const added = await c.request({ addAction: { action: log() } });
     assert.equal(added.actionInfo?.action?.creator, 'ada', added.error?.message ?? undefined);
-    const entries = await audit();
+    const entries = await t.audit();
     const add = entries.find((e) => e.what === 'add')!;
     assert.equal(add.subject, parts(token).payload.sub);
     assert.match(add.detail, /"format":"name=\{name\}".*"creator":"ada"/, 'the whole action is on the record');
@@ -95,29 +59,29 @@ describe('identity: tokens from a real Keycloak', function () {
   });
 
   it('refuses a connection, saying why, for each kind of bad credential', async () => {
-    const ada = await accessFor(kc, 'ada');
+    const ada = await accessFor(t.kc, 'ada');
     const { header, payload, h, p, s } = parts(ada);
-    const other = parts(await accessFor(kc, 'vic'));
+    const other = parts(await accessFor(t.kc, 'vic'));
     const cases: [string, Record<string, string>, number, RegExp][] = [
       ['no token', {}, 401, /no credentials: this gateway checks identity against .*realms\/sonde; sign in/],
       ['not Bearer', { authorization: `Basic ${Buffer.from('ada:pw').toString('base64')}` }, 401, /not "Bearer <access token>"/],
       ['not a JWT', bearer('abc.def'), 401, /not a JWT \(2 parts, not 3\)/],
-      ['expired', bearer(await accessFor(kc, 'ada', 'sonde-cli-short').then(async (t) => (await new Promise((r) => setTimeout(r, 4500)), t))), 401, /the access token expired at \d{4}-\d\d-\d\dT/],
-      ['wrong issuer', bearer(await accessFor(kc, 'ada', 'sonde-cli', kc.url.replace('127.0.0.1', 'localhost'))), 401, /issued by "http:\/\/localhost:\d+\/realms\/sonde", not by this gateway's identity provider http:\/\/127\.0\.0\.1/],
-      ['wrong audience', bearer(await accessFor(kc, 'ada', 'other-app')), 401, /the token is for .*not for this gateway \("sonde-gateway"\)/],
+      ['expired', bearer(await accessFor(t.kc, 'ada', 'sonde-cli-short').then(async (t) => (await new Promise((r) => setTimeout(r, 4500)), t))), 401, /the access token expired at \d{4}-\d\d-\d\dT/],
+      ['wrong issuer', bearer(await accessFor(t.kc, 'ada', 'sonde-cli', t.kc.url.replace('127.0.0.1', 'localhost'))), 401, /issued by "http:\/\/localhost:\d+\/realms\/sonde", not by this gateway's identity provider http:\/\/127\.0\.0\.1/],
+      ['wrong audience', bearer(await accessFor(t.kc, 'ada', 'other-app')), 401, /the token is for .*not for this gateway \("sonde-gateway"\)/],
       ['alg none', bearer(`${b64({ ...header, alg: 'none' })}.${p}.`), 401, /not signed \(alg "none"\)/],
       ['HS256 with the key id', bearer(`${b64({ ...header, alg: 'HS256' })}.${p}.${s}`), 401, /signed with HS256; the gateway accepts RS256/],
       ['bad signature', bearer(`${h}.${p}.${other.s}`), 401, /signature does not verify against the identity provider's keys/],
       ['tampered payload', bearer(`${h}.${b64({ ...payload, realm_access: { roles: ['sonde-admin'] } })}.${s}`), 401, /signature does not verify/],
       ['unknown key id', bearer(`${b64({ ...header, kid: 'forged-key' })}.${p}.${s}`), 401, /names a signing key \("forged-key"\) that .* does not have/],
-      ['no Sonde role', bearer(await accessFor(kc, 'nobody')), 403, /connecting to the gateway needs the role sonde-viewer; nobody has no Sonde role/],
+      ['no Sonde role', bearer(await accessFor(t.kc, 'nobody')), 403, /connecting to the gateway needs the role sonde-viewer; nobody has no Sonde role/],
     ];
     for (const [what, headers, status, message] of cases) {
-      const r = await refusedUpgrade(gw.url, '/v1/client', headers);
+      const r = await refusedUpgrade(t.gw.url, '/v1/client', headers);
       assert.equal(r.status, status, `${what}: ${r.body}`);
       assert.match(r.body, message, `${what}: ${r.body}`);
     }
-    const refused = (await audit()).filter((e) => e.what === 'connect' && e.outcome === 'refused');
+    const refused = (await t.audit()).filter((e) => e.what === 'connect' && e.outcome === 'refused');
     assert.equal(refused.length, cases.length, 'every refused connection is on the record');
     assert.ok(refused.every((e) => e.who === '?' && /^\/v1\/client: 40[13] /.test(e.detail)), JSON.stringify(refused));
   });
@@ -125,9 +89,9 @@ describe('identity: tokens from a real Keycloak', function () {
   it('refuses per request what a role does not allow, and a tag outside the scope, with no effect', async () => {
     await agent('a1', ['staging']);
     await agent('a2', ['production']);
-    const vic = await connect(await accessFor(kc, 'vic'));
-    const stan = await connect(await accessFor(kc, 'stan'));
-    const ada = await connect(await accessFor(kc, 'ada'));
+    const vic = await connect(await accessFor(t.kc, 'vic'));
+    const stan = await connect(await accessFor(t.kc, 'stan'));
+    const ada = await connect(await accessFor(t.kc, 'ada'));
     const denied = async (c: ProtocolPeer, init: Parameters<ProtocolPeer['request']>[0], message: RegExp) => {
       const r = await c.request(init);
       assert.equal(r.error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED, JSON.stringify(r));
@@ -141,14 +105,14 @@ describe('identity: tokens from a real Keycloak', function () {
     await denied(stan, { removeAction: { actionId: adas.actionInfo!.action!.id! } }, /removing a log that ada created needs the role sonde-admin; stan may remove their own/);
     const list = await vic.request({ listActions: {} });
     assert.deepEqual(list.actionList?.actions?.map((a) => a.action?.creator), ['ada'], 'only ada\'s action exists: nothing refused took effect');
-    const entries = await audit();
+    const entries = await t.audit();
     assert.deepEqual(entries.filter((e) => e.outcome === 'refused').map((e) => [e.who, e.what]), [['vic', 'add'], ['stan', 'add'], ['stan', 'add'], ['stan', 'set-policy'], ['stan', 'remove']]);
   });
 
   it('sends a scoped person\'s action only to agents with one of their tags', async () => {
     const staging = await agent('a1', ['staging']);
     const production = await agent('a2', ['production']);
-    const stan = await connect(await accessFor(kc, 'stan'));
+    const stan = await connect(await accessFor(t.kc, 'stan'));
     const added = await stan.request({ addAction: { action: log({ target: { anyTags: ['production'] } }) } });
     const id = added.actionInfo?.action?.id ?? assert.fail(JSON.stringify(added));
     assert.deepEqual(added.actionInfo?.action?.target?.anyTags, ['staging'], 'the reach is the creator\'s scope, whatever the client sent');
@@ -158,7 +122,7 @@ describe('identity: tokens from a real Keycloak', function () {
   });
 
   it('closes a connection when its token expires, with the code that has the client reconnect', async () => {
-    const c = await connect(await accessFor(kc, 'ada', 'sonde-cli-short'));
+    const c = await connect(await accessFor(t.kc, 'ada', 'sonde-cli-short'));
     const closed = await c.closed;
     assert.equal(closed.code, CREDENTIAL_EXPIRED);
     assert.match(closed.reason, /access token expired; reconnect with a fresh one/);
@@ -167,8 +131,8 @@ describe('identity: tokens from a real Keycloak', function () {
   it('shows an agent\'s events only to people who may view its tags, and snapshots only to those who may capture', async () => {
     const staging = await agentPeer('a1', ['staging']);
     const production = await agentPeer('a2', ['production']);
-    const ada = await connect(await accessFor(kc, 'ada'));
-    const stan = await connect(await accessFor(kc, 'stan'));
+    const ada = await connect(await accessFor(t.kc, 'ada'));
+    const stan = await connect(await accessFor(t.kc, 'stan'));
     for (const c of [ada, stan]) assert.ok((await c.request({ subscribe: {} })).actionList);
     const logId = (await ada.request({ addAction: { action: log() } })).actionInfo!.action!.id!;
     const snapId = (await ada.request({ addAction: { action: log({ kind: ActionKind.ACTION_KIND_SNAPSHOT, format: '' }) } })).actionInfo!.action!.id!;

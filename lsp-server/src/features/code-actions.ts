@@ -17,6 +17,8 @@ export interface CodeActionDeps {
   lines: LineSource;
   /** The client takes CodeAction literals; otherwise it gets bare Commands. */
   literalSupport: boolean;
+  /** Who this editor acts as, and whether it may remove other people's actions; unknown: every remove is offered (the gateway decides). */
+  who?: { me: string | undefined; mayRemoveOthers: boolean };
 }
 
 export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (CodeAction | Command)[] {
@@ -49,7 +51,10 @@ export function codeActions(params: CodeActionParams, deps: CodeActionDeps): (Co
   }
 
   const here = deps.mirror.atLine(file, line + 1);
+  // Someone else's action is read-only unless one may remove others' (an admin): not offered, the lens says whose it is.
+  const mine = (creator: string | null | undefined) => deps.who?.me === undefined || deps.who.mayRemoveOthers || !creator || creator === deps.who.me;
   for (const entry of here) {
+    if (!mine(entry.action.creator)) continue;
     const removeArgs: RemoveLogArgs = { actionId: entry.id };
     // Several actions on one line: say which one each entry removes.
     const title = here.length === 1 ? `Sonde: remove ${kindWord(entry.action)}` : `Sonde: remove ${describeAction(entry.action, 40)}`;

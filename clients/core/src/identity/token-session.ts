@@ -8,13 +8,17 @@ import type { StoredLogin, TokenStore } from './token-store.js';
 /** An access token with less than this left is refreshed first. */
 const REFRESH_MARGIN_MS = 30_000;
 
-const userNameOf = (accessToken: string): string => {
+/** The access token's claims, read without verifying (the gateway verifies; this only labels the editor). */
+const claimsOf = (accessToken: string): Record<string, unknown> => {
   try {
-    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
-    return String(claims.preferred_username ?? claims.sub ?? '');
+    return JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
   } catch {
-    return '';
+    return {};
   }
+};
+const userNameOf = (accessToken: string): string => {
+  const claims = claimsOf(accessToken);
+  return String(claims.preferred_username ?? claims.sub ?? '');
 };
 
 export class TokenSession {
@@ -30,6 +34,13 @@ export class TokenSession {
   /** Who is signed in, or undefined. */
   get userName(): string | undefined {
     return this.store.get(this.issuer, this.clientId)?.userName;
+  }
+
+  /** The realm roles of the signed-in person, as the last access token says. */
+  get roles(): string[] {
+    const login = this.store.get(this.issuer, this.clientId);
+    const roles = (claimsOf(login?.accessToken ?? '').realm_access as { roles?: unknown } | undefined)?.roles;
+    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
   }
 
   /** Keeps the tokens of a sign-in that just succeeded; returns the user name. */
