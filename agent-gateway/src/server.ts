@@ -7,6 +7,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ActionService } from './actions/service.js';
 import { ActionStates } from './actions/states.js';
+import { RefusalLimit } from './audit/refusal-limit.js';
 import { SqliteAuditLog } from './audit/sqlite.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { insecureDev } from './auth/insecure-dev.js';
@@ -81,6 +82,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const bus = new InProcessBus(agents, subscribers);
   const states = new ActionStates();
   const now = Date.now;
+  const refusalLimit = new RefusalLimit(now);
   const actions = new ActionService({ store, audit, bus, states, now, maxActions: opts.maxActions, maxExpiryMs: limits.maxExpiryMs, log });
   const hitCounts = new HitCounts({ store, createdAtMs: (id) => actions.createdAtMs(id), now, maxPerSecond: limits.maxHitsPerSecond });
   const drops = new GatewayDrops();
@@ -106,7 +108,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       admitted: (p, path, remote) => {
         if (p.kind === 'user') audit.append({ timeMs: now(), who: p.name, subject: p.subject, what: 'connect', actionId: '', detail: `${path}, roles ${p.roles.filter((r) => r.startsWith('sonde-')).join(',') || '-'}`, remote });
       },
-      refused: (r, path, remote) => audit.append({ timeMs: now(), who: '?', what: 'connect', actionId: '', detail: `${path}: ${r.status} ${r.message}`, remote, outcome: 'refused' }),
+      refused: (r, path, remote) => {
+        const { write, held } = refusalLimit.admit(remote.replace(/:\d+$/, ''));
+        const more = held > 0 ? ` (and ${held} more refused from this address in the minute before, not written one by one)` : '';
+        if (write) audit.append({ timeMs: now(), who: '?', what: 'connect', actionId: '', detail: `${path}: ${r.status} ${r.message}${more}`, remote, outcome: 'refused' });
+      },
     },
   });
 
