@@ -13,8 +13,9 @@ export function addRefusal(action: sonde.v1.Action, principal: Principal): strin
   return refusal(principal, permissionFor(action.kind), `adding a ${kindName(action.kind)}`) ?? scopeRefusal(principal, action.target?.tags ?? []);
 }
 
-/** The action's reach narrowed to the tags its creator may target (whatever the client sent there). */
-export function narrowToScope(action: sonde.v1.Action, principal: Principal): void {
+/** The action takes its creator's subject, and its reach is narrowed to the tags the creator may target (whatever the client sent there). */
+export function bindToCreator(action: sonde.v1.Action, principal: Principal): void {
+  action.creatorSubject = principal.subject ?? '';
   const scope = scopeOf(principal);
   action.target = sonde.v1.Target.create({ ...(action.target ?? {}), anyTags: scope === undefined ? [] : [...scope] });
 }
@@ -22,7 +23,9 @@ export function narrowToScope(action: sonde.v1.Action, principal: Principal): vo
 /** Why the principal may not remove this action, or undefined. */
 export function removeRefusal(action: sonde.v1.Action, principal: Principal): string | undefined {
   const what = `removing a ${kindName(action.kind)}`;
-  if (action.creator !== principal.name) {
+  // The subject when both have one: a user name can be changed in the identity provider, the subject cannot.
+  const same = action.creatorSubject && principal.subject ? action.creatorSubject === principal.subject : action.creator === principal.name;
+  if (!same) {
     return allows(principal, 'admin') ? undefined : `${what} that ${action.creator || 'someone else'} created needs the role sonde-admin; ${principal.name} may remove their own`;
   }
   return refusal(principal, permissionFor(action.kind), what);

@@ -9,7 +9,7 @@ import { int64, sonde } from '@sonde/protocol';
 import { RequestError } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
-import { addRefusal, narrowToScope, removeRefusal } from './access.js';
+import { addRefusal, bindToCreator, removeRefusal } from './access.js';
 import type { Bus, ReachableAgent } from '../bus/bus.js';
 import type { ActionStore, HitStore, StoredRoute } from '../store/store.js';
 import type { ActionStates } from './states.js';
@@ -122,7 +122,7 @@ export class ActionService {
     const action = validateNewAction(input, this.now(), caller.principal.name, this.maxExpiryMs);
     const denied = addRefusal(action, caller.principal);
     if (denied !== undefined) this.refuse(caller, 'add', '', `${denied} (${describeAction(action)})`);
-    narrowToScope(action, caller.principal);
+    bindToCreator(action, caller.principal);
     if (this.actions.size >= this.maxActions) {
       throw new RequestError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the gateway already holds ${this.actions.size} actions, its limit; remove some (they also expire after an hour by default)`);
     }

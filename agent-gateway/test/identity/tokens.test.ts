@@ -51,6 +51,7 @@ describe('identity: tokens from a real Keycloak', function () {
     const c = await connect(token);
     const added = await c.request({ addAction: { action: log() } });
     assert.equal(added.actionInfo?.action?.creator, 'ada', added.error?.message ?? undefined);
+    assert.equal(added.actionInfo?.action?.creatorSubject, parts(token).payload.sub, 'who may remove it is decided by the subject, which a rename does not change');
     const entries = await t.audit();
     const add = entries.find((e) => e.what === 'add')!;
     assert.equal(add.subject, parts(token).payload.sub);
