@@ -44,8 +44,8 @@ export class Login {
   }
 
   private sessionOf(id: GatewayIdentity): TokenSession | undefined {
-    if (!id.required || !id.issuer || !id.clientId) return undefined;
-    if (this.session?.issuer !== id.issuer || this.session.clientId !== id.clientId) this.session = new TokenSession(id.issuer, id.clientId, this.store);
+    const same = this.session !== undefined && this.session.issuer === id.issuer && this.session.clientId === id.clientId;
+    if (!same) this.session = TokenSession.of(id, this.store);
     return this.session;
   }
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { int64, sonde } from '@sonde/protocol';
 import { RequestError } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import type { Principal } from '../auth/principal.js';
 import { addRefusal, bindToCreator, removeRefusal } from './access.js';
 import type { Bus, ReachableAgent } from '../bus/bus.js';
@@ -54,7 +55,7 @@ export class ActionService {
   /** Routes changed since the last write: thousands of sends at an agent's connect make one write. */
   private readonly unsaved = new Set<string>();
   private readonly store: ActionStore & HitStore;
-  private readonly audit: AuditLog;
+  private readonly audit: AuditWriter;
   private readonly bus: Bus;
   private readonly states: ActionStates;
   private readonly now: () => number;
@@ -64,7 +65,7 @@ export class ActionService {
 
   constructor(deps: ActionServiceDeps) {
     this.store = deps.store;
-    this.audit = deps.audit;
+    this.audit = new AuditWriter(deps.audit, () => this.now());
     this.bus = deps.bus;
     this.states = deps.states;
     this.now = deps.now ?? Date.now;
@@ -121,7 +122,7 @@ export class ActionService {
   async add(input: sonde.v1.IAction, caller: Caller): Promise<sonde.v1.IActionInfo> {
     const action = validateNewAction(input, this.now(), caller.principal.name, this.maxExpiryMs);
     const denied = addRefusal(action, caller.principal);
-    if (denied !== undefined) this.refuse(caller, 'add', '', `${denied} (${describeAction(action)})`);
+    if (denied !== undefined) this.audit.refuse(caller.principal, caller.remote, 'add', `${denied} (${describeAction(action)})`);
     bindToCreator(action, caller.principal);
     if (this.actions.size >= this.maxActions) {
       throw new RequestError(ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED, `the gateway already holds ${this.actions.size} actions, its limit; remove some (they also expire after an hour by default)`);
@@ -234,7 +235,7 @@ export class ActionService {
     }
     const action = this.actions.get(id)!;
     const denied = removeRefusal(action, caller.principal);
-    if (denied !== undefined) this.refuse(caller, why, id, `${denied} (${describeAction(action)})`);
+    if (denied !== undefined) this.audit.refuse(caller.principal, caller.remote, why, `${denied} (${describeAction(action)})`, id);
     this.actions.delete(id);
     this.store.deleteAction(id);
     this.routes.delete(id);
@@ -257,17 +258,9 @@ export class ActionService {
   }
 
   private record(caller: Caller, what: string, action: sonde.v1.Action): void {
-    const { name, subject } = caller.principal;
     // The whole action, as JSON after its one-line form: the record says exactly what was added or removed.
     const whole = JSON.stringify(sonde.v1.Action.toObject(action, { longs: Number, enums: String }));
-    this.audit.append({ timeMs: this.now(), who: name, subject, what, actionId: action.id, detail: `${describeAction(action)} ${whole}`, remote: caller.remote });
-  }
-
-  /** Writes the refusal on the audit log and answers it. */
-  private refuse(caller: Caller, what: string, actionId: string, reason: string): never {
-    const { name, subject } = caller.principal;
-    this.audit.append({ timeMs: this.now(), who: name, subject, what, actionId, detail: reason, remote: caller.remote, outcome: 'refused' });
-    throw new RequestError(ErrorCode.ERROR_CODE_PERMISSION_DENIED, reason);
+    this.audit.done(caller.principal, caller.remote, what, `${describeAction(action)} ${whole}`, action.id);
   }
 }
 

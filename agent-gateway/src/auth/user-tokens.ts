@@ -6,11 +6,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { EndpointPath } from '@sonde/rpc';
 import type { Authentication, Authenticator } from './authenticator.js';
+import { bearerOf } from './bearer.js';
 import { refusal } from './permissions.js';
 import type { Principal } from './principal.js';
 import { TokenRefused, VerifierUnavailable, type TokenVerifier } from './token-verifier.js';
-
-const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i;
 
 export function userTokens(verifier: TokenVerifier, agents?: Authenticator): Authenticator {
   return {
@@ -25,7 +24,7 @@ export function userTokens(verifier: TokenVerifier, agents?: Authenticator): Aut
       if (header === undefined || header === '') {
         return { refusal: { status: 401, message: `no credentials: this gateway checks identity against ${verifier.issuer}; sign in (sonde login, or "Sonde: log in" in the editor) and connect again` } };
       }
-      const token = BEARER.exec(header)?.[1];
+      const token = bearerOf(header);
       if (token === undefined) return { refusal: { status: 401, message: 'the Authorization header is not "Bearer <access token>"; sign in (sonde login) and send the access token it keeps' } };
       try {
         const t = await verifier.verify(token);

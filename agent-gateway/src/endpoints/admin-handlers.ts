@@ -5,7 +5,7 @@
 import { CloseCode, sonde } from '@sonde/protocol';
 import { fitFrames, RequestError, type Handlers } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
-import { refusal } from '../auth/permissions.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import type { AgentRegistry } from '../connections/agent-registry.js';
 import { MAX_CHARS, MAX_COUNT, checkLength, checkStrings } from '../checks/fields.js';
 import type { AgentKeyRecord, AgentKeys } from '../keys/agent-keys.js';
@@ -27,14 +27,9 @@ const wire = (k: AgentKeyRecord): sonde.v1.IAgentKey => ({ id: k.id, tags: k.tag
 const AUDIT_PAGE = 1000;
 
 export function adminHandlers(deps: AdminHandlerDeps): Handlers<Peer> {
-  const record = (peer: Peer, what: string, detail: string, outcome: 'ok' | 'refused' = 'ok') =>
-    deps.audit.append({ timeMs: deps.now(), who: peer.principal.name, subject: peer.principal.subject, what, actionId: '', detail, remote: peer.remote, outcome });
-  const admin = (peer: Peer, what: string, doing: string) => {
-    const denied = refusal(peer.principal, 'admin', doing);
-    if (denied === undefined) return;
-    record(peer, what, denied, 'refused');
-    throw new RequestError(ErrorCode.ERROR_CODE_PERMISSION_DENIED, denied);
-  };
+  const audit = new AuditWriter(deps.audit, deps.now);
+  const record = (peer: Peer, what: string, detail: string) => audit.done(peer.principal, peer.remote, what, detail);
+  const admin = (peer: Peer, what: string, doing: string) => audit.need(peer.principal, peer.remote, 'admin', what, doing);
   return {
     createAgentKey(envelope, peer) {
       admin(peer, 'create-key', 'creating an agent key');

@@ -44,8 +44,10 @@ export function takeEvents(envelope: sonde.v1.Envelope, agent: ConnectedAgent, b
   }
   // Snapshots carry variables: only clients that may capture see them. Everything else: those who may view the agent's tags.
   const tags = agent.hello.tags ?? [];
-  const snapshots = batch.forward.filter((e) => e.snapshot);
-  const rest = [...batch.forward.filter((e) => !e.snapshot), ...changed.map((hits) => ({ hits }))];
+  const snapshots: sonde.v1.IEvent[] = [];
+  const rest: sonde.v1.IEvent[] = [];
+  for (const e of batch.forward) (e.snapshot ? snapshots : rest).push(e);
+  for (const hits of changed) rest.push({ hits });
   push(snapshots, { tags, permission: 'capture' }, agent, deps);
   push(rest, { tags }, agent, deps);
 }

@@ -21,6 +21,7 @@ import type { AgentStore } from '../store/store.js';
 import { takeEvents } from './agent-events.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import { claimRefusal } from '../keys/agent-claims.js';
 import type { AgentKeys } from '../keys/agent-keys.js';
 import type { Endpoint, Peer } from './peer.js';
@@ -43,9 +44,10 @@ export interface AgentEndpointDeps {
   badInput: RateLimitedLog;
   now: () => number;
   policy: PolicyHolder;
-  /** With agent keys: what a hello may claim under its key (keys/agent-claims.ts), refusals on the audit log. */
+  /** With agent keys: what a hello may claim under its key (keys/agent-claims.ts). */
   keys?: AgentKeys;
-  audit?: AuditLog;
+  /** Refused hellos go on it. */
+  audit: AuditLog;
 }
 
 interface Connection {
@@ -58,6 +60,7 @@ interface Connection {
 export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
   const connections = new WeakMap<Peer, Connection>();
   const known = (id: string | null | undefined): boolean => !!id && deps.actions.has(id);
+  const audit = new AuditWriter(deps.audit, deps.now);
 
   function connectionOf(peer: Peer): Connection {
     let c = connections.get(peer);
@@ -83,10 +86,7 @@ export function agentEndpoint(deps: AgentEndpointDeps): Endpoint {
         throw err;
       }
       const claim = claimRefusal(hello, peer.principal, deps.keys);
-      if (claim !== undefined) {
-        deps.audit?.append({ timeMs: deps.now(), who: peer.principal.name, what: 'hello', actionId: '', detail: `agent ${hello.agentId}: ${claim}`, remote: peer.remote, outcome: 'refused' });
-        throw new RequestError(ErrorCode.ERROR_CODE_PERMISSION_DENIED, claim);
-      }
+      if (claim !== undefined) audit.refuse(peer.principal, peer.remote, 'hello', `agent ${hello.agentId}: ${claim}`);
       clearTimeout(connection.helloTimer);
       const fileList = new FileList(deps.limits);
       const leftOut = fileList.add('hello.files', hello.files ?? []);

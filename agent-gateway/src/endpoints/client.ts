@@ -4,9 +4,9 @@
 // Changes act as the connection's principal: its name is the creator of
 // what it adds and the `who` of the audit log.
 import { sonde } from '@sonde/protocol';
-import { fitFrames, RequestError, type Handlers } from '@sonde/rpc';
+import { fitFrames, type Handlers } from '@sonde/rpc';
 import type { AuditLog } from '../audit/audit-log.js';
-import { refusal } from '../auth/permissions.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import type { ActionService, Caller } from '../actions/service.js';
 import type { Bus } from '../bus/bus.js';
 import type { Subscribers } from '../connections/subscribers.js';
@@ -31,6 +31,7 @@ export interface ClientEndpointDeps {
 
 export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
   const caller = (peer: Peer): Caller => ({ principal: peer.principal, remote: peer.remote });
+  const audit = new AuditWriter(deps.audit, Date.now);
   // In parts when the list is larger than a frame: the requester's channel reads them as one reply.
   const actionList = () =>
     fitFrames(deps.actions.list(), (chunk) => ({ actionList: { actions: chunk } }), { tooLarge: (a, bytes) => deps.log(`action ${a.action?.id} is ${bytes} bytes as listed, over a frame: left out of the list`) });
@@ -54,13 +55,9 @@ export function clientEndpoint(deps: ClientEndpointDeps): Endpoint {
       return { policy: deps.policy.current() };
     },
     setPolicy(envelope, peer) {
-      const denied = refusal(peer.principal, 'admin', 'changing the redaction policy');
-      if (denied !== undefined) {
-        deps.audit.append({ timeMs: Date.now(), who: peer.principal.name, subject: peer.principal.subject, what: 'set-policy', actionId: '', detail: denied, remote: peer.remote, outcome: 'refused' });
-        throw new RequestError(sonde.v1.ErrorCode.ERROR_CODE_PERMISSION_DENIED, denied);
-      }
+      audit.need(peer.principal, peer.remote, 'admin', 'set-policy', 'changing the redaction policy');
       const next = deps.policy.set(envelope.setPolicy?.policy ?? {}, peer.principal.name);
-      deps.audit.append({ timeMs: Date.now(), who: peer.principal.name, subject: peer.principal.subject, what: 'set-policy', actionId: '', detail: JSON.stringify(sonde.v1.Policy.toObject(sonde.v1.Policy.create(next))), remote: peer.remote });
+      audit.done(peer.principal, peer.remote, 'set-policy', JSON.stringify(sonde.v1.Policy.toObject(sonde.v1.Policy.create(next))));
       deps.log(`policy set by ${peer.principal.name} from ${peer.remote}`);
       return { policy: next };
     },

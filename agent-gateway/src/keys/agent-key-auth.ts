@@ -3,6 +3,7 @@
 // the key: its id names the agent's doings on the audit log, its tags bound
 // the tags the agent may claim.
 import type { Authenticator } from '../auth/authenticator.js';
+import { bearerOf } from '../auth/bearer.js';
 import type { AgentKeys } from './agent-keys.js';
 
 export function agentKeyAuth(keys: AgentKeys): Authenticator {
@@ -10,8 +11,7 @@ export function agentKeyAuth(keys: AgentKeys): Authenticator {
     description: 'agent keys',
     checkHost: () => {},
     authenticate(request) {
-      const header = request.headers.authorization ?? '';
-      const credential = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
+      const credential = bearerOf(request.headers.authorization);
       if (credential === undefined) {
         return { refusal: { status: 401, message: 'no agent key: this gateway takes agents with a key only; create one with "sonde keys create" (an admin) and start the agent with SONDE_AGENT_KEY' } };
       }

@@ -17,9 +17,7 @@ function gatewayOf(argv: string[]): { url: string; rest: string[] } {
   return { url, rest: i >= 0 ? [...argv.slice(0, i), ...argv.slice(i + 2)] : argv };
 }
 
-function sessionOf(id: GatewayIdentity): TokenSession | undefined {
-  return id.required && id.issuer && id.clientId ? new TokenSession(id.issuer, id.clientId, new TokenStore()) : undefined;
-}
+const sessionOf = (id: GatewayIdentity) => TokenSession.of(id, new TokenStore());
 
 export async function login(argv: string[]): Promise<number> {
   const { url } = gatewayOf(argv);

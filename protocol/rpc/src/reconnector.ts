@@ -138,7 +138,10 @@ export class Reconnector {
       failure = `the server answered the upgrade with HTTP ${res.statusCode}${auth}`;
       // The server's own sentence (what to do) is the better reason: read a little of the body, then give up the socket.
       let body = '';
+      let read = false;
       const done = () => {
+        if (read) return;
+        read = true;
         const said = body.trim().slice(0, 500);
         if (said) failure = `the server answered the upgrade with HTTP ${res.statusCode}${auth}: ${said}`;
         socket.terminate();

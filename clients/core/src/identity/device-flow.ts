@@ -1,7 +1,7 @@
 // OAuth 2.0 Device Authorization Grant (RFC 8628): the code a person types
 // (or the link with it) on the provider's page, then polling the token
 // endpoint at the pace it asks until they approve, deny, or the code expires.
-import { providerEndpoints, tokenRequest, TokenEndpointError, type TokenSet } from './oidc.js';
+import { postForm, providerEndpoints, tokenRequest, TokenEndpointError, type TokenSet } from './oidc.js';
 
 export interface DeviceLogin {
   userCode: string;
@@ -18,10 +18,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startDeviceLogin(issuer: string, clientId: string): Promise<DeviceLogin> {
   const endpoints = await providerEndpoints(issuer);
-  const res = await fetch(endpoints.deviceAuthorization, { method: 'POST', body: new URLSearchParams({ client_id: clientId, scope: 'openid' }) });
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok || typeof body.device_code !== 'string' || typeof body.user_code !== 'string' || typeof body.verification_uri !== 'string') {
-    throw new Error(`${issuer} refused to start a device login for ${clientId} (${res.status} ${String(body.error ?? '')} ${String(body.error_description ?? '')}); the client needs the device flow enabled`);
+  const { ok, status, body } = await postForm(endpoints.deviceAuthorization, { client_id: clientId, scope: 'openid' });
+  if (!ok || typeof body.device_code !== 'string' || typeof body.user_code !== 'string' || typeof body.verification_uri !== 'string') {
+    throw new Error(`${issuer} refused to start a device login for ${clientId} (${status} ${String(body.error ?? '')} ${String(body.error_description ?? '')}); the client needs the device flow enabled`);
   }
   const deviceCode = body.device_code;
   const expiresAtMs = Date.now() + (typeof body.expires_in === 'number' ? body.expires_in : 600) * 1000;

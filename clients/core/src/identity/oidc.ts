@@ -72,10 +72,18 @@ export async function providerEndpoints(issuer: string): Promise<ProviderEndpoin
   return { deviceAuthorization: device, token };
 }
 
+/** POSTs a form to one of the provider's endpoints; resolves with the answer's status and JSON body. */
+export async function postForm(endpoint: string, form: Record<string, string>): Promise<{ ok: boolean; status: number; body: Record<string, unknown> }> {
+  const res = await fetch(endpoint, { method: 'POST', body: new URLSearchParams(form) }).catch((err: Error) => {
+    throw new Error(`cannot reach the identity provider at ${endpoint} (${why(err)})${hint(err)}`);
+  });
+  return { ok: res.ok, status: res.status, body: await json(res, endpoint) };
+}
+
 /** POSTs a form to the token endpoint; resolves with the tokens, rejects with TokenEndpointError. */
 export async function tokenRequest(endpoint: string, form: Record<string, string>, now = Date.now): Promise<TokenSet> {
-  const res = await fetch(endpoint, { method: 'POST', body: new URLSearchParams(form) });
-  const body = await json(res, endpoint);
+  const res = await postForm(endpoint, form);
+  const body = res.body;
   if (!res.ok || typeof body.access_token !== 'string') {
     const code = typeof body.error === 'string' ? body.error : `http_${res.status}`;
     throw new TokenEndpointError(code, `${code}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`);

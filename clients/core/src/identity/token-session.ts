@@ -2,7 +2,7 @@
 // access token for each (re)connection, refreshed with the refresh token
 // before it expires (and the new refresh token kept), so that a long session
 // never asks the person again until the provider's session ends.
-import { providerEndpoints, tokenRequest, TokenEndpointError, type TokenSet } from './oidc.js';
+import { providerEndpoints, tokenRequest, TokenEndpointError, type GatewayIdentity, type TokenSet } from './oidc.js';
 import type { StoredLogin, TokenStore } from './token-store.js';
 
 /** An access token with less than this left is refreshed first. */
@@ -23,6 +23,11 @@ const userNameOf = (accessToken: string): string => {
 
 export class TokenSession {
   private refreshing: Promise<string | undefined> | undefined;
+
+  /** The session for where a gateway says to sign in; undefined when it checks no identity. */
+  static of(identity: GatewayIdentity, store: TokenStore): TokenSession | undefined {
+    return identity.required && identity.issuer && identity.clientId ? new TokenSession(identity.issuer, identity.clientId, store) : undefined;
+  }
 
   constructor(
     readonly issuer: string,
