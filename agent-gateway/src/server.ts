@@ -41,6 +41,8 @@ export interface GatewayOptions {
   authenticator?: Authenticator;
   /** People sign in with this OIDC provider (a Keycloak realm): tokens must come from `issuer` and carry `audience`. */
   identity?: { issuer: string; audience: string; /** The public client people sign in through (device flow); default sonde-cli. */ loginClientId?: string };
+  /** People sign in on an embedded demo provider (demo-identity/), loopback only: the demo's identity, verified as a Keycloak realm's. */
+  demoIdentity?: boolean | { accessTokenSeconds?: number };
   log?: (msg: string) => void;
   /** How many actions the gateway holds at once (default 10,000). */
   maxActions?: number;
@@ -61,12 +63,14 @@ const EXPIRY_SWEEP_MS = 1_000;
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((msg: string) => process.stderr.write(`sonde gateway: ${msg}\n`));
-  if (!opts.authenticator && !opts.identity && !opts.insecureDev) {
-    throw new Error('the gateway needs an identity provider: give --oidc-issuer https://KEYCLOAK/realms/REALM (and --oidc-audience, default sonde-gateway); or, on loopback for tests and local experiments only, --insecure-dev');
+  if (!opts.authenticator && !opts.identity && !opts.demoIdentity && !opts.insecureDev) {
+    throw new Error('the gateway needs an identity provider: give --oidc-issuer https://KEYCLOAK/realms/REALM (and --oidc-audience, default sonde-gateway); or, on loopback, --demo-identity (an embedded provider with demo users) or --insecure-dev (no credentials, for tests and local experiments)');
   }
   // Checked before the store opens: a refused host or a bad issuer leaves nothing behind.
-  (opts.authenticator ?? (opts.identity ? undefined : insecureDev))?.checkHost(host);
-  const verifier = opts.identity ? keycloakVerifier(opts.identity) : undefined;
+  (opts.authenticator ?? (opts.identity || opts.demoIdentity ? undefined : insecureDev))?.checkHost(host);
+  const demo = !opts.authenticator && !opts.identity && opts.demoIdentity ? await startDemo(host, opts.demoIdentity, log) : undefined;
+  const identity = demo?.identity ?? opts.identity;
+  const verifier = identity ? keycloakVerifier(identity) : undefined;
   const tls = opts.tls && readTls(opts.tls);
   const limits = resolveLimits(opts.limits);
   const badInput = new RateLimitedLog(log, limits.logLinesPerWindow, limits.logWindowMs);
@@ -91,7 +95,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // Set by close(): connections still closing must not touch the closed store.
   let closing = false;
   const health = () => healthReport({ agents, clients: () => subscribers.size, actions: () => actions.size, drops });
-  const identityInfo = verifier ? { issuer: verifier.issuer, clientId: opts.identity?.loginClientId ?? 'sonde-cli' } : undefined;
+  const identityInfo = verifier ? { issuer: verifier.issuer, clientId: identity?.loginClientId ?? 'sonde-cli' } : undefined;
   const serve = (req: Parameters<typeof serveHttp>[0], res: Parameters<typeof serveHttp>[1]) => serveHttp(req, res, health, identityInfo);
   const http = tls ? createTlsServer(tls, serve) : createServer(serve);
   const wss = acceptUpgrades(http, {
@@ -138,8 +142,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await new Promise<void>((resolve) => http.close(() => resolve()));
       actions.flush();
       db.close();
+      await demo?.provider.close();
     },
   };
+}
+
+/** The embedded demo provider (loaded only when asked for: oidc-provider is large), and the identity it gives the gateway. */
+async function startDemo(host: string, demo: true | { accessTokenSeconds?: number }, log: (msg: string) => void) {
+  const { startDemoIdentity, DEMO_AUDIENCE, DEMO_LOGIN_CLIENT } = await import('./demo-identity/demo-provider.js');
+  const { DEMO_USERS } = await import('./demo-identity/demo-users.js');
+  const provider = await startDemoIdentity({ host, ...(demo === true ? {} : demo) });
+  const users = DEMO_USERS.map((u) => `${u.name}/${u.password}`).join(', ');
+  log(`WARNING: --demo-identity: people sign in on the embedded demo provider ${provider.issuer} as ${users} (published passwords); loopback only, never in production: there, give --oidc-issuer with your Keycloak realm`);
+  return { provider, identity: { issuer: provider.issuer, audience: DEMO_AUDIENCE, loginClientId: DEMO_LOGIN_CLIENT } };
 }
 
 /** The certificate and key, read before anything opens; an unreadable file says which and why. */

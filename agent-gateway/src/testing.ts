@@ -54,3 +54,5 @@ export async function startTestGateway(options: { limits?: Partial<GatewayLimits
 }
 
 export { accessFor, tokensFor, useKeycloak, AUDIENCE, PASSWORDS, REALM, type TestKeycloak, type Tokens } from './testing-keycloak.js';
+export { approveDeviceLogin } from './demo-identity/approve-device.js';
+export { startDemoIdentity, type DemoIdentity } from './demo-identity/demo-provider.js';
