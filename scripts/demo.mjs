@@ -1,10 +1,15 @@
-// The demo: starts the gateway and the example service with the agent, then
-// plays an editor (a real LSP session with `sonde lsp` over stdio): asks for
-// code actions at the seed's line, adds the log, requests the page and shows
-// the log line and the lens that come back.
+// The demo: starts the gateway on its embedded demo identity provider, then
+// plays an editor (a real LSP session with `sonde lsp` over stdio): signs in
+// with sonde.login (the device flow, approved on the provider's page as the
+// demo user, as a person would in a browser), creates the service's agent
+// key with `sonde keys create` (the CLI shares the editor's sign-in), starts
+// the example service with the agent, asks for code actions at the seed's
+// line, adds the log, requests the page and shows the log line and the lens
+// that come back.
 //
 //   npm run demo            run the scripted session and exit
 //   npm run demo -- --keep  then keep the gateway and the service running for your editor
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -16,6 +21,7 @@ setup();
 
 const { startGateway, startService, serviceDir, sondeBin } = await import('../e2e/dist/test/support/processes.js');
 const { LspClient, editorInitializeParams } = await import('@sonde/lsp-server/testing');
+const { approveDeviceLogin } = await import('@sonde/agent-gateway/testing');
 
 const say = (label, text) => process.stdout.write(`  ${label.padEnd(13)} ${text}\n`);
 const file = join(serviceDir, 'server.js');
@@ -26,16 +32,32 @@ const rel = relative(root, file);
 
 process.stdout.write('\nSonde demo: a dynamic log from an editor into a running Node.js service\n\n');
 const dataDir = mkdtempSync(join(tmpdir(), 'sonde-demo-'));
-const gateway = await startGateway(0, dataDir);
-say('gateway', `${gateway.url}  (sonde gateway --insecure-dev, data in ${dataDir})`);
-const service = await startService(gateway.url);
-say('node-service', `${service.url}  (node --import @sonde/agent-node/register server.js)`);
+// The scripted editor's sign-in is kept here, not in your own config folder.
+const configDir = mkdtempSync(join(tmpdir(), 'sonde-demo-config-'));
+const gateway = await startGateway(0, dataDir, ['--demo-identity']);
+const issuer = (await (await fetch(`${gateway.url}/v1/identity`)).json()).issuer;
+say('gateway', `${gateway.url}  (sonde gateway --demo-identity, data in ${dataDir})`);
+say('identity', `${issuer}  (embedded demo provider; users demo/demo and viewer/viewer)`);
 let lsp;
+let service;
 let code = 0;
 try {
-  lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
+  lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp', env: { SONDE_CONFIG_DIR: configDir } });
   await lsp.initialize(editorInitializeParams(root, { gatewayUrl: gateway.url }));
   await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
+  const login = await lsp.request('workspace/executeCommand', { command: 'sonde.login', arguments: [] });
+  const page = login.verificationUriComplete ?? login.verificationUri;
+  say('editor', `sonde.login: "open ${page} and confirm the code ${login.userCode}"`);
+  await approveDeviceLogin(page, { name: 'demo', password: 'demo' }, login.userCode);
+  say('browser', 'signed in on the provider\'s page as demo, code confirmed');
+  await lsp.waitFor((n) => n.method === 'window/showMessage' && /signed in as demo/.test(n.params.message), 'the sign-in', 0, 30_000);
+  say('editor', 'signed in as demo (tokens refreshed quietly from here on)');
+  const keys = spawnSync(process.execPath, [sondeBin, 'keys', 'create', '--tag', 'e2e', '--description', 'demo service'], { env: { ...process.env, SONDE_CONFIG_DIR: configDir, SONDE_GATEWAY_URL: gateway.url }, encoding: 'utf8' });
+  const agentKey = /SONDE_AGENT_KEY=(\S+)/.exec(keys.stdout)?.[1];
+  if (!agentKey) throw new Error(`sonde keys create failed: ${keys.stderr || keys.stdout}`);
+  say('sonde keys', `create --tag e2e → ${keys.stdout.split('\n')[0]} (the CLI shares the editor's sign-in)`);
+  service = await startService(gateway.url, { SONDE_AGENT_KEY: agentKey });
+  say('node-service', `${service.url}  (SONDE_AGENT_KEY=… node --import @sonde/agent-node/register server.js)`);
   const actions = await lsp.request('textDocument/codeAction', {
     textDocument: { uri },
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
@@ -44,7 +66,7 @@ try {
   const add = actions.find((a) => a.title.startsWith('Sonde: add log'));
   say('editor', `sonde lsp offers "${add.title}" at ${rel}:${line + 1}   ${text.split('\n')[line].trim()}`);
   const mark = lsp.notifications.length;
-  await lsp.request('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments });
+  await untilConnected(() => lsp.request('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments }));
   await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.state === 'active', 'the log to become active', mark);
   say('agent', 'probe installed in the running process (no restart)');
   const body = await (await fetch(`${service.url}/aa`)).text();
@@ -65,12 +87,26 @@ try {
 if (keep && code === 0) {
   process.stdout.write(`
 Still running. Point your editor's language server at "sonde lsp" with
-SONDE_GATEWAY_URL=${gateway.url} (see README, "Editors"), open ${rel},
+SONDE_GATEWAY_URL=${gateway.url} (see README, "Editors"), run the command
+sonde.login and sign in as demo / demo on the page it opens, open ${rel},
 ask for code actions on line ${line + 1}, then: curl ${service.url}/you
 Press Ctrl-C to stop.
 `);
   await new Promise((resolve) => process.once('SIGINT', resolve));
 }
-await service.proc.stop();
+await service?.proc.stop();
 await gateway.proc.stop();
 process.exitCode = code;
+
+/** Retried while the language server is still reconnecting with its new token (a second at most). */
+async function untilConnected(run) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await run();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -117,6 +117,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         const more = held > 0 ? ` (and ${held} more refused from this address in the minute before, not written one by one)` : '';
         if (write) audit.append({ timeMs: now(), who: '?', what: 'connect', actionId: '', detail: `${path}: ${r.status} ${r.message}${more}`, remote, outcome: 'refused' });
       },
+      renewalRefused: (p, r, remote) => audit.append({ timeMs: now(), who: p.name, subject: p.subject, what: 'renew', actionId: '', detail: `${r.status} ${r.message}`, remote, outcome: 'refused' }),
     },
   });
 

@@ -2,7 +2,8 @@
 // says where (GET /v1/identity); the device flow shows the person a code and
 // opens the provider's page (window/showDocument, and the link in a message
 // for editors that cannot open it); the tokens go in the store the CLI shares;
-// every (re)connection asks for an access token, refreshed before it expires.
+// every (re)connection asks for an access token, refreshed before it expires,
+// and a live connection is handed the refreshed one (TokenRenewal).
 import { gatewayIdentity, startDeviceLogin, TokenSession, type GatewayIdentity, type TokenStore } from '@sonde/client-core';
 
 export interface LoginUi {
@@ -59,6 +60,11 @@ export class Login {
   get mayRemoveOthers(): boolean {
     if (this.identityKnown?.required === false) return true;
     return this.session?.roles.includes('sonde-admin') ?? false;
+  }
+
+  /** When the access token should be renewed; undefined when none is needed, nobody signed in, or the gateway was not asked yet. */
+  renewalDueAtMs(): number | undefined {
+    return this.identityKnown?.required ? this.session?.refreshDueAtMs() : undefined;
   }
 
   /** The access token for the next connection; undefined when none is needed or nobody signed in. */

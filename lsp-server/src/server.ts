@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SONDE_VERSION } from '@sonde/protocol';
-import { ActionMirror, GatewayClient, RecentLogs, SnapshotStore, TokenStore, configDir, expiredText, type GatewayClientOptions } from '@sonde/client-core';
+import { ActionMirror, GatewayClient, RecentLogs, SnapshotStore, TokenRenewal, TokenStore, configDir, expiredText, type GatewayClientOptions } from '@sonde/client-core';
 import { Login } from './login.js';
 import { executeCommand } from './commands/index.js';
 import { documentLines } from './document-lines.js';
@@ -121,6 +121,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
           log: (m) => connection.console.error(`gateway client: ${m}`),
         });
         login = signIn;
+        new TokenRenewal(client, {
+          dueAtMs: () => signIn.renewalDueAtMs(),
+          accessToken: () => signIn.accessToken(),
+          log: (m) => connection.console.log(`Sonde: ${m}`),
+        });
       } catch (err) {
         noGatewayReason = `${(err as Error).message} (from ${params.initializationOptions?.gatewayUrl ? 'initializationOptions.gatewayUrl' : 'SONDE_GATEWAY_URL'})`;
       }

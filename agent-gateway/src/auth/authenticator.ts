@@ -21,4 +21,9 @@ export interface Authenticator {
   checkHost(host: string): void;
   /** Credentials travel in the upgrade's Authorization header. A throw is answered 500 and logged. */
   authenticate(request: IncomingMessage, endpoint: EndpointPath): Authentication | Promise<Authentication>;
+  /**
+   * A fresh token for a live connection (Reauthenticate): the principal it
+   * now acts as, or why not. Absent where credentials do not expire.
+   */
+  renew?(token: string, current: Principal): Promise<Authentication>;
 }

@@ -1,7 +1,8 @@
 // Clients (editors, the CLI) authenticate with an OIDC access token in the
 // upgrade's Authorization header, verified by a TokenVerifier; the principal
-// carries the token's roles, tag scope and expiry (the connection is closed
-// when the token expires: the client reconnects with a refreshed one).
+// carries the token's roles, tag scope and expiry. Before it expires the
+// client sends a refreshed token on the same connection (renew), or the
+// connection is closed at expiry and the client reconnects with one.
 // Agents authenticate through their own authenticator (agent keys).
 import type { IncomingMessage } from 'node:http';
 import type { EndpointPath } from '@sonde/rpc';
@@ -26,16 +27,28 @@ export function userTokens(verifier: TokenVerifier, agents?: Authenticator): Aut
       }
       const token = bearerOf(header);
       if (token === undefined) return { refusal: { status: 401, message: 'the Authorization header is not "Bearer <access token>"; sign in (sonde login) and send the access token it keeps' } };
-      try {
-        const t = await verifier.verify(token);
-        const principal: Principal = { kind: 'user', name: t.userName, subject: t.subject, roles: t.roles, tags: t.tags, expiresAtMs: t.expiresAtMs };
-        const denied = refusal(principal, 'view', 'connecting to the gateway');
-        return denied === undefined ? { principal } : { refusal: { status: 403, message: denied } };
-      } catch (err) {
-        if (err instanceof TokenRefused) return { refusal: { status: 401, message: err.message } };
-        if (err instanceof VerifierUnavailable) return { refusal: { status: 503, message: err.message } };
-        throw err;
+      return principalOf(verifier, token);
+    },
+    async renew(token: string, current: Principal): Promise<Authentication> {
+      if (current.kind !== 'user') return { refusal: { status: 400, message: 'this connection did not sign in with an access token: there is nothing to renew' } };
+      const renewed = await principalOf(verifier, token);
+      if ('principal' in renewed && renewed.principal.subject !== current.subject) {
+        return { refusal: { status: 403, message: `the token is ${renewed.principal.name}'s, and this connection is ${current.name}'s: to act as someone else, connect again with their token` } };
       }
+      return renewed;
     },
   };
+}
+
+async function principalOf(verifier: TokenVerifier, token: string): Promise<Authentication> {
+  try {
+    const t = await verifier.verify(token);
+    const principal: Principal = { kind: 'user', name: t.userName, subject: t.subject, roles: t.roles, tags: t.tags, expiresAtMs: t.expiresAtMs };
+    const denied = refusal(principal, 'view', 'connecting to the gateway');
+    return denied === undefined ? { principal } : { refusal: { status: 403, message: denied } };
+  } catch (err) {
+    if (err instanceof TokenRefused) return { refusal: { status: 401, message: err.message } };
+    if (err instanceof VerifierUnavailable) return { refusal: { status: 503, message: err.message } };
+    throw err;
+  }
 }

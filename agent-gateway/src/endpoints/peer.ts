@@ -35,6 +35,7 @@ export class Peer {
   private readonly channel: EnvelopeChannel<Peer>;
   private inFlight = 0;
   private paused = false;
+  private current: Principal;
   private readonly maxInFlight: number;
   private readonly badInput: (kind: string, msg: string) => void;
 
@@ -42,11 +43,12 @@ export class Peer {
     private readonly socket: WebSocket,
     readonly remote: string,
     readonly endpoint: EndpointPath,
-    readonly principal: Principal,
+    principal: Principal,
     handlers: Handlers<Peer>,
     private readonly log: (msg: string) => void,
     options: PeerOptions = {},
   ) {
+    this.current = principal;
     this.maxInFlight = options.maxMessagesInFlight ?? 64;
     this.badInput = options.badInput ? (kind, msg) => options.badInput!.write(kind, msg) : (_kind, msg) => log(msg);
     this.channel = new EnvelopeChannel<Peer>(socket, {
@@ -63,6 +65,16 @@ export class Peer {
       },
       onHandlerFailure: (body, err) => log(`${endpoint} ${remote}: ${body} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
+  }
+
+  /** Whom this connection acts as: who authenticated it, or the same person renewed by a fresh token. */
+  get principal(): Principal {
+    return this.current;
+  }
+
+  /** The same person's fresh token was verified: roles, tag scope and expiry are now its. */
+  renew(principal: Principal): void {
+    this.current = principal;
   }
 
   get open(): boolean {

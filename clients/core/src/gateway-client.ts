@@ -104,6 +104,15 @@ export class GatewayClient {
     return this.reconnector.lastError;
   }
 
+  /**
+   * Hands the gateway a fresh access token for the open connection, which
+   * goes on under it (nothing is lost to a reconnection); rejects with
+   * GatewayRequestError when the gateway refuses it (then reconnectNow()).
+   */
+  async renewToken(accessToken: string): Promise<void> {
+    await this.request({ reauthenticate: { accessToken } }, 'ack', 'reauthenticate');
+  }
+
   /** Connects again now, asking the token function afresh (after a sign-in or sign-out). */
   reconnectNow(): void {
     this.reconnector.reconnectNow();

@@ -56,3 +56,4 @@ export { gatewayIdentity, providerEndpoints, TokenEndpointError, type GatewayIde
 export { startDeviceLogin, type DeviceLogin } from './identity/device-flow.js';
 export { configDir, TokenStore, type StoredLogin } from './identity/token-store.js';
 export { TokenSession } from './identity/token-session.js';
+export { TokenRenewal, type TokenRenewalOptions } from './identity/token-renewal.js';

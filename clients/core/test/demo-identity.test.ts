@@ -13,6 +13,7 @@ import { sonde } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
 import { approveDeviceLogin, startDemoIdentity } from '@sonde/agent-gateway/testing';
+import { GatewayClient, TokenRenewal, TokenSession, TokenStore, type GatewayEvent } from '../src/index.js';
 import { startDeviceLogin } from '../src/identity/device-flow.js';
 import { providerEndpoints, tokenRequest } from '../src/identity/oidc.js';
 
@@ -54,10 +55,10 @@ describe('identity: the embedded demo provider', function () {
   const dirs: string[] = [];
   const gateways: RunningGateway[] = [];
   const peers: ProtocolPeer[] = [];
-  const gateway = async () => {
+  const gateway = async (demoIdentity: true | { accessTokenSeconds: number } = true) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sonde-gw-demo-id-'));
     dirs.push(dataDir);
-    const gw = await startGateway({ dataDir, insecureDev: false, demoIdentity: true, port: 0, log: () => {} });
+    const gw = await startGateway({ dataDir, insecureDev: false, demoIdentity, port: 0, log: () => {} });
     gateways.push(gw);
     return gw;
   };
@@ -72,10 +73,13 @@ describe('identity: the embedded demo provider', function () {
     assert.ok(created.agentKeyCreated?.secret, JSON.stringify(created));
     const a = await ProtocolPeer.connect(gw.url, '/v1/agent', bearer(created.agentKeyCreated.secret));
     peers.push(a);
+    const actions: string[] = [];
     a.onFrame((e) => {
       if (e.fileQuery) a.send({ replyTo: e.id, fileQueryResult: { loadedPath: '/srv/app/src/server.js' } });
+      if (e.actionUpsert?.action?.id) actions.push(e.actionUpsert.action.id);
     });
     assert.ok((await a.request({ hello: { agentId: 'demo-agent', runtime: sonde.v1.Runtime.RUNTIME_NODE, roots: ['/srv/app'], tags: ['demo'] } })).actionSet);
+    return { a, actions };
   };
   afterEach(async () => {
     for (const p of peers.splice(0)) p.close();
@@ -110,6 +114,47 @@ describe('identity: the embedded demo provider', function () {
     const again = await connect(gw, fresh.accessToken);
     const list = await again.request({ listActions: {} });
     assert.deepEqual(list.actionList?.actions?.map((a) => a.action?.creator), ['demo']);
+  });
+
+  it('renews a live connection\'s token in place: through three token lifetimes no reconnection, no event lost', async function () {
+    this.timeout(90_000);
+    const gw = await gateway({ accessTokenSeconds: 3 });
+    const tokens = await signIn(gw, 'demo');
+    const { a, actions } = await agent(gw, tokens.accessToken);
+    const configDir = mkdtempSync(join(tmpdir(), 'sonde-renewal-config-'));
+    dirs.push(configDir);
+    const session = TokenSession.of({ required: true, ...(await issuerOf(gw)) }, new TokenStore(configDir))!;
+    session.signedIn(tokens);
+    const client = new GatewayClient({ url: gw.url, token: () => session.accessToken(), subscribe: true, log: () => {} });
+    const notes: string[] = [];
+    const renewal = new TokenRenewal(client, { dueAtMs: () => session.refreshDueAtMs(), accessToken: () => session.accessToken(), log: (m) => notes.push(m) });
+    let drops = 0;
+    client.on('disconnected', () => drops++);
+    const lines: string[] = [];
+    client.on('events', (events: readonly GatewayEvent[]) => {
+      for (const e of events) if (e.log?.text) lines.push(e.log.text);
+    });
+    try {
+      await client.waitConnected();
+      const added = await client.addAction({ kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'n={n}' });
+      while (!actions.includes(added.action!.id!)) await new Promise((r) => setTimeout(r, 20));
+      // A line every 100 ms for 10 s, across three expiries of a 3-second token.
+      const sent: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const text = `n=${i}`;
+        sent.push(text);
+        a.send({ events: { events: [{ log: { actionId: added.action!.id!, agentId: 'demo-agent', timeMs: Date.now(), text } }] } });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const deadline = Date.now() + 5000;
+      while (lines.length < sent.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(lines, sent, 'every line arrived, in order');
+      assert.equal(drops, 0, `the connection never dropped (${notes.join('; ')})`);
+      assert.ok(notes.filter((n) => n.startsWith('renewed')).length >= 3, `renewed in place at each lifetime: ${notes.join('; ')}`);
+    } finally {
+      renewal.stop();
+      await client.close();
+    }
   });
 
   it('refuses the viewer\'s attempt to add a log, with the role it needs', async () => {

@@ -70,8 +70,9 @@ export function start(cmd: string, args: string[], opts: SpawnOptions & { name: 
   };
 }
 
-export async function startGateway(port: number, dataDir: string): Promise<{ proc: Proc; url: string }> {
-  const proc = start(process.execPath, [sondeBin, 'gateway', '--insecure-dev', '--port', String(port), '--data', dataDir], { name: 'gateway' });
+/** `sonde gateway` on loopback; `identity` is how it identifies people (default --insecure-dev). */
+export async function startGateway(port: number, dataDir: string, identity: string[] = ['--insecure-dev']): Promise<{ proc: Proc; url: string }> {
+  const proc = start(process.execPath, [sondeBin, 'gateway', ...identity, '--port', String(port), '--data', dataDir], { name: 'gateway' });
   const m = await proc.waitFor(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
   return { proc, url: m[1]! };
 }

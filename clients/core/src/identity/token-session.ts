@@ -5,8 +5,9 @@
 import { providerEndpoints, tokenRequest, TokenEndpointError, type GatewayIdentity, type TokenSet } from './oidc.js';
 import type { StoredLogin, TokenStore } from './token-store.js';
 
-/** An access token with less than this left is refreshed first. */
+/** An access token with less than this left is refreshed first (or a third of its lifetime, for short-lived ones). */
 const REFRESH_MARGIN_MS = 30_000;
+const DEFAULT_LIFETIME_MS = 300_000;
 
 /** The access token's claims, read without verifying (the gateway verifies; this only labels the editor). */
 const claimsOf = (accessToken: string): Record<string, unknown> => {
@@ -20,6 +21,13 @@ const userNameOf = (accessToken: string): string => {
   const claims = claimsOf(accessToken);
   return String(claims.preferred_username ?? claims.sub ?? '');
 };
+
+/** When a stored access token is refreshed: 30 s before it expires, or after two thirds of a shorter life. */
+function dueAtMs(login: StoredLogin): number {
+  const { iat, exp } = claimsOf(login.accessToken);
+  const lifetimeMs = typeof iat === 'number' && typeof exp === 'number' && exp > iat ? (exp - iat) * 1000 : DEFAULT_LIFETIME_MS;
+  return login.expiresAtMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 3);
+}
 
 export class TokenSession {
   private refreshing: Promise<string | undefined> | undefined;
@@ -62,14 +70,14 @@ export class TokenSession {
   /** When the stored access token needs refreshing (ms since the epoch), or undefined when nobody is signed in. */
   refreshDueAtMs(): number | undefined {
     const login = this.store.get(this.issuer, this.clientId);
-    return login && login.expiresAtMs - REFRESH_MARGIN_MS;
+    return login && dueAtMs(login);
   }
 
   /** A valid access token, refreshed when close to expiry; undefined when nobody is signed in or the provider ended the session. */
   accessToken(): Promise<string | undefined> {
     const login = this.store.get(this.issuer, this.clientId);
     if (login === undefined) return Promise.resolve(undefined);
-    if (login.expiresAtMs - this.now() > REFRESH_MARGIN_MS) return Promise.resolve(login.accessToken);
+    if (this.now() < dueAtMs(login)) return Promise.resolve(login.accessToken);
     this.refreshing ??= this.refresh(login).finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
