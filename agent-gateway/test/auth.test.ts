@@ -61,6 +61,15 @@ describe('gateway authentication', () => {
     c.close();
   });
 
+  it('refuses to renew a connection whose credentials do not expire, and keeps it', async () => {
+    const c = await ProtocolPeer.connect(gw.url, '/v1/client', { authorization: 'Bearer ada' });
+    const r = await c.request({ reauthenticate: { accessToken: 'bob' } });
+    assert.equal(r.error?.code, sonde.v1.ErrorCode.ERROR_CODE_UNAUTHENTICATED);
+    assert.match(r.error?.message ?? '', /the fresh token was refused: this gateway's credentials do not expire: there is nothing to renew/);
+    assert.ok((await c.request({ listActions: {} })).actionList);
+    c.close();
+  });
+
   it('acts as the principal: it is the creator of what it adds and the who of the audit log', async () => {
     const agent = await ScriptedAgent.connect(gw.url, { agentId: 'a1' }, ['/srv/app/src/server.js']).catch((err: Error) => err);
     assert.ok(agent instanceof Error, 'an agent without a token is refused too');

@@ -129,6 +129,44 @@ describe('identity: tokens from a real Keycloak', function () {
     assert.match(closed.reason, /access token expired; reconnect with a fresh one/);
   });
 
+  it('renews a live connection with the same person\'s fresh token past the first one\'s expiry', async () => {
+    const c = await connect(await accessFor(t.kc, 'ada', 'sonde-cli-short'));
+    let closed = false;
+    void c.closed.then(() => (closed = true));
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 1500));
+      const renewed = await c.request({ reauthenticate: { accessToken: await accessFor(t.kc, 'ada', 'sonde-cli-short') } });
+      assert.ok(renewed.ack, renewed.error?.message ?? undefined);
+    }
+    // Three renewals of 3-second tokens, 4.5 s in: the first token's expiry did not close it.
+    assert.equal(closed, false);
+    assert.ok((await c.request({ listActions: {} })).actionList);
+  });
+
+  it('refuses to renew a connection with another person\'s token, a forged one or none, with no effect, on the record', async () => {
+    const ada = await accessFor(t.kc, 'ada');
+    const c = await connect(ada);
+    const { h, payload, s: sig } = parts(ada);
+    const cases: [string, string, RegExp][] = [
+      ['another person', await accessFor(t.kc, 'stan'), /the token is stan's, and this connection is ada's: to act as someone else, connect again/],
+      ['tampered', `${h}.${b64({ ...payload, realm_access: { roles: ['sonde-admin'] } })}.${sig}`, /signature does not verify/],
+      ['none', '', /not a JWT/],
+    ];
+    for (const [what, token, reason] of cases) {
+      const r = await c.request({ reauthenticate: { accessToken: token } });
+      assert.equal(r.error?.code, ErrorCode.ERROR_CODE_UNAUTHENTICATED, what);
+      assert.match(r.error?.message ?? '', reason, what);
+    }
+    // Still ada, with ada's roles: a viewer-and-debugger's add works, an admin's request does not.
+    await agent('a1', []);
+    assert.equal((await c.request({ addAction: { action: log() } })).actionInfo?.action?.creator, 'ada');
+    assert.equal((await c.request({ listAgentKeys: {} })).error?.code, ErrorCode.ERROR_CODE_PERMISSION_DENIED);
+    const refused = (await t.audit()).filter((e) => e.what === 'renew');
+    assert.equal(refused.length, 3);
+    assert.ok(refused.every((e) => e.who === 'ada' && e.outcome === 'refused'));
+    assert.match(refused[0]!.detail, /stan's/);
+  });
+
   it('shows an agent\'s events only to people who may view its tags, and snapshots only to those who may capture', async () => {
     const staging = await agentPeer('a1', ['staging']);
     const production = await agentPeer('a2', ['production']);
