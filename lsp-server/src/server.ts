@@ -188,7 +188,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   // Params are checked here, at the edge: features get well-formed positions.
   connection.onCodeAction((params) => codeActions(checkCodeActionParams(params, lines), { mirror, workspace, lines, literalSupport, who: login && { me: login.me, mayRemoveOthers: login.mayRemoveOthers } }));
   connection.onCodeLens((params) => codeLenses(checkCodeLensParams(params).textDocument.uri, mirror, workspace, login?.me));
-  connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent, snapshots));
+  connection.onHover((params) => hover(checkHoverParams(params, lines), mirror, workspace, recent, snapshots, login && { me: login.me, mayRemoveOthers: login.mayRemoveOthers }));
   connection.languages.inlayHint.on((params) => inlayHints(checkInlayHintParams(params), { mirror, workspace, snapshots, lines }));
   connection.onExecuteCommand((params) =>
     executeCommand(checkExecuteCommandParams(params), { mirror, snapshots, workspace, lines, target, gateway: client, noGatewayReason, changed, showMessage, login }),

@@ -35,4 +35,15 @@ describe('hover', () => {
     const quiet = (hover(at(12), mirror, workspace, new RecentLogs())?.contents as { value: string }).value;
     assert.equal(quiet, '**Sonde** log "n={n}" · 1 hit · active\n\n_no lines yet_');
   });
+
+  it('says whose someone else\'s action is, read-only unless this editor is an admin\'s', () => {
+    const mirror = new ActionMirror();
+    const info = logInfo('a', 'src/server.js', 12, 'name={name}', { hits: 1, states: [state('a', 'agent-1', Kind.ACTION_STATE_KIND_ACTIVE)] });
+    mirror.reset([{ ...info, action: { ...info.action, creator: 'ada' } }]);
+    const text = (who?: { me: string | undefined; mayRemoveOthers: boolean }) => (hover(at(11), mirror, workspace, new RecentLogs(), undefined, who)?.contents as { value: string }).value;
+    assert.match(text({ me: 'vic', mayRemoveOthers: false }), /\n\nAdded by ada: read-only here; only ada or an admin may remove it\.\n/);
+    assert.match(text({ me: 'root', mayRemoveOthers: true }), /\n\nAdded by ada; as an admin you may remove it\.\n/);
+    assert.doesNotMatch(text({ me: 'ada', mayRemoveOthers: false }), /Added by/, 'one\'s own action needs no name');
+    assert.doesNotMatch(text(undefined), /Added by/, 'nothing is said before the editor knows who it is');
+  });
 });
