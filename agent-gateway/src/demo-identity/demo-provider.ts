@@ -40,9 +40,10 @@ export async function startDemoIdentity(opts: DemoIdentityOptions = {}): Promise
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the demo identity provider refuses to listen on ${host}: its users' passwords are published, so it binds to loopback only; in production give --oidc-issuer with your Keycloak realm`);
   let provider: Provider | undefined;
+  let callback: ReturnType<Provider['callback']> | undefined;
   const server = createServer((req, res) => {
-    if (!provider) return void send(res, 503, errorPage('starting; try again in a moment'));
-    route(provider, req, res).catch((err: unknown) => {
+    if (!provider || !callback) return void send(res, 503, errorPage('starting; try again in a moment'));
+    route(provider, callback, req, res).catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, errorPage(`the demo identity provider failed: ${err instanceof Error ? err.message : String(err)}`));
       else res.destroy();
     });
@@ -54,7 +55,8 @@ export async function startDemoIdentity(opts: DemoIdentityOptions = {}): Promise
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}${DEMO_REALM}`;
   provider = new Provider(issuer, configuration(opts.accessTokenSeconds ?? 300));
-  // A token or device code refused is the caller's matter, said in the answer; the provider's own log stays quiet.
+  callback = provider.callback();
+  // Refusals (a bad code, a spent token) are the caller's, said in the answer; only a failure inside the provider is logged.
   provider.on('server_error', (_ctx: unknown, err: Error) => process.stderr.write(`sonde demo identity: ${err.message}\n`));
   return {
     issuer,
@@ -66,7 +68,7 @@ export async function startDemoIdentity(opts: DemoIdentityOptions = {}): Promise
   };
 }
 
-async function route(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(provider: Provider, callback: ReturnType<Provider['callback']>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
   if (path !== DEMO_REALM && !path.startsWith(`${DEMO_REALM}/`)) return send(res, 404, errorPage(`nothing at ${path}: the realm is ${DEMO_REALM}`));
   const interaction = /^\/interaction\/([\w-]+)(\/login)?$/.exec(path.slice(DEMO_REALM.length));
@@ -74,7 +76,7 @@ async function route(provider: Provider, req: IncomingMessage, res: ServerRespon
   // Mounted under the realm's path, as oidc-provider reads it from originalUrl.
   Object.assign(req, { originalUrl: req.url });
   req.url = req.url!.slice(DEMO_REALM.length) || '/';
-  return provider.callback()(req, res);
+  return callback(req, res);
 }
 
 /** The sign-in form (the login prompt); the consent prompt is granted as asked: the editor and CLI are the realm's own client. */
