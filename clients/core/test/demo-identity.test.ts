@@ -191,6 +191,23 @@ describe('identity: the embedded demo provider', function () {
     assert.match(r.body, /issued by .*127\.0\.0\.1:\d+\/realms\/sonde.*not by this gateway's identity provider/);
   });
 
+  it('answers hostile or stray requests with a page that says what is wrong, and keeps serving', async () => {
+    const gw = await gateway();
+    const { issuer } = await issuerOf(gw);
+    const base = issuer.replace(/\/realms\/sonde$/, '');
+    const other = await fetch(`${base}/realms/master/protocol/openid-connect/certs`);
+    assert.equal(other.status, 404);
+    assert.match(await other.text(), /the realm is \/realms\/sonde/);
+    const stray = await fetch(`${issuer}/interaction/no-such-sign-in/login`, { method: 'POST', body: 'x'.repeat(1 << 20), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(stray.status, 400);
+    assert.match(await stray.text(), /This sign-in has expired or was opened in another browser/);
+    const badCode = await fetch(`${issuer}/protocol/openid-connect/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'forged', client_id: 'sonde-cli' }) });
+    assert.equal(badCode.status, 400);
+    assert.equal(((await badCode.json()) as { error: string }).error, 'invalid_grant');
+    // Still serving: a sign-in goes through.
+    assert.ok((await signIn(gw, 'demo')).accessToken);
+  });
+
   it('never listens beyond loopback: its passwords are published', async () => {
     await assert.rejects(startDemoIdentity({ host: '0.0.0.0' }), /refuses to listen on 0\.0\.0\.0.*loopback only.*--oidc-issuer/);
     const dataDir = mkdtempSync(join(tmpdir(), 'sonde-gw-demo-id-'));
