@@ -22,11 +22,17 @@ const userNameOf = (accessToken: string): string => {
   return String(claims.preferred_username ?? claims.sub ?? '');
 };
 
-/** When a stored access token is refreshed: 30 s before it expires, or after two thirds of a shorter life. */
+/**
+ * When a stored access token is refreshed: 30 s before it expires, or after
+ * two thirds of a shorter life. Its expiry is the token's own `exp` where it
+ * has one (what the gateway closes the connection at; up to a second before
+ * the time the client reckoned from `expires_in`, as `exp` is whole seconds).
+ */
 function dueAtMs(login: StoredLogin): number {
   const { iat, exp } = claimsOf(login.accessToken);
+  const expiresAtMs = typeof exp === 'number' ? Math.min(login.expiresAtMs, exp * 1000) : login.expiresAtMs;
   const lifetimeMs = typeof iat === 'number' && typeof exp === 'number' && exp > iat ? (exp - iat) * 1000 : DEFAULT_LIFETIME_MS;
-  return login.expiresAtMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 3);
+  return expiresAtMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 3);
 }
 
 export class TokenSession {
