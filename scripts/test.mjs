@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { root, setup, setupBrowser, setupEditors } from './setup.mjs';
 import { startKeycloak } from './keycloak.mjs';
+import { setupPython } from './python.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
 const MOCHA_SUITES = ['protocol', 'protocol/rpc', 'agent-gateway', 'agents/node', 'clients/core', 'lsp-server', 'clients/cli', 'e2e'];
@@ -11,10 +12,10 @@ const MOCHA_SUITES = ['protocol', 'protocol/rpc', 'agent-gateway', 'agents/node'
 const SUITE_LIMIT_MS = 5 * 60 * 1000;
 const SUITES_WITH_KEYCLOAK = new Set(['agent-gateway', 'lsp-server', 'e2e']);
 
-function runSuite(dir, env) {
+/** Runs one suite's runner, echoing it, and reads its own summary for the counts. */
+function runCounted(dir, cmd, args, env, count) {
   return new Promise((resolve) => {
-    const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const child = spawn(process.execPath, [mocha, '--color'], { cwd: join(root, dir), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: join(root, dir), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     // A suite that hangs (a handle left open) fails instead of stalling CI.
     const limit = setTimeout(() => {
@@ -29,17 +30,28 @@ function runSuite(dir, env) {
       clearTimeout(limit);
       // eslint-disable-next-line no-control-regex
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
-      const passed = Number(/(\d+) passing/.exec(plain)?.[1] ?? 0);
-      let failed = Number(/(\d+) failing/.exec(plain)?.[1] ?? 0);
+      const counted = count(plain);
       // A suite that crashed before reporting counts as one failure.
-      if (code !== 0 && failed === 0) failed = 1;
-      resolve({ dir, passed, failed, code });
+      if (code !== 0 && counted.failed === 0) counted.failed = 1;
+      resolve({ dir, ...counted, code });
     });
   });
 }
 
+const mochaCounts = (out) => ({ passed: Number(/(\d+) passing/.exec(out)?.[1] ?? 0), failed: Number(/(\d+) failing/.exec(out)?.[1] ?? 0) });
+// pytest's last line: "=== 3 failed, 56 passed in 0.2s ===" (errors count as failures).
+const pytestCounts = (out) => {
+  const last = out.trim().split('\n').at(-1) ?? '';
+  const n = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(last)?.[1] ?? 0);
+  return { passed: n('passed'), failed: n('failed') + n('errors?') };
+};
+
+const runMocha = (dir, env) => runCounted(dir, process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--color'], env, mochaCounts);
+const runPytest = (python) => runCounted('agents/python', python, ['-m', 'pytest', '--color=yes', '-p', 'no:cacheprovider'], {}, pytestCounts);
+
 setup();
 setupEditors();
+const python = setupPython();
 const noBrowser = setupBrowser();
 if (noBrowser) process.stderr.write(`setup: ${noBrowser}\n`);
 // One Keycloak for the whole run (the identity tests), started while the first suites run.
@@ -53,8 +65,13 @@ try {
       if (kc instanceof Error) process.stderr.write(`\n${kc.message}\n(the identity tests start their own, and say why if they cannot)\n`);
       else env.SONDE_TEST_KEYCLOAK_URL = kc.url;
     }
+    // The Python agent's suite before the end-to-end tests, which drive every agent.
+    if (dir === 'e2e') {
+      process.stdout.write('\n=== agents/python (pytest) ===\n');
+      results.push(await runPytest(python));
+    }
     process.stdout.write(`\n=== ${dir} (mocha) ===\n`);
-    results.push(await runSuite(dir, env));
+    results.push(await runMocha(dir, env));
   }
 } finally {
   const kc = await keycloak;
