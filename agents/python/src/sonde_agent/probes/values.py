@@ -1,0 +1,199 @@
+"""How a value reads in a log line (protocol/conformance/values.json).
+
+Values render from their data, never through the program's own methods: a
+``__repr__``, ``__str__``, ``__iter__`` or property of the program's never
+runs. Built-in types are read with their C-level methods called on the type
+(``dict.items(d)``), which a subclass cannot override for the call; any other
+object reads as its class name and its instance fields, taken from its
+``__dict__`` and slots without attribute look-up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from types import MemberDescriptorType
+
+from .utf16 import cut, utf16_len
+
+MAX_VALUE_CHARS = 255
+#: Levels of collections shown: the value itself is level 0, a collection at this level is named.
+MAX_DEPTH = 3
+MAX_FIELDS = 20
+MAX_ITEMS = 100
+CUT_MARK = "\u2026"
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_get_dict = object.__getattribute__
+
+
+def render(value: object) -> str:
+    """The text of ``value`` in a line, cut to MAX_VALUE_CHARS UTF-16 code units and marked when cut."""
+    if type(value) is str:
+        text = value
+    else:
+        out = _Out(MAX_VALUE_CHARS + 1)
+        _write(out, value, 0, quoted=False)
+        text = "".join(out.parts)
+    kept, was_cut = cut(text, MAX_VALUE_CHARS)
+    return kept + CUT_MARK if was_cut else kept
+
+
+class _Full(Exception):
+    """Enough text to know the value is cut: stop reading it."""
+
+
+class _Out:
+    def __init__(self, limit: int) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.limit = limit
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > self.limit and utf16_len("".join(self.parts)) > self.limit:
+            raise _Full
+
+
+def _write(out: _Out, value: object, depth: int, quoted: bool) -> None:
+    try:
+        _write_value(out, value, depth, quoted)
+    except _Full:
+        if depth > 0:
+            raise
+
+
+def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
+    t = type(v)
+    if v is None:
+        out.add("null")
+    elif t is bool:
+        out.add("true" if v else "false")
+    # issubclass on the real type: isinstance would read the object's __class__, which its own code may answer.
+    elif issubclass(t, str):
+        s = str.__str__(v)
+        out.add("'" + s.translate(_ESCAPES) + "'" if quoted else s)
+    elif issubclass(t, bool):
+        out.add("true" if int.__index__(v) else "false")
+    elif issubclass(t, int):
+        out.add(_int_text(int.__index__(v)))
+    elif issubclass(t, float):
+        out.add(_float_text(float.__float__(v)))
+    elif issubclass(t, (list, tuple)):
+        _sequence(out, v, depth)
+    elif issubclass(t, dict):
+        _mapping(out, v, depth)
+    else:
+        _object(out, v, depth)
+
+
+def _int_text(i: int) -> str:
+    try:
+        return int.__repr__(i)
+    except ValueError:  # over the interpreter's digit limit for int → str
+        return f"<int of {i.bit_length()} bits, too long to print>"
+
+
+def _float_text(f: float) -> str:
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "Infinity" if f > 0 else "-Infinity"
+    return float.__repr__(f)
+
+
+def _sequence(out: _Out, v: "list[object] | tuple[object, ...]", depth: int) -> None:
+    is_list = issubclass(type(v), list)
+    items = list.__iter__(v) if is_list else tuple.__iter__(v)  # type: ignore[arg-type]
+    if depth >= MAX_DEPTH:
+        out.add("[Array]")
+        return
+    count = list.__len__(v) if is_list else tuple.__len__(v)  # type: ignore[arg-type]
+    if count == 0:
+        out.add("[]")
+        return
+    out.add("[ ")
+    for n, item in enumerate(items):
+        if n == MAX_ITEMS:
+            out.add(f", \u2026 {count - MAX_ITEMS} more")
+            break
+        if n:
+            out.add(", ")
+        _write(out, item, depth + 1, quoted=True)
+    out.add(" ]")
+
+
+def _key_text(key: object) -> str:
+    if issubclass(type(key), str):
+        s = str.__str__(key)  # type: ignore[arg-type]
+        return s if _IDENTIFIER.fullmatch(s) and s.isascii() else "'" + s.translate(_ESCAPES) + "'"
+    out = _Out(MAX_VALUE_CHARS + 1)
+    _write(out, key, MAX_DEPTH, quoted=True)
+    return "".join(out.parts)
+
+
+def _fields(out: _Out, fields: "list[tuple[object, object]]", total: int, depth: int, prefix: str) -> None:
+    if total == 0:
+        out.add(prefix + "{}")
+        return
+    out.add(prefix + "{ ")
+    for n, (key, value) in enumerate(fields):
+        if n == MAX_FIELDS:
+            out.add(f", \u2026 {total - MAX_FIELDS} more")
+            break
+        if n:
+            out.add(", ")
+        out.add(_key_text(key) + ": ")
+        _write(out, value, depth + 1, quoted=True)
+    out.add(" }")
+
+
+def _mapping(out: _Out, v: "dict[object, object]", depth: int) -> None:
+    if depth >= MAX_DEPTH:
+        out.add("[Object]")
+        return
+    total = dict.__len__(v)
+    pairs = []
+    for pair in dict.items(v):
+        if len(pairs) > MAX_FIELDS:
+            break
+        pairs.append(pair)
+    _fields(out, pairs, total, depth, "")
+
+
+def _object(out: _Out, v: object, depth: int) -> None:
+    """Any other object: its class's name and its instance fields, read without running its code."""
+    name = type.__getattribute__(type(v), "__qualname__")
+    if depth >= MAX_DEPTH:
+        out.add(f"[{name}]")
+        return
+    fields: list[tuple[object, object]] = []
+    try:
+        own = _get_dict(v, "__dict__")
+    except AttributeError:
+        own = None
+    if type(own) is dict:
+        fields.extend(dict.items(own))
+    for cls in type.__getattribute__(type(v), "__mro__"):
+        for slot in _slots_of(cls):
+            descriptor = type.__getattribute__(cls, "__dict__").get(slot)
+            if type(descriptor) is MemberDescriptorType:
+                try:
+                    fields.append((slot, descriptor.__get__(v, cls)))
+                except AttributeError:
+                    pass  # a slot never set
+    _fields(out, fields[: MAX_FIELDS + 1], len(fields), depth, name + " ")
+
+
+def _slots_of(cls: type) -> tuple[str, ...]:
+    slots = type.__getattribute__(cls, "__dict__").get("__slots__", ())
+    if type(slots) is str:
+        return (slots,)
+    if type(slots) not in (tuple, list):
+        return ()  # an iterable of the program's own: iterating it would run its code
+    return tuple(s for s in slots if type(s) is str and s not in ("__dict__", "__weakref__"))
+
+
+__all__ = ["render", "MAX_VALUE_CHARS"]
