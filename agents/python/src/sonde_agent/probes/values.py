@@ -14,6 +14,7 @@ import math
 import re
 from types import MemberDescriptorType
 
+from .marker import Marker
 from .utf16 import cut, utf16_len
 
 MAX_VALUE_CHARS = 255
@@ -69,6 +70,8 @@ def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
     t = type(v)
     if v is None:
         out.add("null")
+    elif t is Marker:
+        out.add(v.text)  # type: ignore[attr-defined]
     elif t is bool:
         out.add("true" if v else "false")
     # issubclass on the real type: isinstance would read the object's __class__, which its own code may answer.
