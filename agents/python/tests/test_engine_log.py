@@ -1,0 +1,155 @@
+"""Log probes in real code: functions, methods, decorated functions whose original a registry keeps, closures, generators; removed, the code is the original again."""
+
+import importlib
+import sys
+import textwrap
+
+import pytest
+
+from sonde_agent.probes.engine import ProbeEngine
+
+APP = textwrap.dedent('''\
+    import functools
+
+    ROUTES = {}
+
+
+    def route(path):
+        def register(fn):
+            ROUTES[path] = fn
+            return fn
+        return register
+
+
+    @route("/<name>")
+    def hello(name):
+        greeting = "Hello: "
+        return greeting + name
+
+
+    class Cart:
+        def __init__(self):
+            self.items = []
+
+        def add(self, item):
+            self.items.append(item)
+            return len(self.items)
+
+
+    def outer(n):
+        def inner(k):
+            total = n + k
+            return total
+        return inner
+
+
+    def counting(limit):
+        i = 0
+        while i < limit:
+            yield i
+            i += 1
+
+
+    def wrapped(fn):
+        @functools.wraps(fn)
+        def call(*args):
+            return fn(*args)
+        return call
+
+
+    @wrapped
+    def decorated(x):
+        y = x * 2
+        return y
+    ''')
+
+
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "app.py").write_text(APP)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("shop.app")
+    yield module
+    sys.modules.pop("shop.app", None)
+    sys.modules.pop("shop", None)
+
+
+@pytest.fixture()
+def engine(tmp_path):
+    states, lines = [], []
+    e = ProbeEngine([str(tmp_path)], lambda *s: states.append(s), lambda action, text: lines.append((action, text)))
+    e.states, e.lines = states, lines
+    return e
+
+
+def line_of(text: str) -> int:
+    return next(i for i, l in enumerate(APP.splitlines(), 1) if text in l)
+
+
+def test_a_log_in_a_function_a_registry_keeps_fires_through_the_registry(app, engine):
+    original = app.hello.__code__
+    engine.upsert("a1", "shop/app.py", line_of("return greeting + name"), "Hello {name}", "")
+    assert engine.states[-1] == ("a1", "active", "", "")
+    assert app.ROUTES["/<name>"]("aa") == "Hello: aa"
+    assert engine.lines == [("a1", "Hello aa")]
+    engine.remove("a1")
+    assert app.hello.__code__.co_code == original.co_code
+    app.hello("bb")
+    assert engine.lines == [("a1", "Hello aa")], "no line after removal"
+
+
+def test_methods_closures_generators_and_decorated_functions(app, engine):
+    engine.upsert("m", "app.py", line_of("self.items.append(item)"), "adding {item} to {self.items}", "")
+    engine.upsert("c", "shop/app.py", line_of("return total"), "total={total} n={n}", "")
+    engine.upsert("g", "shop/app.py", line_of("yield i"), "i={i}", "i % 2 == 1")
+    engine.upsert("d", "shop/app.py", line_of("y = x * 2"), "x={x}", "")
+    closure_made_before = app.outer(10)
+    assert [s[1] for s in engine.states] == ["active"] * 4, engine.states
+    app.Cart().add("apple")
+    closure_made_before(1)
+    app.outer(20)(2)
+    list(app.counting(4))
+    app.decorated(21)
+    assert engine.lines == [
+        ("m", "adding apple to []"),
+        ("c", "total=11 n=10"),
+        ("c", "total=22 n=20"),
+        ("g", "i=1"),
+        ("g", "i=3"),
+        ("d", "x=21"),
+    ]
+
+
+def test_two_logs_in_one_function_and_removing_one_keeps_the_other(app, engine):
+    engine.upsert("first", "shop/app.py", line_of('greeting = "Hello: "'), "first {name}", "")
+    engine.upsert("second", "shop/app.py", line_of("return greeting + name"), "second {greeting}", "")
+    app.hello("x")
+    engine.remove("first")
+    app.hello("y")
+    assert [t for _, t in engine.lines] == ["first x", "second Hello: ", "second Hello: "]
+
+
+def test_refusals_say_why_and_install_nothing(app, engine):
+    original = app.hello.__code__
+    engine.upsert("blank", "shop/app.py", line_of("class Cart") + 3, "x", "")
+    engine.upsert("def", "shop/app.py", line_of("def add"), "x", "")
+    engine.upsert("past", "shop/app.py", 999, "x", "")
+    engine.upsert("unsafe", "shop/app.py", line_of("return greeting + name"), "{name.upper()}", "")
+    engine.upsert("missing", "nope/other.py", 3, "x", "")
+    messages = {s[0]: (s[1], s[2], s[3]) for s in engine.states}
+    path = app.__file__
+    assert messages["blank"] == ("error", "no-code-at-line", f"no code at line {line_of('class Cart') + 3} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
+    assert messages["def"][1] == "no-code-at-line", "a def line runs when the module loads, not when the function is called"
+    assert messages["past"][1] == "line-out-of-range" and f"is past the end of {path}" in messages["past"][2]
+    assert messages["unsafe"] == ("error", "unsafe-expression", "format: function call at column 2 is refused: a probe never runs program code (read a property or variable instead); nothing was installed")
+    assert messages["missing"][1] == "file-not-found"
+    assert app.hello.__code__ is original
+
+
+def test_a_failing_line_is_reported_once_and_the_program_runs_on(app, engine):
+    engine.upsert("bad", "shop/app.py", line_of("return greeting + name"), "{nothing_here}", "")
+    assert app.hello("a") == "Hello: a"
+    assert app.hello("b") == "Hello: b"
+    failing = [s for s in engine.states if s[1] == "error"]
+    assert failing == [("bad", "error", "runtime-refused", "the line could not be formatted: NameError: name 'nothing_here' is not defined here; no line is logged while it fails")]
