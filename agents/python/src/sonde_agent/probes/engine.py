@@ -9,6 +9,7 @@ the original. States and their texts are messages.json's.
 from __future__ import annotations
 
 import linecache
+import os
 import sys
 import threading
 import types
@@ -47,7 +48,7 @@ def loaded_files() -> list[str]:
             continue
         path = dict.get(_module_dict(module), "__file__")
         if type(path) is str and path.endswith(".py"):
-            files.append(path)
+            files.append(path if os.path.isabs(path) else os.path.abspath(path))
     return files
 
 

@@ -1,0 +1,189 @@
+"""The agent: one daemon thread that keeps a WebSocket to the gateway, says
+hello with the files this process has loaded, turns the gateway's actions
+into probes, answers its file queries, and sends what the probes produce in
+batches. Probes run in the program's threads and only append to a bounded
+queue; everything that waits (the network, hashing files) is on the agent's
+thread, which never keeps the program alive.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import os
+import platform
+import secrets
+import sys
+import threading
+import time
+
+from websockets.sync.client import connect
+
+from . import __version__
+from ._proto.sonde.v1 import action_pb2, agent_pb2, common_pb2, event_pb2
+from .config import Config
+from .files.path_match import Ambiguous, Match, match_path_under
+from .probes.engine import ACTIVE, ERROR, PENDING, ProbeEngine, loaded_files
+from .wire import Envelope
+
+AGENT_NAME = f"the Python agent {__version__}"
+FLUSH_SECONDS = 0.1
+BUFFER_CAPACITY = 10_000
+MAX_FRAME = 4 * 1024 * 1024
+MAX_HELLO_FILES = 5_000
+_STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR}
+
+
+def _reason_code(code: str) -> int:
+    return action_pb2.ReasonCode.Value("REASON_CODE_" + code.upper().replace("-", "_")) if code else action_pb2.REASON_CODE_UNSPECIFIED
+
+
+def _sha256(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def agent_url(base: str) -> str:
+    if base.startswith("https://"):
+        base = "wss://" + base[len("https://"):]
+    elif base.startswith("http://"):
+        base = "ws://" + base[len("http://"):]
+    elif not base.startswith(("ws://", "wss://")):
+        raise ValueError(f"SONDE_GATEWAY_URL {base!r} is not an http(s) or ws(s) URL; give one such as http://127.0.0.1:8790")
+    return base.rstrip("/") + "/v1/agent"
+
+
+class Agent:
+    def __init__(self, config: Config, log=lambda msg: sys.stderr.write(f"sonde agent: {msg}\n")) -> None:
+        self.config = config
+        self.log = log
+        self.instance_id = secrets.token_hex(8)
+        self.events: collections.deque = collections.deque()
+        self.hits: dict[str, int] = {}
+        self.dropped: dict[str, int] = {}
+        self._sent_hits: dict[str, int] = {}
+        self.engine = ProbeEngine(config.roots, self._on_state, self._on_line)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.connected = threading.Event()
+        self._next_id = 1
+
+    # Called in the program's threads: append only.
+    def _on_line(self, action_id: str, text: str) -> None:
+        self.hits[action_id] = self.hits.get(action_id, 0) + 1
+        if len(self.events) >= BUFFER_CAPACITY:
+            self.dropped[action_id] = self.dropped.get(action_id, 0) + 1
+            return
+        self.events.append(event_pb2.Event(log=event_pb2.LogLine(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(time.time() * 1000), text=text)))
+
+    def _on_state(self, action_id: str, state: str, code: str, message: str) -> None:
+        reason, reason_code = (message, _reason_code(code)) if state != ACTIVE or code else ("installed: a call to the probe at the line, in the function's bytecode", action_pb2.REASON_CODE_INSTALLED)
+        self.events.append(event_pb2.Event(state=action_pb2.ActionState(action_id=action_id, agent_id=self.config.agent_id, state=_STATE[state], reason=reason, reason_code=reason_code, time_ms=int(time.time() * 1000))))
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        if not self.config.gateway_url:
+            self.log("no SONDE_GATEWAY_URL: the agent stays idle")
+            return
+        self._thread = threading.Thread(target=self._run, name="sonde-agent", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        delay = 0.25
+        url = agent_url(self.config.gateway_url)
+        while not self._stop.is_set():
+            try:
+                headers = {"Authorization": f"Bearer {self.config.agent_key}"} if self.config.agent_key else {}
+                with connect(url, additional_headers=headers, open_timeout=10, max_size=MAX_FRAME, close_timeout=1) as ws:
+                    self._session(ws, url)
+                    delay = 0.25
+            except Exception as err:  # noqa: BLE001 - the agent's own failures stay on its thread
+                self.connected.clear()
+                if self._stop.is_set():
+                    return
+                self.log(f"cannot reach the gateway at {url} ({err}); retrying in {delay:.2f} s")
+            self._stop.wait(delay)
+            delay = min(delay * 2, 5.0)
+
+    def _session(self, ws, url: str) -> None:
+        hello_id = self._send(ws, Envelope(hello=self._hello()), request=True)
+        while not self._stop.is_set():
+            try:
+                data = ws.recv(timeout=FLUSH_SECONDS)
+            except TimeoutError:
+                data = None
+            if data is not None:
+                envelope = Envelope.FromString(data if isinstance(data, bytes) else data.encode())
+                if envelope.reply_to == hello_id and envelope.WhichOneof("body") == "action_set":
+                    self.connected.set()
+                    self.log(f"connected to {url} as {self.config.agent_id}")
+                    for action in envelope.action_set.actions:
+                        self._upsert(action)
+                elif envelope.reply_to == hello_id and envelope.WhichOneof("body") == "error":
+                    raise ConnectionError(f"the gateway refused the agent's hello: {envelope.error.message}")
+                else:
+                    self._handle(ws, envelope)
+            self._flush(ws)
+
+    def _send(self, ws, envelope: Envelope, request: bool = False) -> int:
+        if request:
+            envelope.id = self._next_id
+            self._next_id += 1
+        ws.send(envelope.SerializeToString())
+        return envelope.id
+
+    def _hello(self) -> agent_pb2.Hello:
+        files = [agent_pb2.LoadedFile(path=p, content_hash=_sha256(p)) for p in loaded_files()[:MAX_HELLO_FILES]]
+        c = self.config
+        return agent_pb2.Hello(
+            agent_id=c.agent_id, runtime=common_pb2.RUNTIME_PYTHON, runtime_version=platform.python_version(), host=platform.node(), pid=os.getpid(),
+            app_name=c.app_name, tags=c.tags, agent_version=__version__, files=files, roots=c.roots, instance_id=self.instance_id,
+        )
+
+    def _handle(self, ws, envelope: Envelope) -> None:
+        body = envelope.WhichOneof("body")
+        if body == "action_upsert":
+            self._upsert(envelope.action_upsert.action)
+        elif body == "action_removed":
+            self.engine.remove(envelope.action_removed.action_id)
+            self.hits.pop(envelope.action_removed.action_id, None)
+        elif body == "file_query":
+            self._send(ws, Envelope(reply_to=envelope.id, file_query_result=self._file_query(envelope.file_query)))
+        elif body == "action_set":
+            for action in envelope.action_set.actions:
+                self._upsert(action)
+
+    def _upsert(self, action: action_pb2.Action) -> None:
+        if action.kind != action_pb2.ACTION_KIND_LOG:
+            kind = action_pb2.ActionKind.Name(action.kind)
+            self._on_state(action.id, ERROR, "unsupported-kind", f"{kind} is not supported by {AGENT_NAME} yet; only logs are")
+            return
+        self.engine.upsert(action.id, action.location.file, action.location.line, action.format, action.condition)
+
+    def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
+        found = match_path_under(query.path, loaded_files(), self.config.roots)
+        if isinstance(found, Match):
+            return agent_pb2.FileQueryResult(loaded_path=found.path, same_content=bool(query.editor_content_hash) and _sha256(found.path) == query.editor_content_hash)
+        if isinstance(found, Ambiguous):
+            return agent_pb2.FileQueryResult(candidates=list(found.candidates))
+        return agent_pb2.FileQueryResult()
+
+    def _flush(self, ws) -> None:
+        batch = []
+        while self.events and len(batch) < 1000:
+            batch.append(self.events.popleft())
+        for action_id, hits in list(self.hits.items()):
+            if self._sent_hits.get(action_id) != hits:
+                self._sent_hits[action_id] = hits
+                batch.append(event_pb2.Event(hits=event_pb2.HitCount(action_id=action_id, agent_id=self.config.agent_id, hits=hits, dropped=self.dropped.get(action_id, 0))))
+        if batch:
+            self._send(ws, Envelope(events=event_pb2.EventBatch(events=batch)))
