@@ -23,6 +23,7 @@ from . import __version__
 from ._proto.sonde.v1 import action_pb2, agent_pb2, common_pb2, event_pb2
 from .config import Config
 from .files.path_match import Ambiguous, Match, match_path_under
+from .probes.capture import Variable
 from .probes.engine import ACTIVE, ERROR, PENDING, ProbeEngine, loaded_files
 from .wire import Envelope
 
@@ -31,7 +32,12 @@ FLUSH_SECONDS = 0.1
 BUFFER_CAPACITY = 10_000
 MAX_FRAME = 4 * 1024 * 1024
 MAX_HELLO_FILES = 5_000
-_STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR}
+_STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA}
+_KINDS = {action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot"}
+
+
+def _variable(v: Variable) -> event_pb2.Variable:
+    return event_pb2.Variable(name=v.name, type=v.type, value=v.value, children=[_variable(c) for c in v.children], truncated=v.truncated, left=v.left)
 
 
 def _reason_code(code: str) -> int:
@@ -62,22 +68,30 @@ class Agent:
         self.log = log
         self.instance_id = secrets.token_hex(8)
         self.events: collections.deque = collections.deque()
-        self.hits: dict[str, int] = {}
         self.dropped: dict[str, int] = {}
-        self._sent_hits: dict[str, int] = {}
-        self.engine = ProbeEngine(config.roots, self._on_state, self._on_line)
+        self._sent_hits: dict[str, tuple[int, int, int]] = {}
+        self.engine = ProbeEngine(config.roots, self)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.connected = threading.Event()
         self._next_id = 1
 
-    # Called in the program's threads: append only.
-    def _on_line(self, action_id: str, text: str) -> None:
-        self.hits[action_id] = self.hits.get(action_id, 0) + 1
+    # The probes' sink, called in the program's threads: append only, bounded.
+    def _push(self, action_id: str, event: event_pb2.Event) -> None:
         if len(self.events) >= BUFFER_CAPACITY:
             self.dropped[action_id] = self.dropped.get(action_id, 0) + 1
             return
-        self.events.append(event_pb2.Event(log=event_pb2.LogLine(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(time.time() * 1000), text=text)))
+        self.events.append(event)
+
+    def line(self, action_id: str, text: str) -> None:
+        self._push(action_id, event_pb2.Event(log=event_pb2.LogLine(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(time.time() * 1000), text=text)))
+
+    def snapshot(self, action_id: str, frames, watches, truncated: bool) -> None:
+        stack = [event_pb2.StackFrame(function=fn, location=common_pb2.Location(file=file, line=line), locals=[_variable(v) for v in variables]) for fn, file, line, variables in frames]
+        self._push(action_id, event_pb2.Event(snapshot=event_pb2.Snapshot(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(time.time() * 1000), frames=stack, watches=[_variable(w) for w in watches], truncated=truncated)))
+
+    def state(self, action_id: str, state: str, code: str, message: str) -> None:
+        self._on_state(action_id, state, code, message)
 
     def _on_state(self, action_id: str, state: str, code: str, message: str) -> None:
         reason, reason_code = (message, _reason_code(code)) if state != ACTIVE or code else ("installed: a call to the probe at the line, in the function's bytecode", action_pb2.REASON_CODE_INSTALLED)
@@ -155,7 +169,6 @@ class Agent:
             self._upsert(envelope.action_upsert.action)
         elif body == "action_removed":
             self.engine.remove(envelope.action_removed.action_id)
-            self.hits.pop(envelope.action_removed.action_id, None)
         elif body == "file_query":
             self._send(ws, Envelope(reply_to=envelope.id, file_query_result=self._file_query(envelope.file_query)))
         elif body == "action_set":
@@ -163,11 +176,11 @@ class Agent:
                 self._upsert(action)
 
     def _upsert(self, action: action_pb2.Action) -> None:
-        if action.kind != action_pb2.ACTION_KIND_LOG:
-            kind = action_pb2.ActionKind.Name(action.kind)
-            self._on_state(action.id, ERROR, "unsupported-kind", f"{kind} is not supported by {AGENT_NAME} yet; only logs are")
+        kind = _KINDS.get(action.kind)
+        if kind is None:
+            self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs and snapshots are")
             return
-        self.engine.upsert(action.id, action.location.file, action.location.line, action.format, action.condition)
+        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions))
 
     def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
         found = match_path_under(query.path, loaded_files(), self.config.roots)
@@ -181,9 +194,10 @@ class Agent:
         batch = []
         while self.events and len(batch) < 1000:
             batch.append(self.events.popleft())
-        for action_id, hits in list(self.hits.items()):
-            if self._sent_hits.get(action_id) != hits:
-                self._sent_hits[action_id] = hits
-                batch.append(event_pb2.Event(hits=event_pb2.HitCount(action_id=action_id, agent_id=self.config.agent_id, hits=hits, dropped=self.dropped.get(action_id, 0))))
+        for action_id, probe in self.engine.probes():
+            counts = (probe.hits, self.dropped.get(action_id, 0), probe.suppressed)
+            if self._sent_hits.get(action_id) != counts:
+                self._sent_hits[action_id] = counts
+                batch.append(event_pb2.Event(hits=event_pb2.HitCount(action_id=action_id, agent_id=self.config.agent_id, hits=counts[0], dropped=counts[1], suppressed=counts[2])))
         if batch:
             self._send(ws, Envelope(events=event_pb2.EventBatch(events=batch)))

@@ -1,6 +1,6 @@
 """Turns actions into probes in this process and reports their states.
 
-Today: log actions, in functions of modules already loaded (their code
+Today: logs and snapshots, in functions of modules already loaded (their code
 objects found through the functions that run them). Each code object takes
 all its probes in one rewrite of its original; removing the last restores
 the original. States and their texts are messages.json's.
@@ -18,7 +18,8 @@ from typing import Callable, Protocol
 
 from ..files.path_match import Ambiguous, Match, match_path_under
 from .injector import FileCode, instrument, lines_of
-from .log_probe import LogProbe, ProbeRefused
+from .probe import LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
+from .quota import Quotas
 
 ACTIVE, PENDING, ERROR = "active", "pending", "error"
 _module_dict = types.ModuleType.__dict__["__dict__"].__get__
@@ -37,7 +38,7 @@ class Action(Protocol):
 class _Installed:
     path: str
     line: int
-    probe: LogProbe
+    probe: Probe
 
 
 def loaded_files() -> list[str]:
@@ -53,34 +54,40 @@ def loaded_files() -> list[str]:
 
 
 class ProbeEngine:
-    def __init__(self, roots: list[str], state: Callable[[str, str, str, str], None], line: Callable[[str, str], None]) -> None:
+    def __init__(self, roots: list[str], sink: Sink) -> None:
         self.roots = roots
-        self._state = state
-        self._line = line
+        self.sink = sink
+        self.quotas = Quotas()
         self._lock = threading.Lock()
         self._installed: dict[str, _Installed] = {}
         #: By code object: the original, and the hits of every probe in it by line.
         self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
 
-    def upsert(self, action_id: str, file: str, line: int, fmt: str, condition: str) -> None:
-        """Installs (or reinstalls) a log at ``file:line``; the state says how it went."""
+    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None) -> None:
+        """Installs (or reinstalls) a log or a snapshot at ``file:line``; the state says how it went."""
         with self._lock:
             self._remove(action_id)
             try:
                 path = self._resolve(file)
-                probe = LogProbe(action_id, fmt, condition, self._line, self._failing)
+                quota = self.quotas.for_probe(kind)
+                probe: Probe = LogProbe(action_id, fmt, condition, quota, self.sink) if kind == "log" else SnapshotProbe(action_id, watches or [], condition, quota, self.sink)
                 self._install(action_id, path, line, probe)
             except ProbeRefused as refused:
-                self._state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))
+                self.sink.state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))
                 return
-            self._state(action_id, ACTIVE, "", "")
+            self.sink.state(action_id, ACTIVE, "", "")
+
+    def probes(self) -> list[tuple[str, Probe]]:
+        """The installed probes by action id, now."""
+        return [(action_id, installed.probe) for action_id, installed in list(self._installed.items())]
+
+    def probe(self, action_id: str) -> "Probe | None":
+        installed = self._installed.get(action_id)
+        return installed.probe if installed else None
 
     def remove(self, action_id: str) -> None:
         with self._lock:
             self._remove(action_id)
-
-    def _failing(self, action_id: str, code: str, message: str) -> None:
-        self._state(action_id, ERROR if code else ACTIVE, code, message)
 
     def _resolve(self, file: str) -> str:
         found = match_path_under(file, loaded_files(), self.roots)
@@ -91,7 +98,7 @@ class ProbeEngine:
             raise ProbeRefused("ambiguous-path", f"{file} matches several files equally well: {shown}; give more of the path")
         raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that hold it")
 
-    def _install(self, action_id: str, path: str, line: int, probe: LogProbe) -> None:
+    def _install(self, action_id: str, path: str, line: int, probe: Probe) -> None:
         if line < 1:
             raise ProbeRefused("invalid-action", f"line {line} is not a line number: lines start at 1")
         source_lines = linecache.getlines(path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from types import MemberDescriptorType
+from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, MethodType, ModuleType
 
 from .marker import Marker
 from .utf16 import cut, utf16_len
@@ -88,8 +88,31 @@ def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
         _sequence(out, v, depth)
     elif issubclass(t, dict):
         _mapping(out, v, depth)
+    elif t in _NAMED:
+        out.add(_NAMED[t](v))
+    elif issubclass(t, type):
+        out.add(f"<class {type.__dict__['__qualname__'].__get__(v)}>")
     else:
         _object(out, v, depth)
+
+
+_module_dict = ModuleType.__dict__["__dict__"].__get__
+
+
+def _code_name(f: object) -> str:
+    t = type(f)
+    if t is FunctionType or t is BuiltinFunctionType:
+        return t.__dict__["__qualname__"].__get__(f)
+    return "?"
+
+
+#: Code and modules read as their names (from the C-level slots of their types), never as their fields.
+_NAMED = {
+    FunctionType: lambda f: f"<function {_code_name(f)}>",
+    BuiltinFunctionType: lambda f: f"<function {_code_name(f)}>",
+    MethodType: lambda m: f"<bound method {_code_name(MethodType.__dict__['__func__'].__get__(m))}>",
+    ModuleType: lambda m: f"<module {dict.get(_module_dict(m), '__name__', '?')}>",
+}
 
 
 def _int_text(i: int) -> str:

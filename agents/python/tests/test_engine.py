@@ -75,12 +75,35 @@ def app(tmp_path, monkeypatch):
     sys.modules.pop("shop", None)
 
 
+class Recorder:
+    def __init__(self):
+        self.states, self.lines, self.snapshots = [], [], []
+
+    def line(self, action_id, text):
+        self.lines.append((action_id, text))
+
+    def snapshot(self, action_id, frames, watches, truncated):
+        self.snapshots.append((action_id, frames, watches, truncated))
+
+    def state(self, *s):
+        self.states.append(s)
+
+
+class Engine(ProbeEngine):
+    """upsert(id, file, line, format, condition) for a log, and the recorded sink's lists."""
+
+    def __init__(self, roots):
+        self.recorder = Recorder()
+        super().__init__(roots, self.recorder)
+        self.states, self.lines, self.snapshots = self.recorder.states, self.recorder.lines, self.recorder.snapshots
+
+    def log(self, action_id, file, line, fmt, condition=""):
+        self.upsert(action_id, "log", file, line, fmt, condition)
+
+
 @pytest.fixture()
 def engine(tmp_path):
-    states, lines = [], []
-    e = ProbeEngine([str(tmp_path)], lambda *s: states.append(s), lambda action, text: lines.append((action, text)))
-    e.states, e.lines = states, lines
-    return e
+    return Engine([str(tmp_path)])
 
 
 def line_of(text: str) -> int:
@@ -89,7 +112,7 @@ def line_of(text: str) -> int:
 
 def test_a_log_in_a_function_a_registry_keeps_fires_through_the_registry(app, engine):
     original = app.hello.__code__
-    engine.upsert("a1", "shop/app.py", line_of("return greeting + name"), "Hello {name}", "")
+    engine.log("a1", "shop/app.py", line_of("return greeting + name"), "Hello {name}", "")
     assert engine.states[-1] == ("a1", "active", "", "")
     assert app.ROUTES["/<name>"]("aa") == "Hello: aa"
     assert engine.lines == [("a1", "Hello aa")]
@@ -100,10 +123,10 @@ def test_a_log_in_a_function_a_registry_keeps_fires_through_the_registry(app, en
 
 
 def test_methods_closures_generators_and_decorated_functions(app, engine):
-    engine.upsert("m", "app.py", line_of("self.items.append(item)"), "adding {item} to {self.items}", "")
-    engine.upsert("c", "shop/app.py", line_of("return total"), "total={total} n={n}", "")
-    engine.upsert("g", "shop/app.py", line_of("yield i"), "i={i}", "i % 2 == 1")
-    engine.upsert("d", "shop/app.py", line_of("y = x * 2"), "x={x}", "")
+    engine.log("m", "app.py", line_of("self.items.append(item)"), "adding {item} to {self.items}", "")
+    engine.log("c", "shop/app.py", line_of("return total"), "total={total} n={n}", "")
+    engine.log("g", "shop/app.py", line_of("yield i"), "i={i}", "i % 2 == 1")
+    engine.log("d", "shop/app.py", line_of("y = x * 2"), "x={x}", "")
     closure_made_before = app.outer(10)
     assert [s[1] for s in engine.states] == ["active"] * 4, engine.states
     app.Cart().add("apple")
@@ -122,8 +145,8 @@ def test_methods_closures_generators_and_decorated_functions(app, engine):
 
 
 def test_two_logs_in_one_function_and_removing_one_keeps_the_other(app, engine):
-    engine.upsert("first", "shop/app.py", line_of('greeting = "Hello: "'), "first {name}", "")
-    engine.upsert("second", "shop/app.py", line_of("return greeting + name"), "second {greeting}", "")
+    engine.log("first", "shop/app.py", line_of('greeting = "Hello: "'), "first {name}", "")
+    engine.log("second", "shop/app.py", line_of("return greeting + name"), "second {greeting}", "")
     app.hello("x")
     engine.remove("first")
     app.hello("y")
@@ -132,11 +155,11 @@ def test_two_logs_in_one_function_and_removing_one_keeps_the_other(app, engine):
 
 def test_refusals_say_why_and_install_nothing(app, engine):
     original = app.hello.__code__
-    engine.upsert("blank", "shop/app.py", line_of("class Cart") + 3, "x", "")
-    engine.upsert("def", "shop/app.py", line_of("def add"), "x", "")
-    engine.upsert("past", "shop/app.py", 999, "x", "")
-    engine.upsert("unsafe", "shop/app.py", line_of("return greeting + name"), "{name.upper()}", "")
-    engine.upsert("missing", "nope/other.py", 3, "x", "")
+    engine.log("blank", "shop/app.py", line_of("class Cart") + 3, "x", "")
+    engine.log("def", "shop/app.py", line_of("def add"), "x", "")
+    engine.log("past", "shop/app.py", 999, "x", "")
+    engine.log("unsafe", "shop/app.py", line_of("return greeting + name"), "{name.upper()}", "")
+    engine.log("missing", "nope/other.py", 3, "x", "")
     messages = {s[0]: (s[1], s[2], s[3]) for s in engine.states}
     path = app.__file__
     assert messages["blank"] == ("error", "no-code-at-line", f"no code at line {line_of('class Cart') + 3} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
@@ -148,8 +171,44 @@ def test_refusals_say_why_and_install_nothing(app, engine):
 
 
 def test_a_failing_line_is_reported_once_and_the_program_runs_on(app, engine):
-    engine.upsert("bad", "shop/app.py", line_of("return greeting + name"), "{nothing_here}", "")
+    engine.log("bad", "shop/app.py", line_of("return greeting + name"), "{nothing_here}", "")
     assert app.hello("a") == "Hello: a"
     assert app.hello("b") == "Hello: b"
     failing = [s for s in engine.states if s[1] == "error"]
     assert failing == [("bad", "error", "runtime-refused", "the line could not be formatted: NameError: name 'nothing_here' is not defined here; no line is logged while it fails")]
+
+
+def test_a_snapshot_captures_the_locals_the_watches_and_the_stack(app, engine):
+    engine.upsert("s", "snapshot", "shop/app.py", line_of("self.items.append(item)"), watches=["len", "item * 2"])
+    cart = app.Cart()
+    cart.items.append("pear")
+    cart.add("apple")
+    (action_id, frames, watches, truncated), = engine.snapshots
+    assert action_id == "s" and not truncated
+    function, file, line, variables = frames[0]
+    assert (function, file, line) == ("Cart.add", app.__file__, line_of("self.items.append(item)"))
+    by_name = {v.name: v for v in variables}
+    assert (by_name["item"].type, by_name["item"].value) == ("str", "apple")
+    assert by_name["self"].type == "Cart" and by_name["self"].value == "Cart {\u2026}"
+    items = by_name["self"].children[0]
+    assert (items.name, items.value, [(c.name, c.value) for c in items.children]) == ("items", "list(1)", [("0", "pear")])
+    assert [(w.name, w.value) for w in watches] == [("len", "<function len>"), ("item * 2", "appleapple")]
+    assert frames[1][0] == "test_a_snapshot_captures_the_locals_the_watches_and_the_stack", "the caller's frame follows"
+
+
+def test_a_log_on_a_hot_line_pauses_with_the_seeds_message_and_the_program_runs_on(app, engine):
+    engine.log("hot", "shop/app.py", line_of("return greeting + name"), "n={name}")
+    for i in range(1000):
+        assert app.hello(str(i)) == f"Hello: {i}"
+    probe = engine.probe("hot")
+    assert len(engine.lines) == 200, "the burst, then nothing while paused"
+    assert probe.hits == 1000 and probe.suppressed == 800
+    assert ("hot", "paused", "quota", "Logpoint is paused due to high call rate until log quota is restored") in engine.states
+
+
+def test_a_snapshot_probe_takes_one_a_second(app, engine):
+    engine.upsert("snap", "snapshot", "shop/app.py", line_of("return greeting + name"))
+    for i in range(5):
+        app.hello(str(i))
+    assert len(engine.snapshots) == 1
+    assert ("snap", "paused", "quota", "Snapshot is paused due to high call rate until snapshot quota is restored") in engine.states

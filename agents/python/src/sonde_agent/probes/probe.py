@@ -1,0 +1,164 @@
+"""The probes: what runs at a probed line, in the program's thread.
+
+Each hit reads the frame above the probe, checks the condition, takes a
+token from the quota, and hands what it made to the engine's sink, which
+must not block. Nothing raises into the program: a failure is reported once
+and the hit is skipped while it lasts; a quota pause and its end are states.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Protocol
+
+from .capture import Capture, Limits, Variable
+from .evaluate import Evaluator, compile_expression
+from .expressions import ExpressionError
+from .format import Expr, FormatError, Text, split
+from .marker import Marker
+from .quota import ProbeQuota
+from .safe_ops import truth
+from .values import render
+
+_getframe = sys._getframe
+_monotonic = time.monotonic
+MAX_FRAMES = 20
+MAX_LOCALS = 100
+
+
+class ProbeRefused(ValueError):
+    """The action cannot become a probe; the message is the state's text, the code its reason."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Sink(Protocol):
+    def line(self, action_id: str, text: str) -> None: ...
+    def snapshot(self, action_id: str, frames: list[tuple[str, str, int, list[Variable]]], watches: list[Variable], truncated: bool) -> None: ...
+    def state(self, action_id: str, state: str, code: str, message: str) -> None: ...
+
+
+def _compile(source: str, what: str, offset: int = 0, whole: str | None = None) -> Evaluator:
+    try:
+        return compile_expression(source, offset, whole)
+    except ExpressionError as err:
+        raise ProbeRefused(err.code, f"{what}: {err}; nothing was installed") from None
+
+
+class Probe:
+    kind = ""
+
+    def __init__(self, action_id: str, condition: str, quota: ProbeQuota, sink: Sink) -> None:
+        self.action_id = action_id
+        self.enabled = True
+        self.hits = 0
+        self.suppressed = 0
+        self.sink = sink
+        self.quota = quota
+        self._failing = False
+        self.condition = _compile(condition, "condition") if condition.strip() else None
+
+    def hit(self) -> None:
+        """Called by the code at the probed line; never raises."""
+        if not self.enabled:
+            return
+        frame = _getframe(1)
+        try:
+            local, globals_ = frame.f_locals, frame.f_globals
+            if self.condition is not None:
+                try:
+                    ok = truth(self.condition(local, globals_))
+                except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
+                    return self._fail("invalid-expression", f"the condition could not be evaluated: {type(err).__name__}: {err}; no line is logged while it fails")
+                if type(ok) is Marker or not ok:
+                    return
+            self.hits += 1
+            quota = self.quota
+            was_paused = quota.paused
+            if not quota.admit(_monotonic()):
+                self.suppressed += 1
+                if not was_paused:
+                    self.sink.state(self.action_id, "paused", "quota", quota.reason)
+                return
+            if was_paused:
+                self.sink.state(self.action_id, "active", "", "")
+            try:
+                self.produce(frame, local, globals_)
+            except Exception as err:  # noqa: BLE001
+                return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
+            if self._failing:
+                self._failing = False
+                self.sink.state(self.action_id, "active", "", "")
+        finally:
+            del frame
+
+    def produce(self, frame, local: dict, globals_: dict) -> None:
+        raise NotImplementedError
+
+    def _fail(self, code: str, message: str) -> None:
+        if not self._failing:
+            self._failing = True
+            self.sink.state(self.action_id, "error", code, message)
+
+
+class LogProbe(Probe):
+    kind = "log"
+
+    def __init__(self, action_id: str, fmt: str, condition: str, quota: ProbeQuota, sink: Sink) -> None:
+        super().__init__(action_id, condition, quota, sink)
+        try:
+            parts = split(fmt)
+        except FormatError as err:
+            raise ProbeRefused(err.code, f"format: {err}; nothing was installed") from None
+        self.literals = [""]
+        self.values: list[Evaluator] = []
+        for part in parts:
+            if isinstance(part, Text):
+                self.literals[-1] += part.text
+            else:
+                assert isinstance(part, Expr)
+                self.values.append(_compile(part.source, "format", part.column - 1, fmt))
+                self.literals.append("")
+
+    def produce(self, frame, local: dict, globals_: dict) -> None:
+        lit = self.literals
+        text = lit[0]
+        for i, value in enumerate(self.values):
+            text += render(value(local, globals_)) + lit[i + 1]
+        self.sink.line(self.action_id, text)
+
+
+class SnapshotProbe(Probe):
+    kind = "snapshot"
+
+    def __init__(self, action_id: str, watches: list[str], condition: str, quota: ProbeQuota, sink: Sink, limits: Limits = Limits()) -> None:
+        super().__init__(action_id, condition, quota, sink)
+        self.limits = limits
+        self.watches = [(w, _compile(w, f"watch {w}")) for w in watches if w.strip()]
+
+    def produce(self, frame, local: dict, globals_: dict) -> None:
+        cap = Capture(self.limits)
+        watches = []
+        for source, evaluate in self.watches:
+            try:
+                value: object = evaluate(local, globals_)
+            except Exception as err:  # noqa: BLE001 - a watch that fails reads as why
+                value = Marker(f"<{type(err).__name__}: {err}>")
+            watches.append(cap.variable(source, value))
+        frames = []
+        f = frame
+        while f is not None and len(frames) < MAX_FRAMES:
+            code = f.f_code
+            variables = []
+            if not frames:
+                for n, (k, v) in enumerate(dict.items(local)):
+                    if n >= MAX_LOCALS:
+                        cap.cut = True
+                        break
+                    variables.append(cap.variable(k if type(k) is str else render(k), v))
+            frames.append((code.co_qualname, code.co_filename, f.f_lineno, variables))
+            f = f.f_back
+        self.sink.snapshot(self.action_id, frames, watches, cap.cut)
