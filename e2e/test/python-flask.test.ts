@@ -67,6 +67,24 @@ describe('the seed\'s Flask demo: sonde lsp → gateway → the Python agent in 
     assert.match(lens?.command?.title ?? '', /log "Hello \{name\}" · 1 hit\b/);
   });
 
+  it('takes a snapshot at line 22: the hover shows name = aa among the frame\'s locals', async () => {
+    const mark = lsp.notifications.length;
+    const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: 'sonde.addSnapshot', arguments: [{ uri: appUri, line: 21, expressions: ['name * 2'] }] });
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'active', 'the snapshot to become active', mark);
+    await fetch(`${flaskUrl}/aa`);
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.hits === 1, 'the snapshot\'s hit', mark);
+    const deadline = Date.now() + 10_000;
+    let hover = '';
+    while (!/name: str = aa/.test(hover) && Date.now() < deadline) {
+      hover = (await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: appUri }, position: { line: 21, character: 4 } }))?.contents.value ?? '';
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(hover, /name \* 2: str = aaaa/, 'the watch');
+    assert.match(hover, /#0 hello_world \(.*examples\/flask-hello\/app\.py:22\)\n\s+name: str = aa/, 'the frame and its local');
+    assert.match(hover, /#1 Flask\.dispatch_request \(.*flask\/app\.py:\d+\)/, 'the caller in Flask');
+    await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
+  });
+
   it('logs inside Flask\'s own app.py in site-packages, on every request', async () => {
     const file = flaskAppFile();
     const text = readFileSync(file, 'utf8');

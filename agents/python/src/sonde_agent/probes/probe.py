@@ -137,7 +137,7 @@ class SnapshotProbe(Probe):
     def __init__(self, action_id: str, watches: list[str], condition: str, quota: ProbeQuota, sink: Sink, limits: Limits = Limits()) -> None:
         super().__init__(action_id, condition, quota, sink)
         self.limits = limits
-        self.watches = [(w, _compile(w, f"watch {w}")) for w in watches if w.strip()]
+        self.watches = [(w, _compile(w, f"expression {i} ({w})")) for i, w in enumerate(watches, 1) if w.strip()]
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
         cap = Capture(self.limits)
