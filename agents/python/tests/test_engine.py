@@ -212,3 +212,12 @@ def test_a_snapshot_probe_takes_one_a_second(app, engine):
         app.hello(str(i))
     assert len(engine.snapshots) == 1
     assert ("snap", "paused", "quota", "Snapshot is paused due to high call rate until snapshot quota is restored") in engine.states
+
+
+def test_a_counter_counts_the_hits_where_its_condition_holds_with_no_quota(app, engine):
+    engine.upsert("count", "counter", "shop/app.py", line_of("return greeting + name"), condition="name != 'skip'")
+    for i in range(1000):
+        app.hello("skip" if i % 4 == 0 else "x")
+    probe = engine.probe("count")
+    assert probe.take_count() == 750 and probe.take_count() == 0
+    assert not any(s[1] == "paused" for s in engine.states)

@@ -25,6 +25,7 @@ from .config import Config
 from .files.path_match import Ambiguous, Match, match_path_under
 from .probes.capture import Variable
 from .probes.engine import ACTIVE, ERROR, PENDING, ProbeEngine, loaded_files
+from .probes.probe import CounterProbe
 from .wire import Envelope
 
 AGENT_NAME = f"the Python agent {__version__}"
@@ -33,7 +34,9 @@ BUFFER_CAPACITY = 10_000
 MAX_FRAME = 4 * 1024 * 1024
 MAX_HELLO_FILES = 5_000
 _STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA}
-_KINDS = {action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot"}
+_KINDS = {action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot", action_pb2.ACTION_KIND_COUNTER: "counter"}
+#: How often counters send the count of their interval (SONDE_METRIC_INTERVAL_MS).
+METRIC_SECONDS = float(os.environ.get("SONDE_METRIC_INTERVAL_MS", "5000") or 5000) / 1000
 
 
 def _variable(v: Variable) -> event_pb2.Variable:
@@ -71,6 +74,8 @@ class Agent:
         self.dropped: dict[str, int] = {}
         self._sent_hits: dict[str, tuple[int, int, int]] = {}
         self.engine = ProbeEngine(config.roots, self)
+        self._names: dict[str, str] = {}
+        self._interval_start = time.time()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.connected = threading.Event()
@@ -178,8 +183,9 @@ class Agent:
     def _upsert(self, action: action_pb2.Action) -> None:
         kind = _KINDS.get(action.kind)
         if kind is None:
-            self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs and snapshots are")
+            self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots and counters are")
             return
+        self._names[action.id] = action.metric_name or f"{action.location.file}:{action.location.line}"
         self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions))
 
     def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
@@ -199,5 +205,11 @@ class Agent:
             if self._sent_hits.get(action_id) != counts:
                 self._sent_hits[action_id] = counts
                 batch.append(event_pb2.Event(hits=event_pb2.HitCount(action_id=action_id, agent_id=self.config.agent_id, hits=counts[0], dropped=counts[1], suppressed=counts[2])))
+        now = time.time()
+        if now - self._interval_start >= METRIC_SECONDS:
+            start, self._interval_start = self._interval_start, now
+            for action_id, probe in self.engine.probes():
+                if isinstance(probe, CounterProbe):
+                    batch.append(event_pb2.Event(metric=event_pb2.MetricSample(action_id=action_id, agent_id=self.config.agent_id, name=self._names.get(action_id, ""), interval_start_ms=int(start * 1000), interval_end_ms=int(now * 1000), count=probe.take_count())))
         if batch:
             self._send(ws, Envelope(events=event_pb2.EventBatch(events=batch)))

@@ -18,7 +18,7 @@ from typing import Callable, Protocol
 
 from ..files.path_match import Ambiguous, Match, match_path_under
 from .injector import FileCode, instrument, lines_of
-from .probe import LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
+from .probe import CounterProbe, LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
 from .quota import Quotas
 
 ACTIVE, PENDING, ERROR = "active", "pending", "error"
@@ -70,7 +70,13 @@ class ProbeEngine:
             try:
                 path = self._resolve(file)
                 quota = self.quotas.for_probe(kind)
-                probe: Probe = LogProbe(action_id, fmt, condition, quota, self.sink) if kind == "log" else SnapshotProbe(action_id, watches or [], condition, quota, self.sink)
+                probe: Probe
+                if kind == "log":
+                    probe = LogProbe(action_id, fmt, condition, quota, self.sink)
+                elif kind == "snapshot":
+                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink)
+                else:
+                    probe = CounterProbe(action_id, condition, quota, self.sink)
                 self._install(action_id, path, line, probe)
             except ProbeRefused as refused:
                 self.sink.state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))

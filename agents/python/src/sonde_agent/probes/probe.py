@@ -162,3 +162,21 @@ class SnapshotProbe(Probe):
             frames.append((code.co_qualname, code.co_filename, f.f_lineno, variables))
             f = f.f_back
         self.sink.snapshot(self.action_id, frames, watches, cap.cut)
+
+
+class CounterProbe(Probe):
+    """Counts the hits where its condition holds; the agent sends the count of each interval as a COUNTER sample."""
+
+    kind = "counter"
+
+    def __init__(self, action_id: str, condition: str, quota: ProbeQuota, sink: Sink) -> None:
+        super().__init__(action_id, condition, quota, sink)
+        self.count = 0
+
+    def produce(self, frame, local: dict, globals_: dict) -> None:
+        self.count += 1
+
+    def take_count(self) -> int:
+        """The hits since the last call (a lost increment under threads is a miscount of one, never an error)."""
+        n, self.count = self.count, 0
+        return n

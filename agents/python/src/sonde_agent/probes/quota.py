@@ -25,6 +25,8 @@ class Budget:
 BUDGETS = {
     "log": Budget("Logpoint", 50, 200, 500, 1000),
     "snapshot": Budget("Snapshot", 1, 1, 20, 20),
+    # Counters aggregate in place: no event a hit, no quota.
+    "counter": Budget("Counter", float("inf"), float("inf"), float("inf"), float("inf")),
 }
 
 
@@ -42,7 +44,9 @@ class TokenBucket:
         self.last = time.monotonic()
 
     def level(self, now: float) -> float:
-        if now > self.last:
+        if self.per_second == float("inf"):
+            self.tokens = self.burst
+        elif now > self.last:
             self.tokens = min(self.burst, self.tokens + (now - self.last) * self.per_second)
             self.last = now
         return self.tokens
@@ -50,7 +54,8 @@ class TokenBucket:
     def take(self, now: float) -> bool:
         if self.tokens < 1 and self.level(now) < 1:
             return False
-        self.tokens -= 1
+        if self.burst != float("inf"):
+            self.tokens -= 1
         return True
 
 
