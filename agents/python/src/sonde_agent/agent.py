@@ -89,7 +89,11 @@ class Agent:
         self.events.append(event)
 
     def line(self, action_id: str, text: str) -> None:
-        self._push(action_id, event_pb2.Event(log=event_pb2.LogLine(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(time.time() * 1000), text=text)))
+        # A tuple here, the message on the agent's thread: building a protobuf message costs the program more than the line.
+        if len(self.events) >= BUFFER_CAPACITY:
+            self.dropped[action_id] = self.dropped.get(action_id, 0) + 1
+            return
+        self.events.append((action_id, time.time(), text))
 
     def snapshot(self, action_id: str, frames, watches, truncated: bool) -> None:
         stack = [event_pb2.StackFrame(function=fn, location=common_pb2.Location(file=file, line=line), locals=[_variable(v) for v in variables]) for fn, file, line, variables in frames]
@@ -199,7 +203,11 @@ class Agent:
     def _flush(self, ws) -> None:
         batch = []
         while self.events and len(batch) < 1000:
-            batch.append(self.events.popleft())
+            event = self.events.popleft()
+            if type(event) is tuple:
+                action_id, at, text = event
+                event = event_pb2.Event(log=event_pb2.LogLine(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(at * 1000), text=text))
+            batch.append(event)
         for action_id, probe in self.engine.probes():
             counts = (probe.hits, self.dropped.get(action_id, 0), probe.suppressed)
             if self._sent_hits.get(action_id) != counts:

@@ -137,6 +137,16 @@ _NAMESPACE = {
 }
 
 
+def _by_name(identifier: str) -> Evaluator:
+    """A bare name, the commonest expression: one dict look-up on the hot path."""
+
+    def by_name(local: dict, globals_: dict, _get=dict.get, _missing=_MISSING) -> object:
+        found = _get(local, identifier, _missing)
+        return name(local, globals_, identifier) if found is _missing else found
+
+    return by_name
+
+
 def compile_expression(source: str, offset: int = 0, whole: str | None = None) -> Evaluator:
     """A function (locals, globals) → value for an accepted expression; raises ExpressionError for a refused one.
 
@@ -145,10 +155,15 @@ def compile_expression(source: str, offset: int = 0, whole: str | None = None) -
     caller, which reports it.
     """
     tree = check(source, offset, whole)
-    body = _Rewrite().visit(tree.body)
+    if isinstance(tree.body, ast.Name):
+        return _by_name(tree.body.id)
+    rewrite = _Rewrite()
+    body = rewrite.visit(tree.body)
     function = ast.Expression(ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg("_L"), ast.arg("_G")], kwonlyargs=[], kw_defaults=[], defaults=[]), body))
     ast.fix_missing_locations(function)
     inner = eval(compile(function, "<sonde probe expression>", "eval"), dict(_NAMESPACE))  # noqa: S307 - the tree is checked and rewritten above
+    if not any(isinstance(n, (ast.BoolOp, ast.IfExp)) or (isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not)) for n in ast.walk(tree)):
+        return inner  # nothing in it can stop on a truth it cannot know
 
     def evaluate(local: dict, globals_: dict) -> object:
         try:

@@ -51,7 +51,7 @@ def _compile(source: str, what: str, offset: int = 0, whole: str | None = None) 
 class Probe:
     kind = ""
 
-    def __init__(self, action_id: str, condition: str, quota: ProbeQuota, sink: Sink) -> None:
+    def __init__(self, action_id: str, condition: str, quota: "ProbeQuota | None", sink: Sink) -> None:
         self.action_id = action_id
         self.enabled = True
         self.hits = 0
@@ -77,14 +77,15 @@ class Probe:
                     return
             self.hits += 1
             quota = self.quota
-            was_paused = quota.paused
-            if not quota.admit(_monotonic()):
-                self.suppressed += 1
-                if not was_paused:
-                    self.sink.state(self.action_id, "paused", "quota", quota.reason)
-                return
-            if was_paused:
-                self.sink.state(self.action_id, "active", "", "")
+            if quota is not None:
+                was_paused = quota.paused
+                if not quota.admit(_monotonic()):
+                    self.suppressed += 1
+                    if not was_paused:
+                        self.sink.state(self.action_id, "paused", "quota", quota.reason)
+                    return
+                if was_paused:
+                    self.sink.state(self.action_id, "active", "", "")
             try:
                 self.produce(frame, local, globals_)
             except Exception as err:  # noqa: BLE001
@@ -107,7 +108,7 @@ class Probe:
 class LogProbe(Probe):
     kind = "log"
 
-    def __init__(self, action_id: str, fmt: str, condition: str, quota: ProbeQuota, sink: Sink) -> None:
+    def __init__(self, action_id: str, fmt: str, condition: str, quota: "ProbeQuota | None", sink: Sink) -> None:
         super().__init__(action_id, condition, quota, sink)
         try:
             parts = split(fmt)
@@ -134,7 +135,7 @@ class LogProbe(Probe):
 class SnapshotProbe(Probe):
     kind = "snapshot"
 
-    def __init__(self, action_id: str, watches: list[str], condition: str, quota: ProbeQuota, sink: Sink, limits: Limits = Limits()) -> None:
+    def __init__(self, action_id: str, watches: list[str], condition: str, quota: "ProbeQuota | None", sink: Sink, limits: Limits = Limits()) -> None:
         super().__init__(action_id, condition, quota, sink)
         self.limits = limits
         self.watches = [(w, _compile(w, f"expression {i} ({w})")) for i, w in enumerate(watches, 1) if w.strip()]
@@ -169,7 +170,7 @@ class CounterProbe(Probe):
 
     kind = "counter"
 
-    def __init__(self, action_id: str, condition: str, quota: ProbeQuota, sink: Sink) -> None:
+    def __init__(self, action_id: str, condition: str, quota: "ProbeQuota | None", sink: Sink) -> None:
         super().__init__(action_id, condition, quota, sink)
         self.count = 0
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+INF = float("inf")
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -26,7 +28,7 @@ BUDGETS = {
     "log": Budget("Logpoint", 50, 200, 500, 1000),
     "snapshot": Budget("Snapshot", 1, 1, 20, 20),
     # Counters aggregate in place: no event a hit, no quota.
-    "counter": Budget("Counter", float("inf"), float("inf"), float("inf"), float("inf")),
+    "counter": Budget("Counter", INF, INF, INF, INF),
 }
 
 
@@ -44,7 +46,7 @@ class TokenBucket:
         self.last = time.monotonic()
 
     def level(self, now: float) -> float:
-        if self.per_second == float("inf"):
+        if self.per_second == INF:
             self.tokens = self.burst
         elif now > self.last:
             self.tokens = min(self.burst, self.tokens + (now - self.last) * self.per_second)
@@ -54,7 +56,7 @@ class TokenBucket:
     def take(self, now: float) -> bool:
         if self.tokens < 1 and self.level(now) < 1:
             return False
-        if self.burst != float("inf"):
+        if self.burst != INF:
             self.tokens -= 1
         return True
 
@@ -89,6 +91,9 @@ class Quotas:
     def __init__(self) -> None:
         self.shared = {kind: TokenBucket(b.per_agent_per_second, b.per_agent_burst) for kind, b in BUDGETS.items()}
 
-    def for_probe(self, kind: str) -> ProbeQuota:
+    def for_probe(self, kind: str) -> "ProbeQuota | None":
+        """The probe's quota; None for a kind without one (every hit is admitted)."""
         b = BUDGETS[kind]
+        if b.per_probe_per_second == INF and b.per_agent_per_second == INF:
+            return None
         return ProbeQuota(TokenBucket(b.per_probe_per_second, b.per_probe_burst), self.shared[kind], paused_reason(kind))

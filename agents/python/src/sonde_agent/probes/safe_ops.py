@@ -156,6 +156,11 @@ _BINARY = {
 }
 
 
+#: Operators whose result on two numbers is no bigger than their operands' sum (** and << are not).
+_CHEAP = frozenset({"+", "-", "*", "/", "//", "%", "&", "|", "^", ">>"})
+_SMALL_INT = 2**62
+
+
 def _size(v: object) -> int:
     t = type(v)
     if t is int:
@@ -165,8 +170,14 @@ def _size(v: object) -> int:
     return 1
 
 
+_SMALL_NUMBERS = frozenset({int, float, bool})
+
+
 def binary(op: str, a: object, b: object) -> object:
     """``a op b`` on plain values, refused where it would build more than MAX_SIZE."""
+    ta, tb = type(a), type(b)
+    if ta in _SMALL_NUMBERS and tb in _SMALL_NUMBERS and op in _CHEAP and (ta is float or tb is float or -_SMALL_INT < a < _SMALL_INT and -_SMALL_INT < b < _SMALL_INT):  # type: ignore[operator]
+        return _BINARY[op](a, b)
     if type(a) is Marker:
         return a
     if type(b) is Marker:
@@ -217,7 +228,12 @@ def truth(a: object) -> "bool | Marker":
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
+_ANY_COMPARE = {**_COMPARE, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b, "is": operator.is_, "is not": operator.is_not}
+
+
 def compare(op: str, a: object, b: object) -> "bool | Marker":
+    if type(a) in SCALARS and type(b) in SCALARS:  # the common case, first: this runs on every hit
+        return _ANY_COMPARE[op](a, b)
     if type(a) is Marker:
         return a  # type: ignore[return-value]
     if type(b) is Marker:

@@ -24,6 +24,7 @@ MAX_FIELDS = 20
 MAX_ITEMS = 100
 CUT_MARK = "\u2026"
 
+_SMALL = 10**200  # an int below this has at most 200 digits: it prints whole, under the cut
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _get_dict = object.__getattribute__
@@ -31,8 +32,20 @@ _get_dict = object.__getattribute__
 
 def render(value: object) -> str:
     """The text of ``value`` in a line, cut to MAX_VALUE_CHARS UTF-16 code units and marked when cut."""
-    if type(value) is str:
+    t = type(value)
+    # The common leaves first, without the general walk: this runs on every hit.
+    if t is str:
+        if len(value) <= MAX_VALUE_CHARS // 2:  # type: ignore[arg-type]
+            return value  # type: ignore[return-value]
         text = value
+    elif t is int and -_SMALL < value < _SMALL:  # type: ignore[operator]
+        return int.__repr__(value)  # type: ignore[arg-type]
+    elif t is bool:
+        return "true" if value else "false"
+    elif value is None:
+        return "null"
+    elif t is float:
+        return _float_text(value)  # type: ignore[arg-type]
     else:
         out = _Out(MAX_VALUE_CHARS + 1)
         _write(out, value, 0, quoted=False)
