@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 from ..files.path_match import Ambiguous, Match, match_path_under
-from .injector import FileCode, instrument, lines_of
+from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
 from .probe import CounterProbe, LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
 from .quota import Quotas
 
@@ -39,6 +39,8 @@ class _Installed:
     path: str
     line: int
     probe: Probe
+    #: Where each of its entries went: (code key, the entry).
+    entries: list = None  # type: ignore[assignment]
 
 
 def loaded_files() -> list[str]:
@@ -114,15 +116,30 @@ class ProbeEngine:
         targets = files.at(line)
         if not targets:
             raise ProbeRefused("no-code-at-line", f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
-        installed = _Installed(path, line, probe)
+        installed = _Installed(path, line, probe, [])
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)
             original, current, hits = self._patches.get(key, (code, code, {}))
-            hits.setdefault(line, []).append(probe.hit)
+            entry = self._entry(probe, code, files)
+            hits.setdefault(line, []).append(entry)
             new = instrument(original, hits)
             files.swap(current, new)
             self._patches[key] = (original, new, hits)
+            installed.entries.append((key, entry))
         self._installed[action_id] = installed
+
+    @staticmethod
+    def _entry(probe: Probe, code: types.CodeType, files: FileCode):
+        """The fast entry (the values of the arguments it reads, passed by the code) where the probe reads no other local; else the frame's."""
+        functions = files.functions.get(id(code), [])
+        if probe.needs_frame or not functions:
+            return probe.hit
+        args = arguments(code)
+        local_names = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
+        if not (probe.names & local_names) <= args:
+            return probe.hit
+        names = tuple(sorted(probe.names & args))
+        return ArgsHit(probe.args_hit(names, functions[0].__globals__), names)
 
     def _remove(self, action_id: str) -> None:
         installed = self._installed.pop(action_id, None)
@@ -130,10 +147,11 @@ class ProbeEngine:
             return
         installed.probe.enabled = False  # frames running the old code now call a no-op
         files = FileCode(installed.path)
-        for key, (original, current, hits) in list(self._patches.items()):
-            if installed.probe.hit not in hits.get(installed.line, []):
+        for key, entry in installed.entries:
+            if key not in self._patches:
                 continue
-            hits[installed.line] = [h for h in hits[installed.line] if h != installed.probe.hit]
+            original, current, hits = self._patches[key]
+            hits[installed.line] = [h for h in hits.get(installed.line, []) if h is not entry]
             if not hits[installed.line]:
                 del hits[installed.line]
             new = instrument(original, hits) if hits else original

@@ -137,6 +137,11 @@ _NAMESPACE = {
 }
 
 
+def names_read(source: str) -> frozenset[str]:
+    """The names an accepted expression reads."""
+    return frozenset(n.id for n in ast.walk(ast.parse(source.strip(), mode="eval")) if isinstance(n, ast.Name))
+
+
 def _by_name(identifier: str) -> Evaluator:
     """A bare name, the commonest expression: one dict look-up on the hot path."""
 

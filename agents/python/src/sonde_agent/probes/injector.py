@@ -25,7 +25,27 @@ from typing import Callable
 
 from bytecode import Bytecode, Instr
 
-Hit = Callable[[], None]
+#: A probe's entry: called with no argument (it reads the frame), or with the values of the named locals.
+Hit = Callable[..., None]
+
+
+class ArgsHit:
+    """A hit called with the values of some of the function's arguments, loaded by the injected code (no frame object needed)."""
+
+    __slots__ = ("call", "names")
+
+    def __init__(self, call: Hit, names: tuple[str, ...]) -> None:
+        self.call = call
+        self.names = names
+
+
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+
+
+def arguments(code: types.CodeType) -> frozenset[str]:
+    """The parameters of a code object that are always bound and held in plain slots (not cells): LOAD_FAST reads them safely at any line."""
+    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & _CO_VARARGS) + bool(code.co_flags & _CO_VARKEYWORDS)
+    return frozenset(code.co_varnames[:n]) - frozenset(code.co_cellvars)
 
 _PRECALL = sys.version_info < (3, 12)
 
@@ -39,15 +59,17 @@ def lines_of(code: types.CodeType) -> set[int]:
     return {ins.positions.lineno for ins in dis.get_instructions(code) if ins.opname not in _SET_UP and ins.positions and ins.positions.lineno is not None}
 
 
-def _call(hit: Hit, line: int) -> list[Instr]:
-    seq = [Instr("PUSH_NULL", lineno=line), Instr("LOAD_CONST", hit, lineno=line)]
+def _call(hit: "Hit | ArgsHit", line: int) -> list[Instr]:
+    call, names = (hit.call, hit.names) if isinstance(hit, ArgsHit) else (hit, ())
+    seq = [Instr("PUSH_NULL", lineno=line), Instr("LOAD_CONST", call, lineno=line)]
+    seq += [Instr("LOAD_FAST", name, lineno=line) for name in names]
     if _PRECALL:
-        seq.append(Instr("PRECALL", 0, lineno=line))
-    seq += [Instr("CALL", 0, lineno=line), Instr("POP_TOP", lineno=line)]
+        seq.append(Instr("PRECALL", len(names), lineno=line))
+    seq += [Instr("CALL", len(names), lineno=line), Instr("POP_TOP", lineno=line)]
     return seq
 
 
-def instrument(original: types.CodeType, hits: dict[int, list[Hit]]) -> types.CodeType:
+def instrument(original: types.CodeType, hits: "dict[int, list[Hit | ArgsHit]]") -> types.CodeType:
     """``original`` with a call to each hit at the first instruction of its line (lines without code are left out)."""
     bc = Bytecode.from_code(original)
     out: list[object] = []
@@ -70,7 +92,7 @@ class CodePatch:
 
     original: types.CodeType
     current: types.CodeType
-    hits: dict[int, list[Hit]] = field(default_factory=dict)
+    hits: "dict[int, list[Hit | ArgsHit]]" = field(default_factory=dict)
 
 
 class FileCode:

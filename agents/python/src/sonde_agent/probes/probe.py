@@ -13,7 +13,7 @@ import time
 from typing import Protocol
 
 from .capture import Capture, Limits, Variable
-from .evaluate import Evaluator, compile_expression
+from .evaluate import Evaluator, compile_expression, names_read
 from .expressions import ExpressionError
 from .format import Expr, FormatError, Text, split
 from .marker import Marker
@@ -60,41 +60,59 @@ class Probe:
         self.quota = quota
         self._failing = False
         self.condition = _compile(condition, "condition") if condition.strip() else None
+        self.names = names_read(condition) if condition.strip() else frozenset()
+
+    #: The names the probe's expressions read (its fast path passes them when they are all arguments).
+    names: frozenset[str] = frozenset()
+    #: Whether the probe needs the frame itself (a snapshot reads the stack).
+    needs_frame = False
 
     def hit(self) -> None:
-        """Called by the code at the probed line; never raises."""
+        """Called by the code at the probed line; reads the frame above. Never raises."""
         if not self.enabled:
             return
         frame = _getframe(1)
         try:
-            local, globals_ = frame.f_locals, frame.f_globals
-            if self.condition is not None:
-                try:
-                    ok = truth(self.condition(local, globals_))
-                except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
-                    return self._fail("invalid-expression", f"the condition could not be evaluated: {type(err).__name__}: {err}; no line is logged while it fails")
-                if type(ok) is Marker or not ok:
-                    return
-            self.hits += 1
-            quota = self.quota
-            if quota is not None:
-                was_paused = quota.paused
-                if not quota.admit(_monotonic()):
-                    self.suppressed += 1
-                    if not was_paused:
-                        self.sink.state(self.action_id, "paused", "quota", quota.reason)
-                    return
-                if was_paused:
-                    self.sink.state(self.action_id, "active", "", "")
-            try:
-                self.produce(frame, local, globals_)
-            except Exception as err:  # noqa: BLE001
-                return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
-            if self._failing:
-                self._failing = False
-                self.sink.state(self.action_id, "active", "", "")
+            self.run(frame.f_locals, frame.f_globals, frame)
         finally:
             del frame
+
+    def args_hit(self, names: tuple[str, ...], globals_: dict):
+        """The entry for code that passes the values of ``names`` (arguments of its function): no frame object is made."""
+        run = self.run
+
+        def hit(*values: object) -> None:
+            if self.enabled:
+                run(dict(zip(names, values)), globals_, None)
+
+        return hit
+
+    def run(self, local: dict, globals_: dict, frame) -> None:
+        if self.condition is not None:
+            try:
+                ok = truth(self.condition(local, globals_))
+            except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
+                return self._fail("invalid-expression", f"the condition could not be evaluated: {type(err).__name__}: {err}; no line is logged while it fails")
+            if type(ok) is Marker or not ok:
+                return
+        self.hits += 1
+        quota = self.quota
+        if quota is not None:
+            was_paused = quota.paused
+            if not quota.admit(_monotonic()):
+                self.suppressed += 1
+                if not was_paused:
+                    self.sink.state(self.action_id, "paused", "quota", quota.reason)
+                return
+            if was_paused:
+                self.sink.state(self.action_id, "active", "", "")
+        try:
+            self.produce(frame, local, globals_)
+        except Exception as err:  # noqa: BLE001
+            return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
+        if self._failing:
+            self._failing = False
+            self.sink.state(self.action_id, "active", "", "")
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
         raise NotImplementedError
@@ -122,6 +140,7 @@ class LogProbe(Probe):
             else:
                 assert isinstance(part, Expr)
                 self.values.append(_compile(part.source, "format", part.column - 1, fmt))
+                self.names |= names_read(part.source)
                 self.literals.append("")
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
@@ -134,6 +153,7 @@ class LogProbe(Probe):
 
 class SnapshotProbe(Probe):
     kind = "snapshot"
+    needs_frame = True
 
     def __init__(self, action_id: str, watches: list[str], condition: str, quota: "ProbeQuota | None", sink: Sink, limits: Limits = Limits()) -> None:
         super().__init__(action_id, condition, quota, sink)
