@@ -1,9 +1,11 @@
 """Turns actions into probes in this process and reports their states.
 
-Today: logs and snapshots, in functions of modules already loaded (their code
-objects found through the functions that run them). Each code object takes
-all its probes in one rewrite of its original; removing the last restores
-the original. States and their texts are messages.json's.
+Logs, snapshots and counters: in functions of modules already loaded (their
+code objects found through the functions that run them), and in modules
+loaded later, whose code takes its pending probes before it runs (module-level
+lines too; import_watch.py). Each code object takes all its probes in one
+rewrite of its original; removing the last restores the original. States and
+their texts are messages.json's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import types
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from ..files.on_disk import find_on_disk
 from ..files.path_match import Ambiguous, Match, match_path_under
+from . import import_watch
 from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
 from .probe import CounterProbe, LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
 from .quota import Quotas
@@ -60,6 +64,9 @@ class ProbeEngine:
         self.roots = roots
         self.sink = sink
         self.quotas = Quotas()
+        #: Probes waiting for their file to load, by the file's real path: (action id, line, probe).
+        self._pending: dict[str, list[tuple[str, int, Probe]]] = {}
+        import_watch.watch(self._module_compiled)
         self._lock = threading.Lock()
         self._installed: dict[str, _Installed] = {}
         #: By code object: the original, and the hits of every probe in it by line.
@@ -79,6 +86,8 @@ class ProbeEngine:
                     probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink)
                 else:
                     probe = CounterProbe(action_id, condition, quota, self.sink)
+                if path is None:
+                    return self._wait_for(action_id, file, line, probe)
                 self._install(action_id, path, line, probe)
             except ProbeRefused as refused:
                 self.sink.state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))
@@ -97,14 +106,67 @@ class ProbeEngine:
         with self._lock:
             self._remove(action_id)
 
-    def _resolve(self, file: str) -> str:
+    def _resolve(self, file: str) -> "str | None":
+        """The loaded file the action means; None when it is not loaded (yet)."""
         found = match_path_under(file, loaded_files(), self.roots)
         if isinstance(found, Match):
             return found.path
         if isinstance(found, Ambiguous):
-            shown = ", ".join(found.candidates[:10]) + (f" and {len(found.candidates) - 10} more" if len(found.candidates) > 10 else "")
-            raise ProbeRefused("ambiguous-path", f"{file} matches several files equally well: {shown}; give more of the path")
-        raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that hold it")
+            raise _ambiguous(file, found)
+        return None
+
+    def _wait_for(self, action_id: str, file: str, line: int, probe: Probe) -> None:
+        """Not loaded: pending while the file is on disk under the roots (it goes in when it loads), else not found."""
+        found = find_on_disk(file, self.roots)
+        if isinstance(found, Ambiguous):
+            raise _ambiguous(file, found)
+        if not isinstance(found, Match):
+            raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that hold it")
+        self._pending.setdefault(found.path, []).append((action_id, line, probe))
+        self._installed[action_id] = _Installed(found.path, line, probe, [])
+        self.sink.state(action_id, PENDING, "file-not-loaded", f"{found.path} is not loaded yet; the probe goes in when it loads")
+
+    def _module_compiled(self, path: str, code: types.CodeType) -> types.CodeType:
+        """A module's code, before it runs: with the probes that wait for its file."""
+        with self._lock:
+            waiting = self._pending.pop(os.path.realpath(path), None)
+            if not waiting:
+                return code
+            by_line: dict[int, list[tuple[str, Probe]]] = {}
+            for action_id, line, probe in waiting:
+                if self._installed.get(action_id, _Installed("", 0, probe)).probe is probe:
+                    by_line.setdefault(line, []).append((action_id, probe))
+            placed: set[str] = set()
+            code = self._probe_tree(code, by_line, placed)
+            for action_id, line, probe in waiting:
+                if action_id not in self._installed or self._installed[action_id].probe is not probe:
+                    continue
+                self._installed[action_id].path = path
+                if action_id in placed:
+                    self.sink.state(action_id, ACTIVE, "", "")
+                else:
+                    del self._installed[action_id]
+                    self.sink.state(action_id, ERROR, "no-code-at-line", f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
+            return code
+
+    def _probe_tree(self, code: types.CodeType, by_line: "dict[int, list[tuple[str, Probe]]]", placed: set[str]) -> types.CodeType:
+        """``code`` and the code it nests, with the probes of their lines (nested first, so each parent holds its probed children)."""
+        consts = tuple(self._probe_tree(c, by_line, placed) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+        tree = code.replace(co_consts=consts) if any(a is not b for a, b in zip(consts, code.co_consts)) else code
+        mine = {line: entries for line, entries in by_line.items() if line in lines_of(code)}
+        if not mine:
+            return tree
+        key = (code.co_filename, code.co_firstlineno, code.co_qualname)
+        hits: dict[int, list] = {}
+        for line, entries in mine.items():
+            for action_id, probe in entries:
+                entry = probe.hit  # one bound method, kept: removal finds it by identity
+                hits.setdefault(line, []).append(entry)
+                placed.add(action_id)
+                self._installed[action_id].entries.append((key, entry))
+        new = instrument(tree, hits)
+        self._patches[key] = (tree, new, hits)
+        return new
 
     def _install(self, action_id: str, path: str, line: int, probe: Probe) -> None:
         if line < 1:
@@ -145,6 +207,8 @@ class ProbeEngine:
         installed = self._installed.pop(action_id, None)
         if installed is None:
             return
+        for waiting in self._pending.values():
+            waiting[:] = [w for w in waiting if w[0] != action_id]
         installed.probe.enabled = False  # frames running the old code now call a no-op
         files = FileCode(installed.path)
         for key, entry in installed.entries:
@@ -160,6 +224,11 @@ class ProbeEngine:
                 self._patches[key] = (original, new, hits)
             else:
                 del self._patches[key]
+
+
+def _ambiguous(file: str, found: Ambiguous) -> ProbeRefused:
+    shown = ", ".join(found.candidates[:10]) + (f" and {len(found.candidates) - 10} more" if len(found.candidates) > 10 else "")
+    return ProbeRefused("ambiguous-path", f"{file} matches several files equally well: {shown}; give more of the path")
 
 
 __all__ = ["ProbeEngine", "loaded_files", "lines_of", "ACTIVE", "PENDING", "ERROR"]
