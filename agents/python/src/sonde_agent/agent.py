@@ -8,6 +8,7 @@ thread, which never keeps the program alive.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import hashlib
 import os
@@ -22,6 +23,7 @@ from websockets.sync.client import connect
 from . import __version__
 from ._proto.sonde.v1 import action_pb2, agent_pb2, common_pb2, event_pb2
 from .config import Config
+from .files.on_disk import find_on_disk
 from .files.path_match import Ambiguous, Match, match_path_under
 from .probes.capture import Variable
 from .probes.engine import ACTIVE, ERROR, PENDING, ProbeEngine, loaded_files
@@ -33,6 +35,8 @@ FLUSH_SECONDS = 0.1
 BUFFER_CAPACITY = 10_000
 MAX_FRAME = 4 * 1024 * 1024
 MAX_HELLO_FILES = 5_000
+#: How long the program's exit waits for queued lines to be sent.
+DRAIN_SECONDS = 1.0
 _STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA}
 _KINDS = {action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot", action_pb2.ACTION_KIND_COUNTER: "counter"}
 #: How often counters send the count of their interval (SONDE_METRIC_INTERVAL_MS).
@@ -79,6 +83,8 @@ class Agent:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.connected = threading.Event()
+        #: Set once the gateway's actions for this process have been turned into probes (after each hello).
+        self.ready = threading.Event()
         self._next_id = 1
 
     # The probes' sink, called in the program's threads: append only, bounded.
@@ -114,6 +120,22 @@ class Agent:
             return
         self._thread = threading.Thread(target=self._run, name="sonde-agent", daemon=True)
         self._thread.start()
+        atexit.register(self.drain)
+
+    def wait_ready(self, seconds: float) -> bool:
+        """Waits, at most ``seconds``, until the gateway's actions for this process are installed; whether they are."""
+        return self.ready.wait(seconds) if self._thread is not None else False
+
+    def drain(self, seconds: float = DRAIN_SECONDS) -> None:
+        """At exit: gives the agent's thread up to ``seconds`` to send what the probes produced (a short task's lines)."""
+        deadline = time.monotonic() + seconds
+        while self.connected.is_set() and (self.events or self._unsent_counts()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # The last batch left the queue; let its send finish.
+        time.sleep(min(FLUSH_SECONDS, max(0.0, deadline - time.monotonic())))
+
+    def _unsent_counts(self) -> bool:
+        return any(self._sent_hits.get(a) != (p.hits, self.dropped.get(a, 0), p.suppressed) for a, p in self.engine.probes())
 
     def stop(self) -> None:
         self._stop.set()
@@ -151,6 +173,7 @@ class Agent:
                     self.log(f"connected to {url} as {self.config.agent_id}")
                     for action in envelope.action_set.actions:
                         self._upsert(action)
+                    self.ready.set()
                 elif envelope.reply_to == hello_id and envelope.WhichOneof("body") == "error":
                     raise ConnectionError(f"the gateway refused the agent's hello: {envelope.error.message}")
                 else:
@@ -198,6 +221,11 @@ class Agent:
             return agent_pb2.FileQueryResult(loaded_path=found.path, same_content=bool(query.editor_content_hash) and _sha256(found.path) == query.editor_content_hash)
         if isinstance(found, Ambiguous):
             return agent_pb2.FileQueryResult(candidates=list(found.candidates))
+        on_disk = find_on_disk(query.path, self.config.roots)
+        if isinstance(on_disk, Match):
+            return agent_pb2.FileQueryResult(existing_path=on_disk.path)
+        if isinstance(on_disk, Ambiguous):
+            return agent_pb2.FileQueryResult(candidates=list(on_disk.candidates))
         return agent_pb2.FileQueryResult()
 
     def _flush(self, ws) -> None:

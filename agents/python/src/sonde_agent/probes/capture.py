@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, MethodType, ModuleType
 
+from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
 from .utf16 import cut
 from .values import render
@@ -63,6 +64,8 @@ class Capture:
             return self._leaf(name, "str", text + ("\u2026" if was_cut else ""), was_cut, left)
         if value is None or t in _LEAVES or issubclass(t, type):
             return self._leaf(name, "Marker" if t is Marker else _type_name(t), render(value), False, 0)
+        if numpy_scalar(value)[0] or numpy_array(value, render) is not None:
+            return self._leaf(name, _type_name(t), render(value), False, 0)
         if id(value) in self._open:
             return self._leaf(name, _type_name(t), "[Circular]", False, 0)
         if depth >= self.limits.depth:

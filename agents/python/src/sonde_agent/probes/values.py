@@ -14,6 +14,7 @@ import math
 import re
 from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, MethodType, ModuleType
 
+from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
 from .utf16 import cut, utf16_len
 
@@ -106,6 +107,14 @@ def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
     elif issubclass(t, type):
         out.add(f"<class {type.__dict__['__qualname__'].__get__(v)}>")
     else:
+        scalar, number = numpy_scalar(v)
+        if scalar:
+            out.add(render(number))
+            return
+        array = numpy_array(v, render)
+        if array is not None:
+            out.add(array)
+            return
         _object(out, v, depth)
 
 
