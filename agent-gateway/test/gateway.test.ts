@@ -196,7 +196,11 @@ describe('gateway', () => {
     await c.request({ listActions: {} }); // a barrier: by now any upsert to the others was sent
     assert.ok(!staging.peer.received.some((e) => e.actionUpsert) && !py.peer.received.some((e) => e.actionUpsert));
     const wrongTag = await c.request({ addAction: { action: { ...LOG_ACTION, target: { tags: ['qa'] } } } });
-    assert.match(wrongTag.error?.message ?? '', /none of the connected agents matches the target/);
+    // No connected agent is tagged qa: the action waits for one (a task or a service that starts later), and goes to none of these.
+    const waiting = wrongTag.actionInfo?.action?.id;
+    assert.ok(waiting, JSON.stringify(wrongTag.error));
+    await c.request({ listActions: {} });
+    for (const a of [prod, staging, py]) assert.ok(!a.peer.received.some((e) => e.actionUpsert?.action?.id === waiting));
     for (const p of [c, prod.peer, staging.peer, py.peer]) p.close();
   });
 

@@ -74,6 +74,25 @@ describe('gateway: routing for late answers and later agents', function () {
     for (const a of [first, replica, other]) a.peer.close();
   });
 
+  it('keeps an action with a target while no agent runs, and sends it to a matching one that connects and sees the file', async () => {
+    const none = await client.request({ addAction: { action: LOG_ACTION } });
+    assert.match(none.error?.message ?? '', /no agent is connected to this gateway; .*to place it for agents that have not started yet, give it a target/);
+    const added = await client.request({ addAction: { action: { ...LOG_ACTION, target: { tags: ['batch'] } } } });
+    const id = added.actionInfo?.action?.id;
+    assert.ok(id, JSON.stringify(added.error));
+    const untagged = await connectAnswering(g.url, 'web', () => SAME);
+    await untagged.answered(0);
+    const job = await ProtocolPeer.connect(g.url, '/v1/agent');
+    job.onFrame((e: Envelope) => {
+      if (e.fileQuery) job.send({ replyTo: e.id, fileQueryResult: { existingPath: FILE } });
+    });
+    await job.requestWhole({ hello: { agentId: 'job', runtime: Runtime.RUNTIME_NODE, host: 'test', roots: ['/srv/app'], tags: ['batch'] } });
+    await job.next((e) => e.actionUpsert?.action?.id === id, 'the kept action, sent to the tagged agent that sees the file on disk');
+    assert.deepEqual(sent(untagged), [], 'not to an agent the target does not name');
+    untagged.peer.close();
+    job.close();
+  });
+
   it('decides on the first agent with the editor\'s content and sends to a slower one when it answers', async () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));

@@ -130,8 +130,11 @@ export class ActionService {
     const file = action.location?.file ?? '';
     const reachable = this.bus.agents();
     const targeted = reachable.filter((a) => isTargeted(action, a.hello));
+    // An explicit target names agents that may not run yet (a short-lived task, a job, a service to start):
+    // the action waits for them, and each that connects is asked, as every connecting agent is.
+    if (targeted.length === 0 && isExplicit(action)) return this.keep(action, caller);
     if (targeted.length === 0) {
-      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file}: ${describeNoTarget(action, reachable)}`);
+      throw new RequestError(ErrorCode.ERROR_CODE_NOT_FOUND, `no connected agent can see ${file}: ${describeNoTarget(action, reachable)}; to place it for agents that have not started yet, give it a target (tags or an app name)`);
     }
     const routing = new Routing(targeted.map((t) => t.agentId), action.projectName, isExplicit(action));
     const query = fileQueryOf(action);
@@ -152,6 +155,17 @@ export class ActionService {
     this.record(caller, 'add', action);
     this.sendTo(action, decision.to.map((a) => a.agentId));
     routing.followLate((agentId) => this.sendTo(action, [agentId]));
+    const info = this.info(action.id);
+    this.bus.toClients({ actionInfo: info });
+    return info;
+  }
+
+  /** An action for agents that are not connected yet: kept, and sent to each that connects, fits its target and sees the file. */
+  private keep(action: sonde.v1.Action, caller: Caller): sonde.v1.IActionInfo {
+    action.id = newActionId();
+    this.actions.set(action.id, action);
+    this.store.putAction(action);
+    this.record(caller, 'add', action);
     const info = this.info(action.id);
     this.bus.toClients({ actionInfo: info });
     return info;
