@@ -58,4 +58,35 @@ function generateProtocol() {
   writeFileSync(stamp, new Date().toISOString());
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) setupPython();
+const airflowVenv = join(root, '.tools', 'airflow');
+export const airflowBin = join(airflowVenv, 'bin', 'airflow');
+/** An AIRFLOW_HOME with its SQLite database migrated once: tests copy it, so that no run sees another's state. */
+export const airflowHomeTemplate = join(root, '.tools', 'airflow-home');
+const AIRFLOW_VERSION = '3.3.2';
+
+/**
+ * The Airflow demo's environment (its own: Airflow brings some 360 MB of
+ * packages): apache-airflow from PyPI with numpy and this agent, and a
+ * migrated database to copy. Built once, kept in .tools/.
+ */
+export function setupAirflow() {
+  const marker = join(airflowVenv, '.sonde-installed');
+  if (!existsSync(marker) || statSync(join(pythonAgentDir, 'pyproject.toml')).mtimeMs > statSync(marker).mtimeMs) {
+    process.stderr.write(`setup: creating the Airflow demo's environment in .tools/airflow (PyPI: apache-airflow ${AIRFLOW_VERSION}, numpy; about a minute, once)\n`);
+    rmSync(airflowVenv, { recursive: true, force: true });
+    run(process.env.PYTHON ?? 'python3', ['-m', 'venv', airflowVenv], 'creating the Airflow environment');
+    run(join(airflowVenv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `apache-airflow==${AIRFLOW_VERSION}`, 'numpy', '-e', pythonAgentDir], 'installing Airflow');
+    writeFileSync(marker, new Date().toISOString());
+    rmSync(airflowHomeTemplate, { recursive: true, force: true });
+  }
+  if (!existsSync(join(airflowHomeTemplate, 'airflow.db'))) {
+    mkdirSync(airflowHomeTemplate, { recursive: true });
+    const r = spawnSync(airflowBin, ['db', 'migrate'], { cwd: root, env: { ...process.env, AIRFLOW_HOME: airflowHomeTemplate, AIRFLOW__CORE__LOAD_EXAMPLES: 'False' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`migrating the Airflow template database: "airflow db migrate" failed (exit ${r.status ?? r.signal})`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  setupPython();
+  if (process.argv.includes('--airflow')) setupAirflow();
+}

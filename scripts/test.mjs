@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { root, setup, setupBrowser, setupEditors } from './setup.mjs';
 import { startKeycloak } from './keycloak.mjs';
-import { setupPython } from './python.mjs';
+import { setupAirflow, setupPython } from './python.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
 const MOCHA_SUITES = ['protocol', 'protocol/rpc', 'agent-gateway', 'agents/node', 'clients/core', 'lsp-server', 'clients/cli', 'e2e'];
@@ -52,6 +52,7 @@ const runPytest = (python) => runCounted('agents/python', python, ['-m', 'pytest
 setup();
 setupEditors();
 const python = setupPython();
+setupAirflow();
 const noBrowser = setupBrowser();
 if (noBrowser) process.stderr.write(`setup: ${noBrowser}\n`);
 // One Keycloak for the whole run (the identity tests), started while the first suites run.
