@@ -70,14 +70,14 @@ def load(folder: Path, name: str):
     return module, str(path)
 
 
-def per_call_ns(fn) -> float:
-    rounds = []
-    for _ in range(ROUNDS):
+def per_call_ns(fn, rounds: int = ROUNDS) -> float:
+    times = []
+    for _ in range(rounds):
         start = time.perf_counter_ns()
         for i in range(CALLS):
             fn(i, 2)
-        rounds.append((time.perf_counter_ns() - start) / CALLS)
-    return statistics.median(rounds)
+        times.append((time.perf_counter_ns() - start) / CALLS)
+    return statistics.median(times)
 
 
 def settrace_row(fn, line: int) -> float:
@@ -165,10 +165,22 @@ def main() -> None:
     traced, _ = load(folder, "traced")
     row('settrace tracer scoped to the function, same log', settrace_row(traced.work, traced.work.__code__.co_firstlineno + 2), base)
 
-    # Functions without probes, while probes are active elsewhere: injection leaves them alone; a tracer does not.
-    idle_before = per_call_ns(plain.other)
-    row("other function, probes active elsewhere (injection)", per_call_ns(plain.other), idle_before)
-    unrelated_base = idle_before
+    # Functions without probes, while probes are active elsewhere: injection leaves their code alone, a tracer does not.
+    # Rounds alternate (probes in, probes out) so that drift hits both alike; the spread of the no-probe rounds is the noise.
+    on, off = [], []
+    probes = [(a, k, p, f) for a, k, p, f in [("log", "log", log.__file__, "i={i} x={x}"), ("false", "log", false.__file__, "i={i} x={x}"), ("counter", "counter", counter.__file__, "")]]
+    for _ in range(ROUNDS):
+        for action_id, _kind, _path, _fmt in probes:
+            engine.remove(action_id)
+        off.append(per_call_ns(plain.other, rounds=1))
+        for action_id, kind, file, fmt in probes:
+            engine.upsert(action_id, kind, file, PROBE_LINE, fmt, "i < 0" if action_id == "false" else "")
+        on.append(per_call_ns(plain.other, rounds=1))
+    base_other, with_probes = statistics.median(off), statistics.median(on)
+    noise = (max(off) - min(off)) / base_other * 100
+    rows.append({"row": "other function, no probe anywhere", "ns_per_call": round(base_other, 1), "added_ns": 0.0})
+    rows.append({"row": "other function, 3 probes active elsewhere (injection)", "ns_per_call": round(with_probes, 1), "added_ns": round(with_probes - base_other, 1), "percent": round((with_probes - base_other) / base_other * 100, 2), "noise_percent": round(noise, 2)})
+    unrelated_base = base_other
 
     def traced_other():
         code = traced.work.__code__
@@ -193,7 +205,8 @@ def main() -> None:
         print("| --- | ---: | ---: |")
         for r in rows:
             if "ns_per_call" in r:
-                print(f"| {r['row']} | {r['ns_per_call']:.1f} | {r['added_ns']:+.1f} |")
+                extra = f" ({r['percent']:+.2f} %, noise ±{r['noise_percent']:.2f} %)" if "percent" in r else ""
+                print(f"| {r['row']} | {r['ns_per_call']:.1f} | {r['added_ns']:+.1f}{extra} |")
         print()
         print("| Flask (test client, in process) | requests/s |")
         print("| --- | ---: |")

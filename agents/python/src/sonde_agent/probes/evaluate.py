@@ -40,10 +40,15 @@ _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: "
 
 
 class _Rewrite(ast.NodeTransformer):
-    """Each read and operator becomes a call into safe_ops; and/or, chains and conditionals keep their evaluation order with temporaries."""
+    """Each read and operator becomes a call into safe_ops; and/or, chains and conditionals keep their evaluation order with temporaries.
 
-    def __init__(self) -> None:
+    With ``positional`` names, the function's first parameter is the tuple of
+    their values (the injected code passes them): each is read by its index.
+    """
+
+    def __init__(self, positional: tuple[str, ...] = ()) -> None:
         self.temps = 0
+        self.positional = {n: k for k, n in enumerate(positional)}
 
     def temp(self) -> str:
         self.temps += 1
@@ -54,7 +59,10 @@ class _Rewrite(ast.NodeTransformer):
         return ast.Call(func=ast.Name(fn, ast.Load()), args=list(args), keywords=[])
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        return self.call("_name", ast.Name("_L", ast.Load()), ast.Name("_G", ast.Load()), ast.Constant(node.id))
+        if node.id in self.positional:
+            return ast.Subscript(ast.Name("_L", ast.Load()), ast.Constant(self.positional[node.id]), ast.Load())
+        local = ast.Name("_NO_LOCALS", ast.Load()) if self.positional else ast.Name("_L", ast.Load())
+        return self.call("_name", local, ast.Name("_G", ast.Load()), ast.Constant(node.id))
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         return self.call("_attr", self.visit(node.value), ast.Constant(node.attr))
@@ -133,7 +141,7 @@ class _Refused(Exception):
 _NAMESPACE = {
     "_name": name, "_attr": safe_ops.attr, "_item": safe_ops.item, "_slice": slice, "_binary": safe_ops.binary,
     "_unary": safe_ops.unary, "_compare": safe_ops.compare, "_truth_of": _truth_of, "_all": _all,
-    "_set": safe_ops.set_of, "_dict": safe_ops.dict_of, "__builtins__": {},
+    "_set": safe_ops.set_of, "_dict": safe_ops.dict_of, "_NO_LOCALS": {}, "__builtins__": {},
 }
 
 
@@ -152,17 +160,18 @@ def _by_name(identifier: str) -> Evaluator:
     return by_name
 
 
-def compile_expression(source: str, offset: int = 0, whole: str | None = None) -> Evaluator:
+def compile_expression(source: str, offset: int = 0, whole: str | None = None, positional: tuple[str, ...] = ()) -> Evaluator:
     """A function (locals, globals) → value for an accepted expression; raises ExpressionError for a refused one.
 
-    A read the probe refuses makes the value a Marker; an error of the
+    With ``positional``, the function takes the tuple of those names' values
+    in place of the locals dict. A read the probe refuses makes the value a Marker; an error of the
     expression itself (a missing name, a division by zero) is raised to the
     caller, which reports it.
     """
     tree = check(source, offset, whole)
-    if isinstance(tree.body, ast.Name):
+    if isinstance(tree.body, ast.Name) and not positional:
         return _by_name(tree.body.id)
-    rewrite = _Rewrite()
+    rewrite = _Rewrite(positional)
     body = rewrite.visit(tree.body)
     function = ast.Expression(ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg("_L"), ast.arg("_G")], kwonlyargs=[], kw_defaults=[], defaults=[]), body))
     ast.fix_missing_locations(function)

@@ -13,7 +13,7 @@ import time
 from typing import Protocol
 
 from .capture import Capture, Limits, Variable
-from .evaluate import Evaluator, compile_expression, names_read
+from .evaluate import Evaluator, compile_expression, name, names_read
 from .expressions import ExpressionError
 from .format import Expr, FormatError, Text, split
 from .marker import Marker
@@ -59,8 +59,9 @@ class Probe:
         self.sink = sink
         self.quota = quota
         self._failing = False
-        self.condition = _compile(condition, "condition") if condition.strip() else None
-        self.names = names_read(condition) if condition.strip() else frozenset()
+        self.condition_source = condition.strip()
+        self.condition = _compile(condition, "condition") if self.condition_source else None
+        self.names = names_read(condition) if self.condition_source else frozenset()
 
     #: The names the probe's expressions read (its fast path passes them when they are all arguments).
     names: frozenset[str] = frozenset()
@@ -78,41 +79,60 @@ class Probe:
             del frame
 
     def args_hit(self, names: tuple[str, ...], globals_: dict):
-        """The entry for code that passes the values of ``names`` (arguments of its function): no frame object is made."""
-        run = self.run
+        """The entry for code that passes the values of ``names`` (arguments of its function): no frame object is made,
+        and the expressions read the values by position."""
+        condition = compile_expression(self.condition_source, positional=names) if self.condition is not None else None
+        produce = self.positional_produce(names)
+        run = self._run
 
         def hit(*values: object) -> None:
             if self.enabled:
-                run(dict(zip(names, values)), globals_, None)
+                run(condition, values, globals_, None, produce)
 
         return hit
 
+    def positional_produce(self, names: tuple[str, ...]):
+        """``produce`` for expressions compiled to read ``names`` by position."""
+        return self.produce
+
     def run(self, local: dict, globals_: dict, frame) -> None:
-        if self.condition is not None:
+        self._run(self.condition, local, globals_, frame, self.produce)
+
+    def _run(self, condition, local, globals_: dict, frame, produce) -> None:
+        if condition is not None:
             try:
-                ok = truth(self.condition(local, globals_))
+                ok = truth(condition(local, globals_))
             except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
                 return self._fail("invalid-expression", f"the condition could not be evaluated: {type(err).__name__}: {err}; no line is logged while it fails")
             if type(ok) is Marker or not ok:
                 return
         self.hits += 1
-        quota = self.quota
-        if quota is not None:
-            was_paused = quota.paused
-            if not quota.admit(_monotonic()):
-                self.suppressed += 1
-                if not was_paused:
-                    self.sink.state(self.action_id, "paused", "quota", quota.reason)
-                return
-            if was_paused:
-                self.sink.state(self.action_id, "active", "", "")
+        if self.quota is not None and not self._admit():
+            return
         try:
-            self.produce(frame, local, globals_)
+            produce(frame, local, globals_)
         except Exception as err:  # noqa: BLE001
             return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
         if self._failing:
-            self._failing = False
+            self._recovered()
+
+    def _admit(self) -> bool:
+        """A token from the quota; pausing and resuming are states the editor sees."""
+        quota = self.quota
+        assert quota is not None
+        was_paused = quota.paused
+        if not quota.admit(_monotonic()):
+            self.suppressed += 1
+            if not was_paused:
+                self.sink.state(self.action_id, "paused", "quota", quota.reason)
+            return False
+        if was_paused:
             self.sink.state(self.action_id, "active", "", "")
+        return True
+
+    def _recovered(self) -> None:
+        self._failing = False
+        self.sink.state(self.action_id, "active", "", "")
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
         raise NotImplementedError
@@ -134,6 +154,9 @@ class LogProbe(Probe):
             raise ProbeRefused(err.code, f"format: {err}; nothing was installed") from None
         self.literals = [""]
         self.values: list[Evaluator] = []
+        #: Each expression's name when it is a bare name (the commonest format: `name={name}`), else None.
+        self.bare: list[str | None] = []
+        self.sources: list[str] = []
         for part in parts:
             if isinstance(part, Text):
                 self.literals[-1] += part.text
@@ -141,12 +164,51 @@ class LogProbe(Probe):
                 assert isinstance(part, Expr)
                 self.values.append(_compile(part.source, "format", part.column - 1, fmt))
                 self.names |= names_read(part.source)
+                self.bare.append(part.source if part.source.isidentifier() else None)
+                self.sources.append(part.source)
                 self.literals.append("")
 
+    def args_hit(self, names: tuple[str, ...], globals_: dict):
+        """For a format of bare names and no condition: the line straight from the values the code passes (no dict, no evaluator)."""
+        if self.condition is not None or None in self.bare:
+            return super().args_hit(names, globals_)
+        index = {n: k for k, n in enumerate(names)}
+        plan = [(index.get(b, b), lit) for b, lit in zip(self.bare, self.literals[1:])]  # an argument's index, or a global's name
+        first, action_id, line = self.literals[0], self.action_id, self.sink.line
+
+        def hit(*values: object) -> None:
+            if not self.enabled:
+                return
+            self.hits += 1
+            if self.quota is not None and not self._admit():
+                return
+            try:
+                text = first
+                for key, lit in plan:
+                    text += render(values[key] if type(key) is int else name({}, globals_, key)) + lit  # type: ignore[index,arg-type]
+            except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
+                return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
+            if self._failing:
+                self._recovered()
+            line(action_id, text)
+
+        return hit
+
     def produce(self, frame, local: dict, globals_: dict) -> None:
+        self._line(self.values, local, globals_)
+
+    def positional_produce(self, names: tuple[str, ...]):
+        values = [compile_expression(e, positional=names) for e in self.sources]
+
+        def produce(frame, local, globals_: dict) -> None:
+            self._line(values, local, globals_)
+
+        return produce
+
+    def _line(self, values: list[Evaluator], local, globals_: dict) -> None:
         lit = self.literals
         text = lit[0]
-        for i, value in enumerate(self.values):
+        for i, value in enumerate(values):
             text += render(value(local, globals_)) + lit[i + 1]
         self.sink.line(self.action_id, text)
 

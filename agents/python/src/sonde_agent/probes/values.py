@@ -25,7 +25,7 @@ MAX_FIELDS = 20
 MAX_ITEMS = 100
 CUT_MARK = "\u2026"
 
-_SMALL = 10**200  # an int below this has at most 200 digits: it prints whole, under the cut
+_INF, _NEG_INF = float("inf"), float("-inf")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _get_dict = object.__getattribute__
@@ -34,19 +34,25 @@ _get_dict = object.__getattribute__
 def render(value: object) -> str:
     """The text of ``value`` in a line, cut to MAX_VALUE_CHARS UTF-16 code units and marked when cut."""
     t = type(value)
-    # The common leaves first, without the general walk: this runs on every hit.
+    # The common leaves first, without the general walk: this runs on every hit. str() and repr() of
+    # these exact built-in types are their C slots (a subclass, which could override them, goes the long way).
     if t is str:
         if len(value) <= MAX_VALUE_CHARS // 2:  # type: ignore[arg-type]
             return value  # type: ignore[return-value]
         text = value
-    elif t is int and -_SMALL < value < _SMALL:  # type: ignore[operator]
-        return int.__repr__(value)  # type: ignore[arg-type]
+    elif t is int:
+        try:
+            text = str(value)
+        except ValueError:  # over the interpreter's digit limit for int → str
+            return f"<int of {value.bit_length()} bits, too long to print>"  # type: ignore[union-attr]
+        if len(text) <= MAX_VALUE_CHARS:
+            return text
     elif t is bool:
         return "true" if value else "false"
     elif value is None:
         return "null"
     elif t is float:
-        return _float_text(value)  # type: ignore[arg-type]
+        return repr(value) if value == value and value not in (_INF, _NEG_INF) else _float_text(value)  # type: ignore[arg-type]
     else:
         out = _Out(MAX_VALUE_CHARS + 1)
         _write(out, value, 0, quoted=False)
