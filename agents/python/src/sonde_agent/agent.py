@@ -82,6 +82,7 @@ class Agent:
         self._interval_start = time.time()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._registered = False
         self.connected = threading.Event()
         #: Set once the gateway's actions for this process have been turned into probes (after each hello).
         self.ready = threading.Event()
@@ -120,7 +121,25 @@ class Agent:
             return
         self._thread = threading.Thread(target=self._run, name="sonde-agent", daemon=True)
         self._thread.start()
-        atexit.register(self.drain)
+        if not self._registered:
+            self._registered = True
+            atexit.register(self.drain)
+            # A forked child (gunicorn's workers) has the probes but not the thread: it starts its own, as its own agent.
+            os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self) -> None:
+        try:
+            self.config.agent_id = f"{self.config.agent_id.rsplit('-fork', 1)[0]}-fork{os.getpid()}"
+            self.instance_id = secrets.token_hex(8)
+            self.events.clear()
+            self._sent_hits.clear()
+            self._thread = None
+            self._stop = threading.Event()
+            self.connected.clear()
+            self.ready.clear()
+            self.start()
+        except Exception:  # noqa: BLE001 - the child runs without the agent rather than not at all
+            pass
 
     def wait_ready(self, seconds: float) -> bool:
         """Waits, at most ``seconds``, until the gateway's actions for this process are installed; whether they are."""
