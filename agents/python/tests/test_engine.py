@@ -211,7 +211,7 @@ def test_a_log_on_a_hot_line_pauses_with_the_seeds_message_and_the_program_runs_
 
 
 def test_a_snapshot_probe_takes_one_a_second(app, engine):
-    engine.upsert("snap", "snapshot", "shop/app.py", line_of("return greeting + name"))
+    engine.upsert("snap", "snapshot", "shop/app.py", line_of("return greeting + name"), hit_limit=100)
     for i in range(5):
         app.hello(str(i))
     assert len(engine.snapshots) == 1
@@ -282,3 +282,14 @@ def test_a_file_loaded_by_a_framework_through_its_own_source_loader_takes_its_pr
 def test_a_path_on_no_disk_and_no_module_is_not_found(engine):
     engine.log("x", "nowhere/at_all.py", 1, "x")
     assert engine.states[-1][1:3] == ("error", "file-not-found")
+
+
+def test_a_snapshot_stops_at_its_hit_limit_and_says_so(app, engine):
+    engine.upsert("twice", "snapshot", "shop/app.py", line_of("self.items.append(item)"), hit_limit=2)
+    engine.quotas.shared["snapshot"].tokens = 100
+    probe = engine.probe("twice")
+    probe.quota = None  # one a second would hold the second back; the limit is what is under test
+    for item in ("a", "b", "c"):
+        app.Cart().add(item)
+    assert len(engine.snapshots) == 2
+    assert engine.states[-1] == ("twice", "hit-limit", "hit-limit", "hit limit reached: 2 snapshots taken; add the snapshot again for more")

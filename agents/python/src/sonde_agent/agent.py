@@ -37,7 +37,7 @@ MAX_FRAME = 4 * 1024 * 1024
 MAX_HELLO_FILES = 5_000
 #: How long the program's exit waits for queued lines to be sent.
 DRAIN_SECONDS = 1.0
-_STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA}
+_STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA, "hit-limit": action_pb2.ACTION_STATE_KIND_HIT_LIMIT_REACHED}
 _KINDS = {action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot", action_pb2.ACTION_KIND_COUNTER: "counter"}
 #: How often counters send the count of their interval (SONDE_METRIC_INTERVAL_MS).
 METRIC_SECONDS = float(os.environ.get("SONDE_METRIC_INTERVAL_MS", "5000") or 5000) / 1000
@@ -79,6 +79,8 @@ class Agent:
         self._sent_hits: dict[str, tuple[int, int, int]] = {}
         self.engine = ProbeEngine(config.roots, self)
         self._names: dict[str, str] = {}
+        #: When each action expires (ms since the epoch): the agent removes it then, with or without the gateway.
+        self._expires: dict[str, int] = {}
         self._interval_start = time.time()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -219,6 +221,7 @@ class Agent:
         if body == "action_upsert":
             self._upsert(envelope.action_upsert.action)
         elif body == "action_removed":
+            self._expires.pop(envelope.action_removed.action_id, None)
             self.engine.remove(envelope.action_removed.action_id)
         elif body == "file_query":
             self._send(ws, Envelope(reply_to=envelope.id, file_query_result=self._file_query(envelope.file_query)))
@@ -232,7 +235,9 @@ class Agent:
             self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots and counters are")
             return
         self._names[action.id] = action.metric_name or f"{action.location.file}:{action.location.line}"
-        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions))
+        if action.expires_at_ms:
+            self._expires[action.id] = action.expires_at_ms
+        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit)
 
     def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
         found = match_path_under(query.path, loaded_files(), self.config.roots)
@@ -247,7 +252,16 @@ class Agent:
             return agent_pb2.FileQueryResult(candidates=list(on_disk.candidates))
         return agent_pb2.FileQueryResult()
 
+    def _expire_due(self) -> None:
+        now = time.time() * 1000
+        for action_id, at in list(self._expires.items()):
+            if at <= now:
+                del self._expires[action_id]
+                self.engine.remove(action_id)
+                self.log(f"action {action_id} expired")
+
     def _flush(self, ws) -> None:
+        self._expire_due()
         batch = []
         while self.events and len(batch) < 1000:
             event = self.events.popleft()

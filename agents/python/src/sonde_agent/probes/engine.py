@@ -72,7 +72,7 @@ class ProbeEngine:
         #: By code object: the original, and the hits of every probe in it by line.
         self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
 
-    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None) -> None:
+    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0) -> None:
         """Installs (or reinstalls) a log or a snapshot at ``file:line``; the state says how it went."""
         with self._lock:
             self._remove(action_id)
@@ -83,7 +83,7 @@ class ProbeEngine:
                 if kind == "log":
                     probe = LogProbe(action_id, fmt, condition, quota, self.sink)
                 elif kind == "snapshot":
-                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink)
+                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, hit_limit=hit_limit)
                 else:
                     probe = CounterProbe(action_id, condition, quota, self.sink)
                 if path is None:

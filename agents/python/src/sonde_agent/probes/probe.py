@@ -213,13 +213,21 @@ class LogProbe(Probe):
         self.sink.line(self.action_id, text)
 
 
+def hit_limit_reason(n: int) -> str:
+    return f"hit limit reached: {n} snapshot{'' if n == 1 else 's'} taken; add the snapshot again for more"
+
+
 class SnapshotProbe(Probe):
+    """The frame's locals, the watches and the stack, at most ``hit_limit`` times (0 means 1), then silent, saying so."""
+
     kind = "snapshot"
     needs_frame = True
 
-    def __init__(self, action_id: str, watches: list[str], condition: str, quota: "ProbeQuota | None", sink: Sink, limits: Limits = Limits()) -> None:
+    def __init__(self, action_id: str, watches: list[str], condition: str, quota: "ProbeQuota | None", sink: Sink, limits: Limits = Limits(), hit_limit: int = 0) -> None:
         super().__init__(action_id, condition, quota, sink)
         self.limits = limits
+        self.hit_limit = hit_limit if hit_limit > 0 else 1
+        self.taken = 0
         self.watches = [(w, _compile(w, f"expression {i} ({w})")) for i, w in enumerate(watches, 1) if w.strip()]
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
@@ -245,6 +253,10 @@ class SnapshotProbe(Probe):
             frames.append((code.co_qualname, code.co_filename, f.f_lineno, variables))
             f = f.f_back
         self.sink.snapshot(self.action_id, frames, watches, cap.cut)
+        self.taken += 1
+        if self.taken >= self.hit_limit:
+            self.enabled = False
+            self.sink.state(self.action_id, "hit-limit", "hit-limit", hit_limit_reason(self.taken))
 
 
 class CounterProbe(Probe):
