@@ -3,6 +3,7 @@
 import importlib
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -293,3 +294,49 @@ def test_a_snapshot_stops_at_its_hit_limit_and_says_so(app, engine):
         app.Cart().add(item)
     assert len(engine.snapshots) == 2
     assert engine.states[-1] == ("twice", "hit-limit", "hit-limit", "hit limit reached: 2 snapshots taken; add the snapshot again for more")
+
+
+LOOP = textwrap.dedent('''\
+    import threading
+
+    stop = threading.Event()
+
+
+    def worker_loop(seen):
+        n = 0
+        while not stop.is_set():
+            n += 1
+            seen.append(n)
+            stop.wait(0.01)
+        return n
+    ''')
+
+
+def test_a_loop_running_now_in_the_main_thread_fires_through_a_trace_on_its_frame_alone(tmp_path, monkeypatch, engine):
+    (tmp_path / "loops.py").write_text(LOOP)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loops = importlib.import_module("loops")
+    try:
+        def place_then_stop():
+            time.sleep(0.2)  # the loop is running by now, with the code it started with
+            engine.log("loop", "loops.py", 10, "n={n}")
+            time.sleep(0.3)
+            loops.stop.set()
+
+        helper = threading.Thread(target=place_then_stop)
+        helper.start()
+        loops.worker_loop([])
+        helper.join()
+        assert len(engine.lines) >= 3, engine.states
+        assert all(text.startswith("n=") for _, text in engine.lines)
+        state = [s for s in engine.states if s[0] == "loop"][-1]
+        assert state[1:3] == ("active", "installed") and "served by a trace on its frame alone until it returns" in state[3]
+        assert sys.gettrace() is None, "the trace is off once the frame returned"
+        loops.stop.clear()
+        threading.Timer(0.1, loops.stop.set).start()
+        before = len(engine.lines)
+        seen: list = []
+        loops.worker_loop(seen)  # entered again: the injected probe, no trace
+        assert len(engine.lines) == before + len(seen) and sys.gettrace() is None
+    finally:
+        sys.modules.pop("loops", None)

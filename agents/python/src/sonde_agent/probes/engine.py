@@ -20,7 +20,7 @@ from typing import Callable, Protocol
 
 from ..files.on_disk import find_on_disk
 from ..files.path_match import Ambiguous, Match, match_path_under
-from . import import_watch
+from . import import_watch, running_frames
 from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
 from .probe import CounterProbe, LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
 from .quota import Quotas
@@ -45,6 +45,10 @@ class _Installed:
     probe: Probe
     #: Where each of its entries went: (code key, the entry).
     entries: list = None  # type: ignore[assignment]
+    #: Its runs for frames that were running the function's old code (running_frames.py).
+    served: list = None  # type: ignore[assignment]
+    #: What the active state says of those frames, when there were any.
+    served_note: str = ""
 
 
 def loaded_files() -> list[str]:
@@ -92,7 +96,13 @@ class ProbeEngine:
             except ProbeRefused as refused:
                 self.sink.state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))
                 return
-            self.sink.state(action_id, ACTIVE, "", "")
+            self.sink.state(action_id, ACTIVE, *self._running_note(action_id))
+
+    def _running_note(self, action_id: str) -> tuple[str, str]:
+        """The active state's code and text: plain, or what serves the frames that were running the old code."""
+        installed = self._installed.get(action_id)
+        note = installed.served_note if installed is not None else ""
+        return ("installed", note) if note else ("", "")
 
     def probes(self) -> list[tuple[str, Probe]]:
         """The installed probes by action id, now."""
@@ -123,7 +133,7 @@ class ProbeEngine:
         if not isinstance(found, Match):
             raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that hold it")
         self._pending.setdefault(found.path, []).append((action_id, line, probe))
-        self._installed[action_id] = _Installed(found.path, line, probe, [])
+        self._installed[action_id] = _Installed(found.path, line, probe, [], [])
         self.sink.state(action_id, PENDING, "file-not-loaded", f"{found.path} is not loaded yet; the probe goes in when it loads")
 
     def _module_compiled(self, path: str, code: types.CodeType) -> types.CodeType:
@@ -134,7 +144,7 @@ class ProbeEngine:
                 return code
             by_line: dict[int, list[tuple[str, Probe]]] = {}
             for action_id, line, probe in waiting:
-                if self._installed.get(action_id, _Installed("", 0, probe)).probe is probe:
+                if self._installed.get(action_id, _Installed("", 0, probe, [], [])).probe is probe:
                     by_line.setdefault(line, []).append((action_id, probe))
             placed: set[str] = set()
             code = self._probe_tree(code, by_line, placed)
@@ -178,7 +188,7 @@ class ProbeEngine:
         targets = files.at(line)
         if not targets:
             raise ProbeRefused("no-code-at-line", f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
-        installed = _Installed(path, line, probe, [])
+        installed = _Installed(path, line, probe, [], [])
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)
             original, current, hits = self._patches.get(key, (code, code, {}))
@@ -188,7 +198,29 @@ class ProbeEngine:
             files.swap(current, new)
             self._patches[key] = (original, new, hits)
             installed.entries.append((key, entry))
+            self._serve_running(installed, code, line)
         self._installed[action_id] = installed
+
+    @staticmethod
+    def _serve_running(installed: _Installed, code: types.CodeType, line: int) -> None:
+        """Frames running the function now keep its old code: the main thread's are served by a scoped trace, the others are said."""
+        key = (code.co_filename, code.co_firstlineno, code.co_qualname)
+        probe = installed.probe
+        elsewhere = []
+        for frame, thread in running_frames.frames_running_key(key):
+            if thread is not None and thread is running_frames.main_thread():
+
+                def run(f, probe=probe) -> None:
+                    if probe.enabled:
+                        probe.run(f.f_locals, f.f_globals, f)
+
+                if running_frames.serve(frame, line, run):
+                    installed.served.append(run)
+                    installed.served_note = f"installed; the call of {code.co_qualname} running now in the main thread is served by a trace on its frame alone until it returns"
+                    continue
+            elsewhere.append(thread.name if thread is not None else "a thread")
+        if elsewhere:
+            installed.served_note = f"installed; {code.co_qualname} is running now in {', '.join(sorted(set(elsewhere)))}, whose running call keeps the old code: the probe fires from its next call"
 
     @staticmethod
     def _entry(probe: Probe, code: types.CodeType, files: FileCode):
@@ -210,6 +242,8 @@ class ProbeEngine:
         for waiting in self._pending.values():
             waiting[:] = [w for w in waiting if w[0] != action_id]
         installed.probe.enabled = False  # frames running the old code now call a no-op
+        for run in installed.served or []:
+            running_frames.release(run)
         files = FileCode(installed.path)
         for key, entry in installed.entries:
             if key not in self._patches:
