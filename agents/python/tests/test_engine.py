@@ -340,3 +340,39 @@ def test_a_loop_running_now_in_the_main_thread_fires_through_a_trace_on_its_fram
         assert len(engine.lines) == before + len(seen) and sys.gettrace() is None
     finally:
         sys.modules.pop("loops", None)
+
+
+SECRETS = textwrap.dedent('''\
+    def login(user, password, note):
+        token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig_abc-123"
+        return user
+    ''')
+
+
+def test_secrets_are_redacted_in_lines_and_snapshots_by_name_and_content_and_the_policy_blocks_files(tmp_path, monkeypatch, engine):
+    (tmp_path / "accounts.py").write_text(SECRETS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    accounts = importlib.import_module("accounts")
+    try:
+        engine.log("line", "accounts.py", 3, "{user} {password} {note} {token}")
+        engine.upsert("snap", "snapshot", "accounts.py", 3)
+        accounts.login("ada", "hunter2", "mail ada@example.com")
+        assert engine.lines == [("line", "ada [redacted] mail [redacted] [redacted]")]
+        variables = {v.name: v.value for v in engine.snapshots[0][1][0][3]}
+        assert variables == {"user": "ada", "password": "[redacted]", "note": "mail [redacted]", "token": "[redacted]"}
+        # The operator's policy, live: a name of theirs is redacted in the installed probe; a blocked file's probe goes.
+        engine.set_policy(names=["user"])
+        accounts.login("ada", "x", "y")
+        assert engine.lines[-1] == ("line", "[redacted] [redacted] y [redacted]")
+        engine.set_policy(blocked_files=["accounts.py"])
+        assert ("line", "error", "blocked", "accounts.py is blocklisted by the policy (accounts.py); no probe goes in it") not in engine.states
+        assert any(s[0] == "line" and s[2] == "blocked" and "is blocklisted by the policy (accounts.py); no probe goes in it" in s[3] for s in engine.states)
+        accounts.login("ada", "x", "y")
+        assert len(engine.lines) == 2, "the blocked probe is out"
+        engine.log("again", "accounts.py", 3, "{user}")
+        assert engine.states[-1] == ("again", "error", "blocked", "accounts.py is blocklisted by the policy (accounts.py); no probe goes in it")
+        engine.set_policy(blocked_functions=["login"])
+        engine.log("fn", "accounts.py", 3, "{user}")
+        assert engine.states[-1] == ("fn", "error", "blocked", "function login is blocklisted by the policy; no probe goes in it")
+    finally:
+        sys.modules.pop("accounts", None)

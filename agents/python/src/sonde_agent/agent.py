@@ -192,6 +192,7 @@ class Agent:
                 if envelope.reply_to == hello_id and envelope.WhichOneof("body") == "action_set":
                     self.connected.set()
                     self.log(f"connected to {url} as {self.config.agent_id}")
+                    self._policy(envelope.action_set.policy)
                     for action in envelope.action_set.actions:
                         self._upsert(action)
                     self.ready.set()
@@ -226,8 +227,17 @@ class Agent:
         elif body == "file_query":
             self._send(ws, Envelope(reply_to=envelope.id, file_query_result=self._file_query(envelope.file_query)))
         elif body == "action_set":
+            self._policy(envelope.action_set.policy)
             for action in envelope.action_set.actions:
                 self._upsert(action)
+        elif body == "policy":
+            self._policy(envelope.policy)
+
+    def _policy(self, policy) -> None:
+        """The operator's policy, applied before any action and live to the probes already in."""
+        refused = self.engine.set_policy(policy.redact_names, policy.redact_patterns, policy.blocked_files, policy.blocked_functions)
+        for why in refused:
+            self.log(f"the policy's redaction pattern {why}; it is left out")
 
     def _upsert(self, action: action_pb2.Action) -> None:
         kind = _KINDS.get(action.kind)

@@ -15,6 +15,7 @@ from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, Metho
 
 from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
+from .redaction import REDACTED, Redaction
 from .utf16 import cut
 from .values import render
 
@@ -47,19 +48,25 @@ class Variable:
 class Capture:
     """One capture's walk: the shared byte budget, and the objects being expanded (a cycle meets one again)."""
 
-    def __init__(self, limits: Limits = Limits()) -> None:
+    def __init__(self, limits: Limits = Limits(), redaction: "Redaction | None" = None) -> None:
         self.limits = limits
+        self.redaction = redaction
         self.used = 0
         self.cut = False
         self._open: set[int] = set()
 
     def variable(self, name: str, value: object, depth: int = 0) -> Variable:
         t = type(value)
+        red = self.redaction
+        if red is not None and red.sensitive_name(name):
+            return self._leaf(name, _type_name(t), REDACTED, False, 0)
         if self.used >= self.limits.bytes:
             self.cut = True
             return Variable(name, _type_name(t), "", truncated=True)
         if t is str or issubclass(t, str):
             text, was_cut = cut(str.__str__(value), self.limits.string_length)  # type: ignore[arg-type]
+            if red is not None:
+                text = red.redact_text(text)
             left = len(str.__str__(value)) - len(text) if was_cut else 0  # type: ignore[arg-type]
             return self._leaf(name, "str", text + ("\u2026" if was_cut else ""), was_cut, left)
         if value is None or t in _LEAVES or issubclass(t, type):

@@ -23,6 +23,7 @@ from ..files.path_match import Ambiguous, Match, match_path_under
 from . import import_watch, running_frames
 from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
 from .probe import CounterProbe, LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
+from .policy import AgentPolicy
 from .quota import Quotas
 
 ACTIVE, PENDING, ERROR = "active", "pending", "error"
@@ -68,6 +69,7 @@ class ProbeEngine:
         self.roots = roots
         self.sink = sink
         self.quotas = Quotas()
+        self.policy = AgentPolicy()
         #: Probes waiting for their file to load, by the file's real path: (action id, line, probe).
         self._pending: dict[str, list[tuple[str, int, Probe]]] = {}
         import_watch.watch(self._module_compiled)
@@ -81,13 +83,16 @@ class ProbeEngine:
         with self._lock:
             self._remove(action_id)
             try:
+                blocked = self.policy.block_reason(file)
+                if blocked is not None:
+                    raise ProbeRefused("blocked", blocked)
                 path = self._resolve(file)
                 quota = self.quotas.for_probe(kind)
                 probe: Probe
                 if kind == "log":
-                    probe = LogProbe(action_id, fmt, condition, quota, self.sink)
+                    probe = LogProbe(action_id, fmt, condition, quota, self.sink, self.policy.redaction)
                 elif kind == "snapshot":
-                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, hit_limit=hit_limit)
+                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, hit_limit=hit_limit, redaction=self.policy.redaction)
                 else:
                     probe = CounterProbe(action_id, condition, quota, self.sink)
                 if path is None:
@@ -103,6 +108,17 @@ class ProbeEngine:
         installed = self._installed.get(action_id)
         note = installed.served_note if installed is not None else ""
         return ("installed", note) if note else ("", "")
+
+    def set_policy(self, names=(), patterns=(), blocked_files=(), blocked_functions=()) -> list[str]:
+        """Applies the gateway's policy to every probe, installed ones too: a probe it now blocks is taken out, saying why."""
+        with self._lock:
+            refused = self.policy.set(names, patterns, blocked_files, blocked_functions)
+            for action_id, installed in list(self._installed.items()):
+                why = self.policy.block_reason(installed.path) or next((r for r in (self.policy.function_block_reason(k[2]) for k, _ in installed.entries) if r), None)
+                if why is not None:
+                    self._remove(action_id)
+                    self.sink.state(action_id, ERROR, "blocked", why)
+            return refused
 
     def probes(self) -> list[tuple[str, Probe]]:
         """The installed probes by action id, now."""
@@ -188,6 +204,10 @@ class ProbeEngine:
         targets = files.at(line)
         if not targets:
             raise ProbeRefused("no-code-at-line", f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
+        for code in targets:
+            blocked = self.policy.function_block_reason(code.co_qualname)
+            if blocked is not None:
+                raise ProbeRefused("blocked", blocked)
         installed = _Installed(path, line, probe, [], [])
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)

@@ -18,6 +18,7 @@ from .expressions import ExpressionError
 from .format import Expr, FormatError, Text, split
 from .marker import Marker
 from .quota import ProbeQuota
+from .redaction import REDACTED, Redaction
 from .safe_ops import truth
 from .values import render
 
@@ -146,8 +147,9 @@ class Probe:
 class LogProbe(Probe):
     kind = "log"
 
-    def __init__(self, action_id: str, fmt: str, condition: str, quota: "ProbeQuota | None", sink: Sink) -> None:
+    def __init__(self, action_id: str, fmt: str, condition: str, quota: "ProbeQuota | None", sink: Sink, redaction: "Redaction | None" = None) -> None:
         super().__init__(action_id, condition, quota, sink)
+        self.redaction = redaction or Redaction()
         try:
             parts = split(fmt)
         except FormatError as err:
@@ -157,6 +159,8 @@ class LogProbe(Probe):
         #: Each expression's name when it is a bare name (the commonest format: `name={name}`), else None.
         self.bare: list[str | None] = []
         self.sources: list[str] = []
+        self._hidden_for = -1
+        self._hidden_cache: list[bool] = []
         for part in parts:
             if isinstance(part, Text):
                 self.literals[-1] += part.text
@@ -167,6 +171,17 @@ class LogProbe(Probe):
                 self.bare.append(part.source if part.source.isidentifier() else None)
                 self.sources.append(part.source)
                 self.literals.append("")
+
+    def _hidden(self) -> list[bool]:
+        """Which values read as [redacted] by their name (user.password), for the redaction in force."""
+        red = self.redaction
+        if self._hidden_for != red.version:
+            self._hidden_cache = [red.sensitive_name(source) for source in self.sources]
+            self._hidden_for = red.version
+        return self._hidden_cache
+
+    def _text(self, i: int, value: object) -> str:
+        return REDACTED if self._hidden()[i] else self.redaction.redact_value(render(value))
 
     def args_hit(self, names: tuple[str, ...], globals_: dict):
         """For a format of bare names and no condition: the line straight from the values the code passes (no dict, no evaluator)."""
@@ -184,8 +199,9 @@ class LogProbe(Probe):
                 return
             try:
                 text = first
-                for key, lit in plan:
-                    text += render(values[key] if type(key) is int else name({}, globals_, key)) + lit  # type: ignore[index,arg-type]
+                text_of = self._text
+                for i, (key, lit) in enumerate(plan):
+                    text += text_of(i, values[key] if type(key) is int else name({}, globals_, key)) + lit  # type: ignore[index,arg-type]
             except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
                 return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
             if self._failing:
@@ -208,8 +224,9 @@ class LogProbe(Probe):
     def _line(self, values: list[Evaluator], local, globals_: dict) -> None:
         lit = self.literals
         text = lit[0]
+        text_of = self._text
         for i, value in enumerate(values):
-            text += render(value(local, globals_)) + lit[i + 1]
+            text += text_of(i, value(local, globals_)) + lit[i + 1]
         self.sink.line(self.action_id, text)
 
 
@@ -223,15 +240,16 @@ class SnapshotProbe(Probe):
     kind = "snapshot"
     needs_frame = True
 
-    def __init__(self, action_id: str, watches: list[str], condition: str, quota: "ProbeQuota | None", sink: Sink, limits: Limits = Limits(), hit_limit: int = 0) -> None:
+    def __init__(self, action_id: str, watches: list[str], condition: str, quota: "ProbeQuota | None", sink: Sink, limits: Limits = Limits(), hit_limit: int = 0, redaction: "Redaction | None" = None) -> None:
         super().__init__(action_id, condition, quota, sink)
         self.limits = limits
+        self.redaction = redaction or Redaction()
         self.hit_limit = hit_limit if hit_limit > 0 else 1
         self.taken = 0
         self.watches = [(w, _compile(w, f"expression {i} ({w})")) for i, w in enumerate(watches, 1) if w.strip()]
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
-        cap = Capture(self.limits)
+        cap = Capture(self.limits, self.redaction)
         watches = []
         for source, evaluate in self.watches:
             try:
