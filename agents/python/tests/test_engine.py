@@ -376,3 +376,28 @@ def test_secrets_are_redacted_in_lines_and_snapshots_by_name_and_content_and_the
         assert engine.states[-1] == ("fn", "error", "blocked", "function login is blocklisted by the policy; no probe goes in it")
     finally:
         sys.modules.pop("accounts", None)
+
+
+def test_a_metric_aggregates_its_expression_and_says_when_a_value_is_no_number(app, engine):
+    engine.upsert("m", "metric", "shop/app.py", line_of("self.items.append(item)"), watches=["item"])
+    cart = app.Cart()
+    for n in range(100, 0, -1):
+        cart.add(n)
+    a = engine.probe("m").take_aggregate()
+    assert (a.count, a.sum, a.min, a.max) == (100, 5050.0, 1.0, 100.0)
+    # Quantiles within 1 % of the true ones (a DDSketch's guarantee).
+    for got, true in zip(a.quantiles(), (50, 90, 99)):
+        assert abs(got - true) <= 0.01 * true + 1e-9, (got, true)
+    cart.add("pear")
+    assert engine.states[-1] == ("m", "error", "runtime-refused", "the line could not be formatted: ValueError: item is pear, not a number; no line is logged while it fails")
+
+
+def test_a_tictoc_times_the_span_between_two_lines_of_one_call(app, engine):
+    engine.upsert("t", "tictoc", "shop/app.py", line_of('greeting = "Hello: "'), end_line=line_of("return greeting + name"))
+    for _ in range(5):
+        app.hello("x")
+    a = engine.probe("t").take_aggregate()
+    assert a.count == 5 and 0 <= a.min <= a.max < 1000
+    start, end = line_of("return greeting + name"), line_of('greeting = "Hello: "')
+    engine.upsert("bad", "tictoc", "shop/app.py", start, end_line=end)
+    assert engine.states[-1][2:] == ("invalid-action", f"the end line ({end}) must come after the start line ({start}); to time a function, give its first line and no end")

@@ -27,7 +27,7 @@ from .files.on_disk import find_on_disk
 from .files.path_match import Ambiguous, Match, match_path_under
 from .probes.capture import Variable
 from .probes.engine import ACTIVE, ERROR, PENDING, ProbeEngine, loaded_files
-from .probes.probe import CounterProbe
+from .probes.probe import AggregateProbe, CounterProbe
 from .wire import Envelope
 
 AGENT_NAME = f"the Python agent {__version__}"
@@ -38,7 +38,10 @@ MAX_HELLO_FILES = 5_000
 #: How long the program's exit waits for queued lines to be sent.
 DRAIN_SECONDS = 1.0
 _STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA, "hit-limit": action_pb2.ACTION_STATE_KIND_HIT_LIMIT_REACHED}
-_KINDS = {action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot", action_pb2.ACTION_KIND_COUNTER: "counter"}
+_KINDS = {
+    action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot", action_pb2.ACTION_KIND_COUNTER: "counter",
+    action_pb2.ACTION_KIND_METRIC: "metric", action_pb2.ACTION_KIND_TICTOC: "tictoc",
+}
 #: How often counters send the count of their interval (SONDE_METRIC_INTERVAL_MS).
 METRIC_SECONDS = float(os.environ.get("SONDE_METRIC_INTERVAL_MS", "5000") or 5000) / 1000
 
@@ -242,12 +245,16 @@ class Agent:
     def _upsert(self, action: action_pb2.Action) -> None:
         kind = _KINDS.get(action.kind)
         if kind is None:
-            self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots and counters are")
+            self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots, counters, metrics and tic-tocs are")
             return
-        self._names[action.id] = action.metric_name or f"{action.location.file}:{action.location.line}"
+        where = f"{action.location.file}:{action.location.line}"
+        end = action.end_location
+        end_line = (-1 if end.file and end.file != action.location.file else end.line) if end.line else 0
+        default_name = {"metric": (action.expressions[0].strip() if action.expressions else where), "tictoc": f"{where}-{end_line}"}.get(kind, where)
+        self._names[action.id] = action.metric_name or default_name
         if action.expires_at_ms:
             self._expires[action.id] = action.expires_at_ms
-        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit)
+        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit, end_line)
 
     def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
         found = match_path_under(query.path, loaded_files(), self.config.roots)
@@ -288,7 +295,17 @@ class Agent:
         if now - self._interval_start >= METRIC_SECONDS:
             start, self._interval_start = self._interval_start, now
             for action_id, probe in self.engine.probes():
+                sample = event_pb2.MetricSample(action_id=action_id, agent_id=self.config.agent_id, name=self._names.get(action_id, ""), interval_start_ms=int(start * 1000), interval_end_ms=int(now * 1000))
                 if isinstance(probe, CounterProbe):
-                    batch.append(event_pb2.Event(metric=event_pb2.MetricSample(action_id=action_id, agent_id=self.config.agent_id, name=self._names.get(action_id, ""), interval_start_ms=int(start * 1000), interval_end_ms=int(now * 1000), count=probe.take_count())))
+                    sample.count = probe.take_count()
+                elif isinstance(probe, AggregateProbe):
+                    a = probe.take_aggregate()
+                    sample.count = a.count
+                    if a.count:
+                        sample.sum, sample.min, sample.max = a.sum, a.min, a.max
+                        sample.p50, sample.p90, sample.p99 = a.quantiles()
+                else:
+                    continue
+                batch.append(event_pb2.Event(metric=sample))
         if batch:
             self._send(ws, Envelope(events=event_pb2.EventBatch(events=batch)))

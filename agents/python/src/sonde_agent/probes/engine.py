@@ -22,7 +22,7 @@ from ..files.on_disk import find_on_disk
 from ..files.path_match import Ambiguous, Match, match_path_under
 from . import import_watch, running_frames
 from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
-from .probe import CounterProbe, LogProbe, Probe, ProbeRefused, Sink, SnapshotProbe
+from .probe import CounterProbe, LogProbe, MetricProbe, Probe, ProbeRefused, Sink, SnapshotProbe, TicTocProbe
 from .policy import AgentPolicy
 from .quota import Quotas
 
@@ -44,7 +44,7 @@ class _Installed:
     path: str
     line: int
     probe: Probe
-    #: Where each of its entries went: (code key, the entry).
+    #: Where each of its entries went: (code key, line, the entry).
     entries: list = None  # type: ignore[assignment]
     #: Its runs for frames that were running the function's old code (running_frames.py).
     served: list = None  # type: ignore[assignment]
@@ -73,12 +73,13 @@ class ProbeEngine:
         #: Probes waiting for their file to load, by the file's real path: (action id, line, probe).
         self._pending: dict[str, list[tuple[str, int, Probe]]] = {}
         import_watch.watch(self._module_compiled)
-        self._lock = threading.Lock()
+        # Reentrant: an import made while the engine holds it (by a probe's set-up) comes back through the import hook.
+        self._lock = threading.RLock()
         self._installed: dict[str, _Installed] = {}
         #: By code object: the original, and the hits of every probe in it by line.
         self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
 
-    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0) -> None:
+    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0) -> None:
         """Installs (or reinstalls) a log or a snapshot at ``file:line``; the state says how it went."""
         with self._lock:
             self._remove(action_id)
@@ -93,6 +94,10 @@ class ProbeEngine:
                     probe = LogProbe(action_id, fmt, condition, quota, self.sink, self.policy.redaction)
                 elif kind == "snapshot":
                     probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, hit_limit=hit_limit, redaction=self.policy.redaction)
+                elif kind == "metric":
+                    probe = MetricProbe(action_id, (watches or [""])[0], condition, quota, self.sink)
+                elif kind == "tictoc":
+                    probe = TicTocProbe(action_id, _end_line(line, end_line), condition, quota, self.sink)
                 else:
                     probe = CounterProbe(action_id, condition, quota, self.sink)
                 if path is None:
@@ -114,7 +119,7 @@ class ProbeEngine:
         with self._lock:
             refused = self.policy.set(names, patterns, blocked_files, blocked_functions)
             for action_id, installed in list(self._installed.items()):
-                why = self.policy.block_reason(installed.path) or next((r for r in (self.policy.function_block_reason(k[2]) for k, _ in installed.entries) if r), None)
+                why = self.policy.block_reason(installed.path) or next((r for r in (self.policy.function_block_reason(k[2]) for k, _, _ in installed.entries) if r), None)
                 if why is not None:
                     self._remove(action_id)
                     self.sink.state(action_id, ERROR, "blocked", why)
@@ -189,7 +194,7 @@ class ProbeEngine:
                 entry = probe.hit  # one bound method, kept: removal finds it by identity
                 hits.setdefault(line, []).append(entry)
                 placed.add(action_id)
-                self._installed[action_id].entries.append((key, entry))
+                self._installed[action_id].entries.append((key, line, entry))
         new = instrument(tree, hits)
         self._patches[key] = (tree, new, hits)
         return new
@@ -208,16 +213,23 @@ class ProbeEngine:
             blocked = self.policy.function_block_reason(code.co_qualname)
             if blocked is not None:
                 raise ProbeRefused("blocked", blocked)
+        end_line = getattr(probe, "end_line", 0)
+        if end_line and not any(end_line in lines_of(code) for code in targets):
+            raise ProbeRefused("no-code-at-line", f"the end line: no code at line {end_line} of {path} in the function of line {line} (blank, comment or closing brace); put the probe on a line with a statement")
         installed = _Installed(path, line, probe, [], [])
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)
             original, current, hits = self._patches.get(key, (code, code, {}))
             entry = self._entry(probe, code, files)
             hits.setdefault(line, []).append(entry)
+            installed.entries.append((key, line, entry))
+            if end_line and end_line in lines_of(code):
+                toc = probe.toc  # type: ignore[attr-defined]
+                hits.setdefault(end_line, []).append(toc)
+                installed.entries.append((key, end_line, toc))
             new = instrument(original, hits)
             files.swap(current, new)
             self._patches[key] = (original, new, hits)
-            installed.entries.append((key, entry))
             self._serve_running(installed, code, line)
         self._installed[action_id] = installed
 
@@ -265,19 +277,29 @@ class ProbeEngine:
         for run in installed.served or []:
             running_frames.release(run)
         files = FileCode(installed.path)
-        for key, entry in installed.entries:
+        for key, line, entry in installed.entries:
             if key not in self._patches:
                 continue
             original, current, hits = self._patches[key]
-            hits[installed.line] = [h for h in hits.get(installed.line, []) if h is not entry]
-            if not hits[installed.line]:
-                del hits[installed.line]
+            hits[line] = [h for h in hits.get(line, []) if h is not entry]
+            if not hits[line]:
+                del hits[line]
             new = instrument(original, hits) if hits else original
             files.swap(current, new)
             if hits:
                 self._patches[key] = (original, new, hits)
             else:
                 del self._patches[key]
+
+
+def _end_line(line: int, end_line: int) -> int:
+    if end_line == -1:
+        raise ProbeRefused("invalid-action", "a tic-toc ends in the file where it starts: give an end line in the same file")
+    if end_line == 0:
+        raise ProbeRefused("invalid-action", "a tic-toc in the Python agent needs an end line in the same function (timing a whole function is still to come); give the line where the span ends")
+    if end_line <= line:
+        raise ProbeRefused("invalid-action", f"the end line ({end_line}) must come after the start line ({line}); to time a function, give its first line and no end")
+    return end_line
 
 
 def _ambiguous(file: str, found: Ambiguous) -> ProbeRefused:

@@ -29,6 +29,8 @@ BUDGETS = {
     "snapshot": Budget("Snapshot", 1, 1, 20, 20),
     # Counters aggregate in place: no event a hit, no quota.
     "counter": Budget("Counter", INF, INF, INF, INF),
+    "metric": Budget("Metric", INF, INF, INF, INF),
+    "tictoc": Budget("Tic-toc", INF, INF, INF, INF),
 }
 
 
