@@ -1,5 +1,6 @@
 """Log probes in real code: functions, methods, decorated functions whose original a registry keeps, closures, generators; removed, the code is the original again."""
 
+import contextlib
 import importlib
 import sys
 import textwrap
@@ -106,6 +107,17 @@ class Engine(ProbeEngine):
 @pytest.fixture()
 def engine(tmp_path):
     return Engine([str(tmp_path)])
+
+
+@contextlib.contextmanager
+def module(tmp_path, monkeypatch, name: str, source: str):
+    """A module written into a folder on sys.path and imported; forgotten afterwards."""
+    (tmp_path / f"{name}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.modules.pop(name, None)
 
 
 def line_of(text: str) -> int:
@@ -313,10 +325,7 @@ LOOP = textwrap.dedent('''\
 
 
 def test_a_loop_running_now_in_the_main_thread_fires_through_a_trace_on_its_frame_alone(tmp_path, monkeypatch, engine):
-    (tmp_path / "loops.py").write_text(LOOP)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    loops = importlib.import_module("loops")
-    try:
+    with module(tmp_path, monkeypatch, "loops", LOOP) as loops:
         def place_then_stop():
             time.sleep(0.2)  # the loop is running by now, with the code it started with
             engine.log("loop", "loops.py", 10, "n={n}")
@@ -338,8 +347,6 @@ def test_a_loop_running_now_in_the_main_thread_fires_through_a_trace_on_its_fram
         seen: list = []
         loops.worker_loop(seen)  # entered again: the injected probe, no trace
         assert len(engine.lines) == before + len(seen) and sys.gettrace() is None
-    finally:
-        sys.modules.pop("loops", None)
 
 
 SECRETS = textwrap.dedent('''\
@@ -350,10 +357,7 @@ SECRETS = textwrap.dedent('''\
 
 
 def test_secrets_are_redacted_in_lines_and_snapshots_by_name_and_content_and_the_policy_blocks_files(tmp_path, monkeypatch, engine):
-    (tmp_path / "accounts.py").write_text(SECRETS)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    accounts = importlib.import_module("accounts")
-    try:
+    with module(tmp_path, monkeypatch, "accounts", SECRETS) as accounts:
         engine.log("line", "accounts.py", 3, "{user} {password} {note} {token}")
         engine.upsert("snap", "snapshot", "accounts.py", 3)
         accounts.login("ada", "hunter2", "mail ada@example.com")
@@ -374,8 +378,6 @@ def test_secrets_are_redacted_in_lines_and_snapshots_by_name_and_content_and_the
         engine.set_policy(blocked_functions=["login"])
         engine.log("fn", "accounts.py", 3, "{user}")
         assert engine.states[-1] == ("fn", "error", "blocked", "function login is blocklisted by the policy; no probe goes in it")
-    finally:
-        sys.modules.pop("accounts", None)
 
 
 def test_a_metric_aggregates_its_expression_and_says_when_a_value_is_no_number(app, engine):

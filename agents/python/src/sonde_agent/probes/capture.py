@@ -11,18 +11,16 @@ capture shares one byte budget. What is cut is marked ``truncated``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, MethodType, ModuleType
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
+from .fields import instance_fields
 from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
 from .redaction import REDACTED, Redaction
 from .utf16 import cut
 from .values import render
 
-_object_dict = object.__getattribute__
 _LEAVES = frozenset({bool, int, float, complex, bytes, Marker, FunctionType, BuiltinFunctionType, MethodType, ModuleType})
-_type_dict = type.__dict__["__dict__"].__get__
-_type_mro = type.__dict__["__mro__"].__get__
 _type_name = type.__dict__["__qualname__"].__get__
 
 
@@ -114,23 +112,8 @@ class Capture:
                         break
                     out.append((str(i), v))
                 return out, total, self.limits.items
-        fields: list[tuple[str, object]] = []
-        try:
-            own = _object_dict(value, "__dict__")
-        except AttributeError:
-            own = None
-        if type(own) is dict:
-            fields.extend((k if type(k) is str else render(k), v) for k, v in dict.items(own))
-        for cls in _type_mro(t):
-            slots = _type_dict(cls).get("__slots__", ())
-            for slot in (slots,) if type(slots) is str else slots if type(slots) in (tuple, list) else ():
-                descriptor = _type_dict(cls).get(slot)
-                if type(descriptor) is MemberDescriptorType:
-                    try:
-                        fields.append((slot, descriptor.__get__(value, cls)))
-                    except AttributeError:
-                        pass
-        return fields[: self.limits.fields], len(fields), self.limits.fields
+        fields, total = instance_fields(value, self.limits.fields)
+        return [(k if type(k) is str else render(k), v) for k, v in fields], total, self.limits.fields
 
     def _container(self, name: str, value: object, depth: int) -> Variable:
         entries, total, _limit = self._entries(value)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, MethodType, ModuleType
+from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
+from .fields import instance_fields
 from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
 from .utf16 import cut, utf16_len
@@ -28,7 +29,6 @@ CUT_MARK = "\u2026"
 _INF, _NEG_INF = float("inf"), float("-inf")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-_get_dict = object.__getattribute__
 
 
 def render(value: object) -> str:
@@ -223,31 +223,8 @@ def _object(out: _Out, v: object, depth: int) -> None:
     if depth >= MAX_DEPTH:
         out.add(f"[{name}]")
         return
-    fields: list[tuple[object, object]] = []
-    try:
-        own = _get_dict(v, "__dict__")
-    except AttributeError:
-        own = None
-    if type(own) is dict:
-        fields.extend(dict.items(own))
-    for cls in type.__getattribute__(type(v), "__mro__"):
-        for slot in _slots_of(cls):
-            descriptor = type.__getattribute__(cls, "__dict__").get(slot)
-            if type(descriptor) is MemberDescriptorType:
-                try:
-                    fields.append((slot, descriptor.__get__(v, cls)))
-                except AttributeError:
-                    pass  # a slot never set
-    _fields(out, fields[: MAX_FIELDS + 1], len(fields), depth, name + " ")
-
-
-def _slots_of(cls: type) -> tuple[str, ...]:
-    slots = type.__getattribute__(cls, "__dict__").get("__slots__", ())
-    if type(slots) is str:
-        return (slots,)
-    if type(slots) not in (tuple, list):
-        return ()  # an iterable of the program's own: iterating it would run its code
-    return tuple(s for s in slots if type(s) is str and s not in ("__dict__", "__weakref__"))
+    fields, total = instance_fields(v, MAX_FIELDS + 1)
+    _fields(out, fields, total, depth, name + " ")
 
 
 __all__ = ["render", "MAX_VALUE_CHARS"]
