@@ -26,6 +26,8 @@ from .safe_ops import truth
 from .values import render
 
 _getframe = sys._getframe
+#: Integers below this have at most 11 digits: fewer than any default pattern (a card number's 12) can match.
+_SMALL_INT = 10**11
 _monotonic = time.monotonic
 MAX_FRAMES = 20
 MAX_LOCALS = 100
@@ -194,6 +196,8 @@ class LogProbe(Probe):
         plan = [(index.get(b, b), lit) for b, lit in zip(self.bare, self.literals[1:])]  # an argument's index, or a global's name
         first, action_id, line = self.literals[0], self.action_id, self.sink.line
 
+        red = self.redaction
+
         def hit(*values: object) -> None:
             if not self.enabled:
                 return
@@ -201,10 +205,19 @@ class LogProbe(Probe):
             if self.quota is not None and not self._admit():
                 return
             try:
+                hidden = self._hidden()
                 text = first
-                text_of = self._text
-                for i, (key, lit) in enumerate(plan):
-                    text += text_of(i, values[key] if type(key) is int else name({}, globals_, key)) + lit  # type: ignore[index,arg-type]
+                i = 0
+                for key, lit in plan:
+                    value = values[key] if type(key) is int else name({}, globals_, key)  # type: ignore[index,arg-type]
+                    if hidden[i]:
+                        shown = REDACTED
+                    elif type(value) is int and -_SMALL_INT < value < _SMALL_INT and red.numbers_safe_below:  # type: ignore[operator]
+                        shown = str(value)  # an exact int's own C slot; its few digits match no pattern in force
+                    else:
+                        shown = red.redact_value(render(value))
+                    text += shown + lit
+                    i += 1
             except Exception as err:  # noqa: BLE001 - nothing the probe does may reach the program
                 return self._fail("runtime-refused", f"the line could not be formatted: {type(err).__name__}: {err}; no line is logged while it fails")
             if self._failing:

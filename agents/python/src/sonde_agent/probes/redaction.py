@@ -121,7 +121,8 @@ class Redaction:
                 values.append(_Pattern(re.compile(p)))
         self._terms = terms
         self._values = values
-        self._numbers_safe_below = 0 if len(values) > len(DEFAULT_VALUES) else CARD_MIN_DIGITS
+        #: A number's text shorter than this matches no pattern in force (0 once an operator's pattern might match digits).
+        self.numbers_safe_below = 0 if len(values) > len(DEFAULT_VALUES) else CARD_MIN_DIGITS
         self._shortest = min(v.min_length for v in values)
         self._names.clear()
         self.version += 1
@@ -156,7 +157,7 @@ class Redaction:
 
     def redact_value(self, text: str) -> str:
         """A value's text in a line: secret keys of a rendered object, then the value patterns."""
-        if len(text) < self._numbers_safe_below and _NUMBER_CHARS.issuperset(text):
+        if len(text) < self.numbers_safe_below and _NUMBER_CHARS.issuperset(text):
             return text
         return self.redact_text(self.redact_rendered(text))
 
