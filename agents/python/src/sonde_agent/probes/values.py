@@ -104,6 +104,10 @@ def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
         out.add(_int_text(int.__index__(v)))
     elif issubclass(t, float):
         out.add(_float_text(float.__float__(v)))
+    elif issubclass(t, (bytes, bytearray)):
+        base = bytes if issubclass(t, bytes) else bytearray
+        head = base.__getitem__(v, slice(0, MAX_VALUE_CHARS))  # type: ignore[call-overload]
+        out.add(bytes.__repr__(bytes(head)) + ("\u2026" if base.__len__(v) > MAX_VALUE_CHARS else ""))  # type: ignore[arg-type]
     elif issubclass(t, (list, tuple)):
         _sequence(out, v, depth)
     elif issubclass(t, dict):
