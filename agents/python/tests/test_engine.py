@@ -403,3 +403,27 @@ def test_a_tictoc_times_the_span_between_two_lines_of_one_call(app, engine):
     start, end = line_of("return greeting + name"), line_of('greeting = "Hello: "')
     engine.upsert("bad", "tictoc", "shop/app.py", start, end_line=end)
     assert engine.states[-1][2:] == ("invalid-action", f"the end line ({end}) must come after the start line ({start}); to time a function, give its first line and no end")
+
+
+ASYNC = textwrap.dedent('''\
+    import asyncio
+
+
+    async def fetch(name):
+        await asyncio.sleep(0)
+        greeting = "hi " + name
+        return greeting
+
+
+    async def both():
+        return await asyncio.gather(fetch("a"), fetch("b"))
+    ''')
+
+
+def test_a_log_in_a_coroutine_fires_after_its_await_under_asyncio(tmp_path, monkeypatch, engine):
+    with module(tmp_path, monkeypatch, "fetching", ASYNC) as fetching:
+        engine.log("co", "fetching.py", 7, "{greeting}")
+        import asyncio
+
+        assert asyncio.run(fetching.both()) == ["hi a", "hi b"]
+        assert sorted(engine.lines) == [("co", "hi a"), ("co", "hi b")]
