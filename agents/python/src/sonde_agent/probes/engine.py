@@ -72,15 +72,15 @@ class ProbeEngine:
         self.policy = AgentPolicy()
         #: Probes waiting for their file to load, by the file's real path: (action id, line, probe).
         self._pending: dict[str, list[tuple[str, int, Probe]]] = {}
-        import_watch.watch(self._module_compiled)
         # Reentrant: an import made while the engine holds it (by a probe's set-up) comes back through the import hook.
         self._lock = threading.RLock()
         self._installed: dict[str, _Installed] = {}
         #: By code object: the original, and the hits of every probe in it by line.
         self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
+        import_watch.watch(self._module_compiled)
 
     def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0) -> None:
-        """Installs (or reinstalls) a log or a snapshot at ``file:line``; the state says how it went."""
+        """Installs (or reinstalls) a probe of ``kind`` at ``file:line``; the state says how it went."""
         with self._lock:
             self._remove(action_id)
             try:
@@ -307,4 +307,4 @@ def _ambiguous(file: str, found: Ambiguous) -> ProbeRefused:
     return ProbeRefused("ambiguous-path", f"{file} matches several files equally well: {shown}; give more of the path")
 
 
-__all__ = ["ProbeEngine", "loaded_files", "lines_of", "ACTIVE", "PENDING", "ERROR"]
+__all__ = ["ProbeEngine", "loaded_files", "ACTIVE", "PENDING", "ERROR"]
