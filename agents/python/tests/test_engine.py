@@ -225,9 +225,11 @@ def test_a_log_on_a_hot_line_pauses_with_the_seeds_message_and_the_program_runs_
 
 def test_a_snapshot_probe_takes_one_a_second(app, engine):
     engine.upsert("snap", "snapshot", "shop/app.py", line_of("return greeting + name"), hit_limit=100)
+    start = time.monotonic()
     for i in range(5):
         app.hello(str(i))
-    assert len(engine.snapshots) == 1
+    # One, and one more for each second the calls took (they take far less on a machine that is not starved).
+    assert 1 <= len(engine.snapshots) <= 1 + int(time.monotonic() - start)
     assert ("snap", "paused", "quota", "Snapshot is paused due to high call rate until snapshot quota is restored") in engine.states
 
 
@@ -329,7 +331,9 @@ def test_a_loop_running_now_in_the_main_thread_fires_through_a_trace_on_its_fram
         def place_then_stop():
             time.sleep(0.2)  # the loop is running by now, with the code it started with
             engine.log("loop", "loops.py", 10, "n={n}")
-            time.sleep(0.3)
+            deadline = time.monotonic() + 10
+            while len(engine.lines) < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
             loops.stop.set()
 
         helper = threading.Thread(target=place_then_stop)
