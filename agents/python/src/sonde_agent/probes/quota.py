@@ -9,7 +9,6 @@ of 200, 500 a second for all; snapshot: 1 a second per probe, 20 for all).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 INF = float("inf")
@@ -45,9 +44,12 @@ class TokenBucket:
         self.per_second = per_second
         self.burst = burst
         self.tokens = burst
-        self.last = time.monotonic()
+        #: When the tokens were last counted; None until the first take, so that the time a probe waited to be installed refills nothing.
+        self.last: "float | None" = None
 
     def level(self, now: float) -> float:
+        if self.last is None:
+            self.last = now
         if self.per_second == INF:
             self.tokens = self.burst
         elif now > self.last:
@@ -56,6 +58,8 @@ class TokenBucket:
         return self.tokens
 
     def take(self, now: float) -> bool:
+        if self.last is None:
+            self.last = now
         if self.tokens < 1 and self.level(now) < 1:
             return False
         if self.burst != INF:
