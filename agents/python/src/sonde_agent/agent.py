@@ -23,6 +23,7 @@ from websockets.sync.client import connect
 from . import __version__
 from ._proto.sonde.v1 import action_pb2, agent_pb2, common_pb2, event_pb2
 from .config import Config
+from .files.line_match import EditorLine, place_editor_line
 from .files.on_disk import find_on_disk
 from .files.path_match import Ambiguous, Match, match_path_under
 from .probes.capture import Variable
@@ -259,7 +260,7 @@ class Agent:
     def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
         found = match_path_under(query.path, loaded_files(), self.config.roots)
         if isinstance(found, Match):
-            return agent_pb2.FileQueryResult(loaded_path=found.path, same_content=bool(query.editor_content_hash) and _sha256(found.path) == query.editor_content_hash)
+            return self._compared(found.path, query)
         if isinstance(found, Ambiguous):
             return agent_pb2.FileQueryResult(candidates=list(found.candidates))
         on_disk = find_on_disk(query.path, self.config.roots)
@@ -276,6 +277,26 @@ class Agent:
                 del self._expires[action_id]
                 self.engine.remove(action_id)
                 self.log(f"action {action_id} expired")
+
+    @staticmethod
+    def _compared(path: str, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
+        """The loaded file, and how it compares with the editor's at the action's line (placement.json's rules), for the gateway's choice of agents."""
+        result = agent_pb2.FileQueryResult(loaded_path=path)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return result
+        if query.editor_content_hash and hashlib.sha256(data).hexdigest() == query.editor_content_hash:
+            result.same_content = True
+            result.line_match = agent_pb2.LINE_MATCH_SAME
+            return result
+        if not query.line or not (query.line_text or query.lines_before or query.lines_after):
+            return result
+        placed = place_editor_line(data.decode("utf-8", "replace"), EditorLine(query.line, query.line_text, list(query.lines_before), list(query.lines_after)))
+        result.line_match = {"same": agent_pb2.LINE_MATCH_SAME, "moved": agent_pb2.LINE_MATCH_MOVED}.get(placed.kind, agent_pb2.LINE_MATCH_DIFFERS)
+        result.line_match_reason = placed.message
+        return result
 
     def _flush(self, ws) -> None:
         self._expire_due()
