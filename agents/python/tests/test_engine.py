@@ -431,3 +431,17 @@ def test_a_log_in_a_coroutine_fires_after_its_await_under_asyncio(tmp_path, monk
 
         assert asyncio.run(fetching.both()) == ["hi a", "hi b"]
         assert sorted(engine.lines) == [("co", "hi a"), ("co", "hi b")]
+
+
+def test_the_editors_line_moves_to_where_the_running_file_has_it_or_is_refused_when_the_code_differs(app, engine):
+    from sonde_agent.files.line_match import EditorLine
+
+    running = line_of("return greeting + name")
+    # The editor's file has two lines fewer above: its line 10 is the running line.
+    engine.upsert("moved", "log", "shop/app.py", running - 2, "Hello {name}", editor=EditorLine(running - 2, "    return greeting + name", ['    greeting = "Hello: "']))
+    assert engine.states[-1] == ("moved", "active", "installed", f"placed at running line {running} (your line {running - 2}): the running code differs")
+    app.hello("ed")
+    assert engine.lines == [("moved", "Hello ed")]
+    engine.upsert("gone", "log", "shop/app.py", 3, "x", editor=EditorLine(3, "    return 'Bye'"))
+    assert engine.states[-1][1:3] == ("error", "code-differs")
+    assert "no running line reads \"return 'Bye'\"" in engine.states[-1][3]

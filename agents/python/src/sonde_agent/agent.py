@@ -255,7 +255,8 @@ class Agent:
         self._names[action.id] = action.metric_name or default_name
         if action.expires_at_ms:
             self._expires[action.id] = action.expires_at_ms
-        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit, end_line)
+        editor = EditorLine(action.location.line, action.line_text, list(action.lines_before), list(action.lines_after)) if action.line_text or action.lines_before or action.lines_after else None
+        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit, end_line, editor)
 
     def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
         found = match_path_under(query.path, loaded_files(), self.config.roots)

@@ -18,6 +18,7 @@ import types
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from ..files.line_match import EditorLine, place_editor_line
 from ..files.on_disk import find_on_disk
 from ..files.path_match import Ambiguous, Match, match_path_under
 from . import import_watch, running_frames
@@ -79,7 +80,7 @@ class ProbeEngine:
         self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
         import_watch.watch(self._module_compiled)
 
-    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0) -> None:
+    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0, editor: "EditorLine | None" = None) -> None:
         """Installs (or reinstalls) a probe of ``kind`` at ``file:line``; the state says how it went."""
         with self._lock:
             self._remove(action_id)
@@ -101,8 +102,11 @@ class ProbeEngine:
                 else:
                     probe = CounterProbe(action_id, condition, quota, self.sink)
                 if path is None:
-                    return self._wait_for(action_id, file, line, probe)
+                    return self._wait_for(action_id, file, line, probe, editor)
+                line, moved = _placed(path, line, editor)
                 self._install(action_id, path, line, probe)
+                if moved:
+                    self._installed[action_id].served_note = "; ".join(n for n in (moved, self._installed[action_id].served_note) if n)
             except ProbeRefused as refused:
                 self.sink.state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))
                 return
@@ -146,13 +150,14 @@ class ProbeEngine:
             raise _ambiguous(file, found)
         return None
 
-    def _wait_for(self, action_id: str, file: str, line: int, probe: Probe) -> None:
+    def _wait_for(self, action_id: str, file: str, line: int, probe: Probe, editor: "EditorLine | None" = None) -> None:
         """Not loaded: pending while the file is on disk under the roots (it goes in when it loads), else not found."""
         found = find_on_disk(file, self.roots)
         if isinstance(found, Ambiguous):
             raise _ambiguous(file, found)
         if not isinstance(found, Match):
             raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that hold it")
+        line, _moved = _placed(found.path, line, editor)
         self._pending.setdefault(found.path, []).append((action_id, line, probe))
         self._installed[action_id] = _Installed(found.path, line, probe, [], [])
         self.sink.state(action_id, PENDING, "file-not-loaded", f"{found.path} is not loaded yet; the probe goes in when it loads")
@@ -290,6 +295,21 @@ class ProbeEngine:
                 self._patches[key] = (original, new, hits)
             else:
                 del self._patches[key]
+
+
+def _placed(path: str, line: int, editor: "EditorLine | None") -> tuple[int, str]:
+    """The running line for the editor's (placement.json's rules) and what the state says of a move; raises when the running code differs."""
+    if editor is None:
+        return line, ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return line, ""
+    placed = place_editor_line(text, editor)
+    if placed.kind == "refused":
+        raise ProbeRefused("code-differs", placed.message)
+    return placed.line, placed.message if placed.kind == "moved" else ""
 
 
 def _end_line(line: int, end_line: int) -> int:
