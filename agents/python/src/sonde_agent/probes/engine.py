@@ -85,6 +85,10 @@ class ProbeEngine:
         with self._lock:
             self._remove(action_id)
             try:
+                if not file:
+                    raise ProbeRefused("invalid-action", "the probe has no file: give a path relative to the workspace")
+                if line < 1:
+                    raise ProbeRefused("invalid-action", f"line {line} is not a line number: lines start at 1")
                 blocked = self.policy.block_reason(file)
                 if blocked is not None:
                     raise ProbeRefused("blocked", blocked)
@@ -156,7 +160,7 @@ class ProbeEngine:
         if isinstance(found, Ambiguous):
             raise _ambiguous(file, found)
         if not isinstance(found, Match):
-            raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that hold it")
+            raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that contain it")
         line, _moved = _placed(found.path, line, editor)
         self._pending.setdefault(found.path, []).append((action_id, line, probe))
         self._installed[action_id] = _Installed(found.path, line, probe, [], [])
@@ -205,8 +209,6 @@ class ProbeEngine:
         return new
 
     def _install(self, action_id: str, path: str, line: int, probe: Probe) -> None:
-        if line < 1:
-            raise ProbeRefused("invalid-action", f"line {line} is not a line number: lines start at 1")
         source_lines = linecache.getlines(path)
         if line > len(source_lines):
             raise ProbeRefused("line-out-of-range", f"line {line} is past the end of {path} ({len(source_lines)} lines); the file the editor shows may differ from the one running")
@@ -220,7 +222,7 @@ class ProbeEngine:
                 raise ProbeRefused("blocked", blocked)
         end_line = getattr(probe, "end_line", 0)
         if end_line and not any(end_line in lines_of(code) for code in targets):
-            raise ProbeRefused("no-code-at-line", f"the end line: no code at line {end_line} of {path} in the function of line {line} (blank, comment or closing brace); put the probe on a line with a statement")
+            raise ProbeRefused("no-code-at-line", f"the end line: no code at line {end_line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
         installed = _Installed(path, line, probe, [], [])
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)
