@@ -4,6 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
+import { endpointUrl, type EndpointPath } from '@sonde/rpc';
 import type { GatewayLimits } from './limits.js';
 import { startGateway } from './server.js';
 
@@ -56,3 +58,17 @@ export async function startTestGateway(options: { limits?: Partial<GatewayLimits
 export { accessFor, tokensFor, useKeycloak, AUDIENCE, PASSWORDS, REALM, type TestKeycloak, type Tokens } from './testing-keycloak.js';
 export { approveDeviceLogin } from './demo-identity/approve-device.js';
 export { startDemoIdentity, type DemoIdentity } from './demo-identity/demo-provider.js';
+
+/** The status and body with which the gateway refuses a WebSocket upgrade (rejects when it accepts it). */
+export function refusedUpgrade(url: string, path: EndpointPath, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(endpointUrl(url, path), { headers });
+    ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.on('error', () => {});
+  });
+}

@@ -53,19 +53,7 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 
 export const LOG_ACTION: sonde.v1.IAction = { kind: sonde.v1.ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'name={name}' };
 
-/** The status and body the gateway answered an upgrade with, when it refused it. */
-export function refusedUpgrade(url: string, path: EndpointPath, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(endpointUrl(url, path), { headers });
-    ws.on('open', () => reject(new Error('the upgrade was accepted')));
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.on('error', () => {});
-  });
-}
+export { refusedUpgrade } from '../src/testing.js';
 
 /** The audit log in a gateway's data folder (the gateway must be closed: the file is opened here). */
 export function readAudit(dataDir: string): AuditEntry[] {

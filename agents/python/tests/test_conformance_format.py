@@ -2,7 +2,7 @@
 
 import pytest
 
-from sonde_agent.probes.format import Expr, FormatError, Text, split
+from sonde_agent.probes.format import FormatError, Text, split
 
 from conformance import cases
 

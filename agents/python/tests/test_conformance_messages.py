@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from sonde_agent.files.line_match import EditorLine  # noqa: F401 - the engine's placement, imported as the engine does
 from sonde_agent.probes.engine import ProbeEngine
 
 from conformance import cases

@@ -4,36 +4,19 @@
 // refresh works, another provider's tokens are refused, and it never listens
 // beyond loopback.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sonde } from '@sonde/protocol';
 import { ProtocolPeer } from '@sonde/rpc/testing';
 import { startGateway, type RunningGateway } from '@sonde/agent-gateway';
-import { approveDeviceLogin, startDemoIdentity } from '@sonde/agent-gateway/testing';
+import { approveDeviceLogin, refusedUpgrade, startDemoIdentity } from '@sonde/agent-gateway/testing';
 import { GatewayClient, TokenRenewal, TokenSession, TokenStore, type GatewayEvent } from '../src/index.js';
 import { startDeviceLogin } from '../src/identity/device-flow.js';
 import { providerEndpoints, tokenRequest } from '../src/identity/oidc.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** The status and body with which the gateway refuses a WebSocket upgrade. */
-function refusedUpgrade(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/client`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': randomBytes(16).toString('base64'), ...headers } });
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('upgrade', () => reject(new Error('the gateway accepted the connection')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const { ActionKind, ErrorCode } = sonde.v1;
 const log: sonde.v1.IAction = { kind: ActionKind.ACTION_KIND_LOG, location: { file: 'src/server.js', line: 12 }, format: 'name={name}' };
@@ -186,7 +169,7 @@ describe('identity: the embedded demo provider', function () {
     const gw = await gateway();
     const other = await gateway();
     const token = (await signIn(other, 'demo')).accessToken;
-    const r = await refusedUpgrade(gw.url, bearer(token));
+    const r = await refusedUpgrade(gw.url, '/v1/client', bearer(token));
     assert.equal(r.status, 401);
     assert.match(r.body, /issued by .*127\.0\.0\.1:\d+\/realms\/sonde.*not by this gateway's identity provider/);
   });

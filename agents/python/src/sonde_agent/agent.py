@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import collections
-import hashlib
 import os
 import platform
 import secrets
@@ -21,14 +20,14 @@ import time
 from websockets.sync.client import connect
 
 from . import __version__
+from . import wire
 from ._proto.sonde.v1 import action_pb2, agent_pb2, common_pb2, event_pb2
 from .config import Config
-from .files.line_match import EditorLine, place_editor_line
-from .files.on_disk import find_on_disk
-from .files.path_match import Ambiguous, Match, match_path_under
-from .probes.capture import Variable
-from .probes.engine import ACTIVE, ERROR, PENDING, ProbeEngine, loaded_files
-from .probes.probe import AggregateProbe, CounterProbe
+from .files.file_query import answer, sha256_of
+from .files.line_match import EditorLine
+from .probes.aggregate_probes import AggregateProbe, CounterProbe
+from .probes.engine import ERROR, ProbeEngine
+from .probes.where import loaded_files
 from .wire import Envelope
 
 AGENT_NAME = f"the Python agent {__version__}"
@@ -38,29 +37,12 @@ MAX_FRAME = 4 * 1024 * 1024
 MAX_HELLO_FILES = 5_000
 #: How long the program's exit waits for queued lines to be sent.
 DRAIN_SECONDS = 1.0
-_STATE = {ACTIVE: action_pb2.ACTION_STATE_KIND_ACTIVE, PENDING: action_pb2.ACTION_STATE_KIND_PENDING, ERROR: action_pb2.ACTION_STATE_KIND_ERROR, "paused": action_pb2.ACTION_STATE_KIND_PAUSED_QUOTA, "hit-limit": action_pb2.ACTION_STATE_KIND_HIT_LIMIT_REACHED}
 _KINDS = {
     action_pb2.ACTION_KIND_LOG: "log", action_pb2.ACTION_KIND_SNAPSHOT: "snapshot", action_pb2.ACTION_KIND_COUNTER: "counter",
     action_pb2.ACTION_KIND_METRIC: "metric", action_pb2.ACTION_KIND_TICTOC: "tictoc",
 }
 #: How often counters send the count of their interval (SONDE_METRIC_INTERVAL_MS).
 METRIC_SECONDS = float(os.environ.get("SONDE_METRIC_INTERVAL_MS", "5000") or 5000) / 1000
-
-
-def _variable(v: Variable) -> event_pb2.Variable:
-    return event_pb2.Variable(name=v.name, type=v.type, value=v.value, children=[_variable(c) for c in v.children], truncated=v.truncated, left=v.left)
-
-
-def _reason_code(code: str) -> int:
-    return action_pb2.ReasonCode.Value("REASON_CODE_" + code.upper().replace("-", "_")) if code else action_pb2.REASON_CODE_UNSPECIFIED
-
-
-def _sha256(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return ""
 
 
 def agent_url(base: str) -> str:
@@ -94,30 +76,23 @@ class Agent:
         self.ready = threading.Event()
         self._next_id = 1
 
-    # The probes' sink, called in the program's threads: append only, bounded.
-    def _push(self, action_id: str, event: event_pb2.Event) -> None:
+    # The probes' sink, called in the program's threads: a tuple appended to a bounded queue, nothing more
+    # (building a protobuf message costs the program more than the line; the agent's thread builds it).
+    def _push(self, action_id: str, item: tuple) -> None:
         if len(self.events) >= BUFFER_CAPACITY:
             self.dropped[action_id] = self.dropped.get(action_id, 0) + 1
             return
-        self.events.append(event)
+        self.events.append(item)
 
     def line(self, action_id: str, text: str) -> None:
-        # A tuple here, the message on the agent's thread: building a protobuf message costs the program more than the line.
-        if len(self.events) >= BUFFER_CAPACITY:
-            self.dropped[action_id] = self.dropped.get(action_id, 0) + 1
-            return
-        self.events.append((action_id, time.time(), text))
+        self._push(action_id, ("log", action_id, time.time(), text))
 
     def snapshot(self, action_id: str, frames, watches, truncated: bool) -> None:
-        stack = [event_pb2.StackFrame(function=fn, location=common_pb2.Location(file=file, line=line), locals=[_variable(v) for v in variables]) for fn, file, line, variables in frames]
-        self._push(action_id, event_pb2.Event(snapshot=event_pb2.Snapshot(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(time.time() * 1000), frames=stack, watches=[_variable(w) for w in watches], truncated=truncated)))
+        self._push(action_id, ("snapshot", action_id, time.time(), frames, watches, truncated))
 
     def state(self, action_id: str, state: str, code: str, message: str) -> None:
-        self._on_state(action_id, state, code, message)
-
-    def _on_state(self, action_id: str, state: str, code: str, message: str) -> None:
-        reason, reason_code = (message, _reason_code(code)) if state != ACTIVE or code else ("installed: a call to the probe at the line, in the function's bytecode", action_pb2.REASON_CODE_INSTALLED)
-        self.events.append(event_pb2.Event(state=action_pb2.ActionState(action_id=action_id, agent_id=self.config.agent_id, state=_STATE[state], reason=reason, reason_code=reason_code, time_ms=int(time.time() * 1000))))
+        # States are few and must not be lost behind lines: past the queue's bound too.
+        self.events.append(("state", action_id, time.time(), state, code, message))
 
     def start(self) -> None:
         if self._thread is not None:
@@ -214,7 +189,7 @@ class Agent:
         return envelope.id
 
     def _hello(self) -> agent_pb2.Hello:
-        files = [agent_pb2.LoadedFile(path=p, content_hash=_sha256(p)) for p in loaded_files()[:MAX_HELLO_FILES]]
+        files = [agent_pb2.LoadedFile(path=p, content_hash=sha256_of(p)) for p in loaded_files()[:MAX_HELLO_FILES]]
         c = self.config
         return agent_pb2.Hello(
             agent_id=c.agent_id, runtime=common_pb2.RUNTIME_PYTHON, runtime_version=platform.python_version(), host=platform.node(), pid=os.getpid(),
@@ -229,7 +204,7 @@ class Agent:
             self._expires.pop(envelope.action_removed.action_id, None)
             self.engine.remove(envelope.action_removed.action_id)
         elif body == "file_query":
-            self._send(ws, Envelope(reply_to=envelope.id, file_query_result=self._file_query(envelope.file_query)))
+            self._send(ws, Envelope(reply_to=envelope.id, file_query_result=answer(envelope.file_query, loaded_files(), self.config.roots)))
         elif body == "action_set":
             self._policy(envelope.action_set.policy)
             for action in envelope.action_set.actions:
@@ -246,7 +221,7 @@ class Agent:
     def _upsert(self, action: action_pb2.Action) -> None:
         kind = _KINDS.get(action.kind)
         if kind is None:
-            self._on_state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots, counters, metrics and tic-tocs are")
+            self.state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots, counters, metrics and tic-tocs are")
             return
         where = f"{action.location.file}:{action.location.line}"
         end = action.end_location
@@ -258,19 +233,6 @@ class Agent:
         editor = EditorLine(action.location.line, action.line_text, list(action.lines_before), list(action.lines_after)) if action.line_text or action.lines_before or action.lines_after else None
         self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit, end_line, editor)
 
-    def _file_query(self, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
-        found = match_path_under(query.path, loaded_files(), self.config.roots)
-        if isinstance(found, Match):
-            return self._compared(found.path, query)
-        if isinstance(found, Ambiguous):
-            return agent_pb2.FileQueryResult(candidates=list(found.candidates))
-        on_disk = find_on_disk(query.path, self.config.roots)
-        if isinstance(on_disk, Match):
-            return agent_pb2.FileQueryResult(existing_path=on_disk.path)
-        if isinstance(on_disk, Ambiguous):
-            return agent_pb2.FileQueryResult(candidates=list(on_disk.candidates))
-        return agent_pb2.FileQueryResult()
-
     def _expire_due(self) -> None:
         now = time.time() * 1000
         for action_id, at in list(self._expires.items()):
@@ -279,35 +241,11 @@ class Agent:
                 self.engine.remove(action_id)
                 self.log(f"action {action_id} expired")
 
-    @staticmethod
-    def _compared(path: str, query: agent_pb2.FileQuery) -> agent_pb2.FileQueryResult:
-        """The loaded file, and how it compares with the editor's at the action's line (placement.json's rules), for the gateway's choice of agents."""
-        result = agent_pb2.FileQueryResult(loaded_path=path)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError:
-            return result
-        if query.editor_content_hash and hashlib.sha256(data).hexdigest() == query.editor_content_hash:
-            result.same_content = True
-            result.line_match = agent_pb2.LINE_MATCH_SAME
-            return result
-        if not query.line or not (query.line_text or query.lines_before or query.lines_after):
-            return result
-        placed = place_editor_line(data.decode("utf-8", "replace"), EditorLine(query.line, query.line_text, list(query.lines_before), list(query.lines_after)))
-        result.line_match = {"same": agent_pb2.LINE_MATCH_SAME, "moved": agent_pb2.LINE_MATCH_MOVED}.get(placed.kind, agent_pb2.LINE_MATCH_DIFFERS)
-        result.line_match_reason = placed.message
-        return result
-
     def _flush(self, ws) -> None:
         self._expire_due()
         batch = []
         while self.events and len(batch) < 1000:
-            event = self.events.popleft()
-            if type(event) is tuple:
-                action_id, at, text = event
-                event = event_pb2.Event(log=event_pb2.LogLine(action_id=action_id, agent_id=self.config.agent_id, time_ms=int(at * 1000), text=text))
-            batch.append(event)
+            batch.append(wire.event(self.events.popleft(), self.config.agent_id))
         for action_id, probe in self.engine.probes():
             counts = (probe.hits, self.dropped.get(action_id, 0), probe.suppressed)
             if self._sent_hits.get(action_id) != counts:

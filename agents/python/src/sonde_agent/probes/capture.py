@@ -16,12 +16,12 @@ from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from .fields import instance_fields
 from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
+from .raw import type_name as _type_name
 from .redaction import REDACTED, Redaction
 from .utf16 import cut
 from .values import render
 
 _LEAVES = frozenset({bool, int, float, complex, bytes, Marker, FunctionType, BuiltinFunctionType, MethodType, ModuleType})
-_type_name = type.__dict__["__qualname__"].__get__
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Turns actions into probes in this process and reports their states.
 
-Logs, snapshots and counters: in functions of modules already loaded (their
+Probes of every kind: in functions of modules already loaded (their
 code objects found through the functions that run them), and in modules
 loaded later, whose code takes its pending probes before it runs (module-level
 lines too; import_watch.py). Each code object takes all its probes in one
@@ -12,32 +12,25 @@ from __future__ import annotations
 
 import linecache
 import os
-import sys
 import threading
 import types
-from dataclasses import dataclass
-from typing import Callable, Protocol
+from dataclasses import dataclass, field
+from typing import Callable
 
-from ..files.line_match import EditorLine, place_editor_line
+from ..files.line_match import EditorLine
 from ..files.on_disk import find_on_disk
-from ..files.path_match import Ambiguous, Match, match_path_under
+from ..files.path_match import Ambiguous, Match
 from . import import_watch, running_frames
 from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
-from .probe import CounterProbe, LogProbe, MetricProbe, Probe, ProbeRefused, Sink, SnapshotProbe, TicTocProbe
+from .aggregate_probes import CounterProbe, MetricProbe, TicTocProbe
+from .log_probe import LogProbe
+from .probe import Probe, ProbeRefused, Sink
+from .snapshot_probe import SnapshotProbe
+from .where import ambiguous, placed_line, resolve
 from .policy import AgentPolicy
 from .quota import Quotas
 
 ACTIVE, PENDING, ERROR = "active", "pending", "error"
-_module_dict = types.ModuleType.__dict__["__dict__"].__get__
-
-
-class Action(Protocol):
-    """What the engine reads of a sonde.v1.Action."""
-
-    id: str
-    kind: int
-    format: str
-    condition: str
 
 
 @dataclass
@@ -46,23 +39,11 @@ class _Installed:
     line: int
     probe: Probe
     #: Where each of its entries went: (code key, line, the entry).
-    entries: list = None  # type: ignore[assignment]
+    entries: list = field(default_factory=list)
     #: Its runs for frames that were running the function's old code (running_frames.py).
-    served: list = None  # type: ignore[assignment]
+    served: list = field(default_factory=list)
     #: What the active state says of those frames, when there were any.
     served_note: str = ""
-
-
-def loaded_files() -> list[str]:
-    """The source files of the modules loaded now, read from each module's own dict (a lazy module's __getattr__ never runs)."""
-    files = []
-    for module in list(sys.modules.values()):
-        if not isinstance(module, types.ModuleType):
-            continue
-        path = dict.get(_module_dict(module), "__file__")
-        if type(path) is str and path.endswith(".py"):
-            files.append(path if os.path.isabs(path) else os.path.abspath(path))
-    return files
 
 
 class ProbeEngine:
@@ -92,7 +73,7 @@ class ProbeEngine:
                 blocked = self.policy.block_reason(file)
                 if blocked is not None:
                     raise ProbeRefused("blocked", blocked)
-                path = self._resolve(file)
+                path = resolve(file, self.roots)
                 quota = self.quotas.for_probe(kind)
                 probe: Probe
                 if kind == "log":
@@ -102,12 +83,12 @@ class ProbeEngine:
                 elif kind == "metric":
                     probe = MetricProbe(action_id, (watches or [""])[0], condition, quota, self.sink)
                 elif kind == "tictoc":
-                    probe = TicTocProbe(action_id, _end_line(line, end_line), condition, quota, self.sink)
+                    probe = TicTocProbe(action_id, line, end_line, condition, quota, self.sink)
                 else:
                     probe = CounterProbe(action_id, condition, quota, self.sink)
                 if path is None:
                     return self._wait_for(action_id, file, line, probe, editor)
-                line, moved = _placed(path, line, editor)
+                line, moved = placed_line(path, line, editor)
                 self._install(action_id, path, line, probe)
                 if moved:
                     self._installed[action_id].served_note = "; ".join(n for n in (moved, self._installed[action_id].served_note) if n)
@@ -145,25 +126,16 @@ class ProbeEngine:
         with self._lock:
             self._remove(action_id)
 
-    def _resolve(self, file: str) -> "str | None":
-        """The loaded file the action means; None when it is not loaded (yet)."""
-        found = match_path_under(file, loaded_files(), self.roots)
-        if isinstance(found, Match):
-            return found.path
-        if isinstance(found, Ambiguous):
-            raise _ambiguous(file, found)
-        return None
-
     def _wait_for(self, action_id: str, file: str, line: int, probe: Probe, editor: "EditorLine | None" = None) -> None:
         """Not loaded: pending while the file is on disk under the roots (it goes in when it loads), else not found."""
         found = find_on_disk(file, self.roots)
         if isinstance(found, Ambiguous):
-            raise _ambiguous(file, found)
+            raise ambiguous(file, found)
         if not isinstance(found, Match):
             raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that contain it")
-        line, _moved = _placed(found.path, line, editor)
+        line, _moved = placed_line(found.path, line, editor)
         self._pending.setdefault(found.path, []).append((action_id, line, probe))
-        self._installed[action_id] = _Installed(found.path, line, probe, [], [])
+        self._installed[action_id] = _Installed(found.path, line, probe)
         self.sink.state(action_id, PENDING, "file-not-loaded", f"{found.path} is not loaded yet; the probe goes in when it loads")
 
     def _module_compiled(self, path: str, code: types.CodeType) -> types.CodeType:
@@ -174,7 +146,7 @@ class ProbeEngine:
                 return code
             by_line: dict[int, list[tuple[str, Probe]]] = {}
             for action_id, line, probe in waiting:
-                if self._installed.get(action_id, _Installed("", 0, probe, [], [])).probe is probe:
+                if self._installed.get(action_id, _Installed("", 0, probe)).probe is probe:
                     by_line.setdefault(line, []).append((action_id, probe))
             placed: set[str] = set()
             code = self._probe_tree(code, by_line, placed)
@@ -223,7 +195,7 @@ class ProbeEngine:
         end_line = getattr(probe, "end_line", 0)
         if end_line and not any(end_line in lines_of(code) for code in targets):
             raise ProbeRefused("no-code-at-line", f"the end line: no code at line {end_line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
-        installed = _Installed(path, line, probe, [], [])
+        installed = _Installed(path, line, probe)
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)
             original, current, hits = self._patches.get(key, (code, code, {}))
@@ -281,7 +253,7 @@ class ProbeEngine:
         for waiting in self._pending.values():
             waiting[:] = [w for w in waiting if w[0] != action_id]
         installed.probe.enabled = False  # frames running the old code now call a no-op
-        for run in installed.served or []:
+        for run in installed.served:
             running_frames.release(run)
         files = FileCode(installed.path)
         for key, line, entry in installed.entries:
@@ -299,34 +271,4 @@ class ProbeEngine:
                 del self._patches[key]
 
 
-def _placed(path: str, line: int, editor: "EditorLine | None") -> tuple[int, str]:
-    """The running line for the editor's (placement.json's rules) and what the state says of a move; raises when the running code differs."""
-    if editor is None:
-        return line, ""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except OSError:
-        return line, ""
-    placed = place_editor_line(text, editor)
-    if placed.kind == "refused":
-        raise ProbeRefused("code-differs", placed.message)
-    return placed.line, placed.message if placed.kind == "moved" else ""
-
-
-def _end_line(line: int, end_line: int) -> int:
-    if end_line == -1:
-        raise ProbeRefused("invalid-action", "a tic-toc ends in the file where it starts: give an end line in the same file")
-    if end_line == 0:
-        raise ProbeRefused("invalid-action", "a tic-toc in the Python agent needs an end line in the same function (timing a whole function is still to come); give the line where the span ends")
-    if end_line <= line:
-        raise ProbeRefused("invalid-action", f"the end line ({end_line}) must come after the start line ({line}); to time a function, give its first line and no end")
-    return end_line
-
-
-def _ambiguous(file: str, found: Ambiguous) -> ProbeRefused:
-    shown = ", ".join(found.candidates[:10]) + (f" and {len(found.candidates) - 10} more" if len(found.candidates) > 10 else "")
-    return ProbeRefused("ambiguous-path", f"{file} matches several files equally well: {shown}; give more of the path")
-
-
-__all__ = ["ProbeEngine", "loaded_files", "ACTIVE", "PENDING", "ERROR"]
+__all__ = ["ProbeEngine", "ACTIVE", "PENDING", "ERROR"]

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from types import MemberDescriptorType
 
-_object_dict = object.__getattribute__
-_type_dict = type.__dict__["__dict__"].__get__
-_type_mro = type.__dict__["__mro__"].__get__
+from .raw import object_attribute as _object_dict, type_dict as _type_dict, type_mro as _type_mro
+
 
 
 def _slots_of(cls: type) -> tuple[str, ...]:

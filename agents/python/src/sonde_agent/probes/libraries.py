@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import itertools
 
-_type_module = type.__dict__["__module__"].__get__
-_type_mro = type.__dict__["__mro__"].__get__
-_type_dict = type.__dict__["__dict__"].__get__
+from .raw import MISSING, class_lookup, type_module as _type_module, type_mro as _type_mro
+
 FIRST_ITEMS = 5
 
 
 def _descriptor(cls: type, name: str):
-    for klass in _type_mro(cls):
-        found = _type_dict(klass).get(name)
-        if found is not None:
-            return found
-    return None
+    found = class_lookup(cls, name)
+    return None if found is MISSING else found
 
 
 def _is_numpy(cls: type) -> bool:

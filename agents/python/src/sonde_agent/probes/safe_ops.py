@@ -16,8 +16,8 @@ import operator
 from types import BuiltinFunctionType, FunctionType, MemberDescriptorType, GetSetDescriptorType, MethodDescriptorType, ModuleType, WrapperDescriptorType
 
 from .marker import Marker
+from .raw import MISSING as _MISSING, class_lookup as _class_lookup, object_attribute as _object_dict, type_dict as _type_dict, type_flags as _type_flags, type_mro as _type_mro, type_name as _type_name
 
-_MISSING = object()
 NUMBERS = (bool, int, float, complex)
 SCALARS = frozenset({bool, int, float, complex, str, bytes, type(None)})
 CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
@@ -27,25 +27,11 @@ MAX_SIZE = 1_000_000
 MAX_PLAIN_ITEMS = 10_000
 _BUILTIN_DESCRIPTORS = frozenset({MemberDescriptorType, GetSetDescriptorType, MethodDescriptorType, WrapperDescriptorType, BuiltinFunctionType, staticmethod, classmethod, FunctionType})
 
-_type_dict = type.__dict__["__dict__"].__get__
-_type_mro = type.__dict__["__mro__"].__get__
-_type_name = type.__dict__["__qualname__"].__get__
-_type_flags = type.__dict__["__flags__"].__get__
 _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement, not a built-in
-_object_dict = object.__getattribute__
 
 
 def type_name(value: object) -> str:
     return _type_name(type(value))
-
-
-def _class_lookup(cls: type, name: str) -> object:
-    """``name`` in the classes of ``cls``'s MRO, read from their own dicts (no metaclass code)."""
-    for klass in _type_mro(cls):
-        found = _type_dict(klass).get(name, _MISSING)
-        if found is not _MISSING:
-            return found
-    return _MISSING
 
 
 def _defines(cls: type, name: str) -> bool:

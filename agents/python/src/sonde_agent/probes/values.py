@@ -17,6 +17,7 @@ from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from .fields import instance_fields
 from .libraries import numpy_array, numpy_scalar
 from .marker import Marker
+from .raw import module_dict as _module_dict
 from .utf16 import cut, utf16_len
 
 MAX_VALUE_CHARS = 255
@@ -128,7 +129,6 @@ def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
         _object(out, v, depth)
 
 
-_module_dict = ModuleType.__dict__["__dict__"].__get__
 
 
 def _code_name(f: object) -> str:
