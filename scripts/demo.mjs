@@ -5,7 +5,8 @@
 // key with `sonde keys create` (the CLI shares the editor's sign-in), starts
 // the example service with the agent, asks for code actions at the seed's
 // line, adds the log, requests the page and shows the log line and the lens
-// that come back.
+// that come back. Then the same into the seed's Flask app (examples/flask-hello)
+// with the Python agent: the log `Hello {name}` at its line 22.
 //
 //   npm run demo            run the scripted session and exit
 //   npm run demo -- --keep  then keep the gateway and the service running for your editor
@@ -14,21 +15,20 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setupPython } from './python.mjs';
 import { root, setup } from './setup.mjs';
 
 const keep = process.argv.includes('--keep');
 setup();
+const python = setupPython();
 
-const { startGateway, startService, serviceDir, sondeBin } = await import('../e2e/dist/test/support/processes.js');
+const { start, startGateway, startService, serviceDir, sondeBin } = await import('../e2e/dist/test/support/processes.js');
 const { LspClient, editorInitializeParams } = await import('@sonde/lsp-server/testing');
 const { approveDeviceLogin } = await import('@sonde/agent-gateway/testing');
 
 const say = (label, text) => process.stdout.write(`  ${label.padEnd(13)} ${text}\n`);
-const file = join(serviceDir, 'server.js');
-const uri = pathToFileURL(file).href;
-const text = readFileSync(file, 'utf8');
-const line = text.split('\n').findIndex((l) => l.includes("return 'Hello: ' + name"));
-const rel = relative(root, file);
+const nodeFile = join(serviceDir, 'server.js');
+const flaskDir = join(root, 'examples', 'flask-hello');
 
 process.stdout.write('\nSonde demo: a dynamic log from an editor into a running Node.js service\n\n');
 const dataDir = mkdtempSync(join(tmpdir(), 'sonde-demo-'));
@@ -40,11 +40,12 @@ say('gateway', `${gateway.url}  (sonde gateway --demo-identity, data in ${dataDi
 say('identity', `${issuer}  (embedded demo provider; users demo/demo and viewer/viewer)`);
 let lsp;
 let service;
+let flask;
+let flaskUrl = '';
 let code = 0;
 try {
   lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp', env: { SONDE_CONFIG_DIR: configDir } });
   await lsp.initialize(editorInitializeParams(root, { gatewayUrl: gateway.url }));
-  await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
   const login = await lsp.request('workspace/executeCommand', { command: 'sonde.login', arguments: [] });
   const page = login.verificationUriComplete ?? login.verificationUri;
   say('editor', `sonde.login: "open ${page} and confirm the code ${login.userCode}"`);
@@ -58,25 +59,14 @@ try {
   say('sonde keys', `create --tag e2e → ${keys.stdout.split('\n')[0]} (the CLI shares the editor's sign-in)`);
   service = await startService(gateway.url, { SONDE_AGENT_KEY: agentKey });
   say('node-service', `${service.url}  (SONDE_AGENT_KEY=… node --import @sonde/agent-node/register server.js)`);
-  const actions = await lsp.request('textDocument/codeAction', {
-    textDocument: { uri },
-    range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    context: { diagnostics: [] },
-  });
-  const add = actions.find((a) => a.title.startsWith('Sonde: add log'));
-  say('editor', `sonde lsp offers "${add.title}" at ${rel}:${line + 1}   ${text.split('\n')[line].trim()}`);
-  const mark = lsp.notifications.length;
-  await untilConnected(() => lsp.request('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments }));
-  await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.state === 'active', 'the log to become active', mark);
-  say('agent', 'probe installed in the running process (no restart)');
-  const body = await (await fetch(`${service.url}/aa`)).text();
-  say('request', `GET ${service.url}/aa → "${body}"`);
-  const log = await lsp.waitFor((n) => n.method === 'sonde/log', 'the log line', mark);
-  say('log line', `${log.params.time}  [${log.params.agentId}]  ${log.params.text}`);
-  await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.hits === 1, 'the hit count', mark);
-  const lenses = await lsp.request('textDocument/codeLens', { textDocument: { uri } });
-  const lens = lenses.find((l) => l.range.start.line === line);
-  say('lens', `${rel}:${line + 1}  ${lens?.command?.title}`);
+  await logAtSeedLine(nodeFile, 'javascript', service.url, null);
+
+  process.stdout.write('\nThe same from the same editor, into the seed\'s Flask app with the Python agent\n\n');
+  flask = start(python, ['-m', 'sonde_agent', 'app.py'], { name: 'flask-hello', cwd: flaskDir, env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gateway.url, SONDE_AGENT_KEY: agentKey, SONDE_TAGS: 'e2e' } });
+  flaskUrl = (await flask.waitFor(/Running on (http:\/\/127\.0\.0\.1:\d+)/))[1];
+  await flask.waitFor(/sonde agent: connected to/);
+  say('flask-hello', `${flaskUrl}  (SONDE_AGENT_KEY=… python -m sonde_agent app.py)`);
+  await logAtSeedLine(join(flaskDir, 'app.py'), 'python', flaskUrl, 'Hello {name}');
 } catch (err) {
   process.stderr.write(`\ndemo failed: ${err.stack ?? err}\n`);
   code = 1;
@@ -88,12 +78,15 @@ if (keep && code === 0) {
   process.stdout.write(`
 Still running. Point your editor's language server at "sonde lsp" with
 SONDE_GATEWAY_URL=${gateway.url} (see README, "Editors"), run the command
-sonde.login and sign in as demo / demo on the page it opens, open ${rel},
-ask for code actions on line ${line + 1}, then: curl ${service.url}/you
+sonde.login and sign in as demo / demo on the page it opens, open
+${relative(root, nodeFile)} or examples/flask-hello/app.py, ask for code
+actions on the line "return 'Hello: ' + name", then:
+curl ${service.url}/you   or   curl ${flaskUrl}/you
 Press Ctrl-C to stop.
 `);
   await new Promise((resolve) => process.once('SIGINT', resolve));
 }
+await flask?.stop();
 await service?.proc.stop();
 await gateway.proc.stop();
 process.exitCode = code;
@@ -109,4 +102,41 @@ async function untilConnected(run) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/**
+ * The editor's part: opens the file, asks for code actions at the seed's line,
+ * adds the log (the offered format, or `format`), requests /aa and shows the
+ * line and the lens that come back.
+ */
+async function logAtSeedLine(file, languageId, url, format) {
+  const uri = pathToFileURL(file).href;
+  const text = readFileSync(file, 'utf8');
+  const line = text.split('\n').findIndex((l) => l.includes("return 'Hello: ' + name"));
+  const rel = relative(root, file);
+  await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  const actions = await lsp.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    context: { diagnostics: [] },
+  });
+  const add = actions.find((a) => a.title.startsWith('Sonde: add log'));
+  say('editor', `sonde lsp offers "${add.title}" at ${rel}:${line + 1}   ${text.split('\n')[line].trim()}`);
+  const mark = lsp.notifications.length;
+  const command = format
+    ? { command: 'sonde.addLog', arguments: [{ uri, line, format }] }
+    : { command: add.command.command, arguments: add.command.arguments };
+  if (format) say('editor', `sonde.addLog with the format "${format}"`);
+  const { actionId } = await untilConnected(() => lsp.request('workspace/executeCommand', command));
+  const ofThis = (n) => n.params?.actionId === actionId;
+  await lsp.waitFor((n) => n.method === 'sonde/actionState' && ofThis(n) && n.params.state === 'active', 'the log to become active', mark);
+  say('agent', 'probe installed in the running process (no restart)');
+  const body = await (await fetch(`${url}/aa`)).text();
+  say('request', `GET ${url}/aa → "${body}"`);
+  const log = await lsp.waitFor((n) => n.method === 'sonde/log' && ofThis(n), 'the log line', mark);
+  say('log line', `${log.params.time}  [${log.params.agentId}]  ${log.params.text}`);
+  await lsp.waitFor((n) => n.method === 'sonde/actionState' && ofThis(n) && n.params.hits === 1, 'the hit count', mark);
+  const lenses = await lsp.request('textDocument/codeLens', { textDocument: { uri } });
+  const lens = lenses.find((l) => l.range.start.line === line);
+  say('lens', `${rel}:${line + 1}  ${lens?.command?.title}`);
 }
