@@ -1,5 +1,5 @@
 import sys
 from pathlib import Path
 
-# conformance.py, beside the tests, is imported by name.
+# conformance.py and engines.py, beside the tests, are imported by name.
 sys.path.insert(0, str(Path(__file__).parent))

@@ -94,6 +94,9 @@ def drive(case_id, world):
     if case_id == "tictoc-end-before-start":
         engine.upsert("t", "tictoc", "msgapp.py", 4, end_line=2)
         return last(), {"end": "2", "line": "4"}
+    if case_id == "tictoc-no-function":
+        engine.upsert("t", "tictoc", "msgapp.py", 2)
+        return last(), {"line": "2"}
     if case_id == "tictoc-end-no-code":
         engine.upsert("t", "tictoc", "msgapp.py", 2, end_line=3)
         return last(), {"line": "3", "path": path}
@@ -125,7 +128,6 @@ NOT_HERE = {
     "agent-start-failed": "reached through start()'s own failure, not a state of the engine",
     "log-fields-not-text": "protobuf gives Python strings: a format or condition cannot be anything else",
     "tictoc-across-files": "said by the agent from the action's end location (agent.py), not by the engine",
-    "tictoc-no-function": "the function form is not in the Python agent yet",
     "condition-failing-line": "the Python agent does not log the failure as one of the probe's lines",
     "internal-upsert": "no fault injection into the Python engine yet",
     "internal-place": "no fault injection into the Python engine yet",

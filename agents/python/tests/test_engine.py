@@ -1,6 +1,5 @@
 """Log probes in real code: functions, methods, decorated functions whose original a registry keeps, closures, generators; removed, the code is the original again."""
 
-import contextlib
 import importlib
 import sys
 import textwrap
@@ -9,7 +8,7 @@ import time
 
 import pytest
 
-from sonde_agent.probes.engine import ProbeEngine
+from engines import Engine, module
 
 APP = textwrap.dedent('''\
     import functools
@@ -78,46 +77,9 @@ def app(tmp_path, monkeypatch):
     sys.modules.pop("shop", None)
 
 
-class Recorder:
-    def __init__(self):
-        self.states, self.lines, self.snapshots = [], [], []
-
-    def line(self, action_id, text):
-        self.lines.append((action_id, text))
-
-    def snapshot(self, action_id, frames, watches, truncated):
-        self.snapshots.append((action_id, frames, watches, truncated))
-
-    def state(self, *s):
-        self.states.append(s)
-
-
-class Engine(ProbeEngine):
-    """upsert(id, file, line, format, condition) for a log, and the recorded sink's lists."""
-
-    def __init__(self, roots):
-        self.recorder = Recorder()
-        super().__init__(roots, self.recorder)
-        self.states, self.lines, self.snapshots = self.recorder.states, self.recorder.lines, self.recorder.snapshots
-
-    def log(self, action_id, file, line, fmt, condition=""):
-        self.upsert(action_id, "log", file, line, fmt, condition)
-
-
 @pytest.fixture()
 def engine(tmp_path):
     return Engine([str(tmp_path)])
-
-
-@contextlib.contextmanager
-def module(tmp_path, monkeypatch, name: str, source: str):
-    """A module written into a folder on sys.path and imported; forgotten afterwards."""
-    (tmp_path / f"{name}.py").write_text(source)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    try:
-        yield importlib.import_module(name)
-    finally:
-        sys.modules.pop(name, None)
 
 
 def line_of(text: str) -> int:

@@ -226,7 +226,7 @@ class Agent:
         where = f"{action.location.file}:{action.location.line}"
         end = action.end_location
         end_line = (-1 if end.file and end.file != action.location.file else end.line) if end.line else 0
-        default_name = {"metric": (action.expressions[0].strip() if action.expressions else where), "tictoc": f"{where}-{end_line}"}.get(kind, where)
+        default_name = {"metric": (action.expressions[0].strip() if action.expressions else where), "tictoc": f"{where}-{end_line}" if end_line else f"{where} (function)"}.get(kind, where)
         self._names[action.id] = action.metric_name or default_name
         if action.expires_at_ms:
             self._expires[action.id] = action.expires_at_ms

@@ -117,11 +117,11 @@ class MetricProbe(AggregateProbe):
 
 
 class TicTocProbe(AggregateProbe):
-    """The time from its line to its end line in the same call, in milliseconds, aggregated per interval.
+    """The time from its line to its end line in the same call, or of the whole function that starts at its line (no end line), in milliseconds, aggregated per interval.
 
-    The tic keeps the time per frame; the toc at the end line pairs it (a call
-    that never reaches the end line leaves nothing behind for long: at most
-    MAX_OPEN spans wait at once)."""
+    The tic keeps the time per frame; the toc at the end line (or as the
+    function returns or raises) pairs it. A call that never reaches the end
+    line leaves nothing behind for long: at most MAX_OPEN spans wait at once."""
 
     kind = "tictoc"
     needs_frame = True
@@ -130,6 +130,7 @@ class TicTocProbe(AggregateProbe):
     def __init__(self, action_id: str, line: int, end_line: int, condition: str, quota: "ProbeQuota | None", sink: Sink) -> None:
         super().__init__(action_id, condition, quota, sink)
         self.end_line = _end_line(line, end_line)
+        self.whole_function = self.end_line == 0
         self._open: dict[int, int] = {}
 
     def produce(self, frame, local: dict, globals_: dict) -> None:
@@ -155,8 +156,8 @@ class TicTocProbe(AggregateProbe):
 def _end_line(line: int, end_line: int) -> int:
     if end_line == -1:
         raise ProbeRefused("invalid-action", "a tic-toc ends in the file where it starts: give an end line in the same file")
-    if end_line == 0:
-        raise ProbeRefused("invalid-action", "a tic-toc in the Python agent needs an end line in the same function (timing a whole function is still to come); give the line where the span ends")
-    if end_line <= line:
+    if end_line < 0:
+        raise ProbeRefused("invalid-action", f"end line {end_line} is not a line number (0, or none, times the function that starts on the line)")
+    if end_line and end_line <= line:
         raise ProbeRefused("invalid-action", f"the end line ({end_line}) must come after the start line ({line}); to time a function, give its first line and no end")
     return end_line

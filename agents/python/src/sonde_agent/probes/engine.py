@@ -21,7 +21,7 @@ from ..files.line_match import EditorLine
 from ..files.on_disk import find_on_disk
 from ..files.path_match import Ambiguous, Match
 from . import import_watch, running_frames
-from .injector import ArgsHit, FileCode, arguments, instrument, lines_of
+from .injector import ENTRY, EXIT, ArgsHit, FileCode, arguments, instrument, lines_of, starts_at
 from .aggregate_probes import CounterProbe, MetricProbe, TicTocProbe
 from .log_probe import LogProbe
 from .probe import Probe, ProbeRefused, Sink
@@ -158,24 +158,25 @@ class ProbeEngine:
                     self.sink.state(action_id, ACTIVE, "", "")
                 else:
                     del self._installed[action_id]
-                    self.sink.state(action_id, ERROR, "no-code-at-line", f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
+                    self.sink.state(action_id, ERROR, "no-code-at-line", _no_function(line) if probe.whole_function else _no_code(line, path))
             return code
 
     def _probe_tree(self, code: types.CodeType, by_line: "dict[int, list[tuple[str, Probe]]]", placed: set[str]) -> types.CodeType:
         """``code`` and the code it nests, with the probes of their lines (nested first, so each parent holds its probed children)."""
         consts = tuple(self._probe_tree(c, by_line, placed) if isinstance(c, types.CodeType) else c for c in code.co_consts)
         tree = code.replace(co_consts=consts) if any(a is not b for a, b in zip(consts, code.co_consts)) else code
-        mine = {line: entries for line, entries in by_line.items() if line in lines_of(code)}
-        if not mine:
-            return tree
         key = (code.co_filename, code.co_firstlineno, code.co_qualname)
         hits: dict[int, list] = {}
-        for line, entries in mine.items():
+        for line, entries in by_line.items():
             for action_id, probe in entries:
-                entry = probe.hit  # one bound method, kept: removal finds it by identity
-                hits.setdefault(line, []).append(entry)
-                placed.add(action_id)
-                self._installed[action_id].entries.append((key, line, entry))
+                sites = _sites(probe, code, line, probe.hit)
+                for site, entry in sites:
+                    hits.setdefault(site, []).append(entry)
+                    self._installed[action_id].entries.append((key, site, entry))
+                if sites:
+                    placed.add(action_id)
+        if not hits:
+            return tree
         new = instrument(tree, hits)
         self._patches[key] = (tree, new, hits)
         return new
@@ -185,31 +186,33 @@ class ProbeEngine:
         if line > len(source_lines):
             raise ProbeRefused("line-out-of-range", f"line {line} is past the end of {path} ({len(source_lines)} lines); the file the editor shows may differ from the one running")
         files = FileCode(path)
-        targets = files.at(line)
-        if not targets:
-            raise ProbeRefused("no-code-at-line", f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
+        if probe.whole_function:
+            targets = [c for c in files.codes.values() if starts_at(c, line)]
+            if not targets:
+                raise ProbeRefused("no-code-at-line", _no_function(line))
+        else:
+            targets = files.at(line)
+            if not targets:
+                raise ProbeRefused("no-code-at-line", _no_code(line, path))
         for code in targets:
             blocked = self.policy.function_block_reason(code.co_qualname)
             if blocked is not None:
                 raise ProbeRefused("blocked", blocked)
-        end_line = getattr(probe, "end_line", 0)
+        end_line = probe.end_line
         if end_line and not any(end_line in lines_of(code) for code in targets):
-            raise ProbeRefused("no-code-at-line", f"the end line: no code at line {end_line} of {path} (blank, comment or closing brace); put the probe on a line with a statement")
+            raise ProbeRefused("no-code-at-line", f"the end line: {_no_code(end_line, path)}")
         installed = _Installed(path, line, probe)
         for code in targets:
             key = (code.co_filename, code.co_firstlineno, code.co_qualname)
             original, current, hits = self._patches.get(key, (code, code, {}))
-            entry = self._entry(probe, code, files)
-            hits.setdefault(line, []).append(entry)
-            installed.entries.append((key, line, entry))
-            if end_line and end_line in lines_of(code):
-                toc = probe.toc  # type: ignore[attr-defined]
-                hits.setdefault(end_line, []).append(toc)
-                installed.entries.append((key, end_line, toc))
+            for site, entry in _sites(probe, code, line, self._entry(probe, code, files)):
+                hits.setdefault(site, []).append(entry)
+                installed.entries.append((key, site, entry))
             new = instrument(original, hits)
             files.swap(current, new)
             self._patches[key] = (original, new, hits)
-            self._serve_running(installed, code, line)
+            if not probe.whole_function:  # a call running now began before the probe: it has no start to time from
+                self._serve_running(installed, code, line)
         self._installed[action_id] = installed
 
     @staticmethod
@@ -269,6 +272,29 @@ class ProbeEngine:
                 self._patches[key] = (original, new, hits)
             else:
                 del self._patches[key]
+
+
+def _no_code(line: int, path: str) -> str:
+    return f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement"
+
+
+def _no_function(line: int) -> str:
+    return f"no function with statements in its body starts at line {line}; give a tic-toc's function form the line where the function starts, or give an end line"
+
+
+def _sites(probe: Probe, code: types.CodeType, line: int, entry) -> list:
+    """Where ``probe`` goes in ``code``, as (line or ENTRY/EXIT, the call there); empty when not in this code object.
+
+    ``entry`` is the call at its line (one object, kept: removal finds it by identity)."""
+    if probe.whole_function:
+        return [(ENTRY, entry), (EXIT, probe.toc)] if starts_at(code, line) else []  # type: ignore[attr-defined]
+    lines = lines_of(code)
+    if line not in lines:
+        return []
+    sites = [(line, entry)]
+    if probe.end_line and probe.end_line in lines:
+        sites.append((probe.end_line, probe.toc))  # type: ignore[attr-defined]
+    return sites
 
 
 __all__ = ["ProbeEngine", "ACTIVE", "PENDING", "ERROR"]

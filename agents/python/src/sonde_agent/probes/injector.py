@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import dis
 import gc
+import linecache
 import sys
 import types
 from dataclasses import dataclass, field
 from typing import Callable
 
-from bytecode import Bytecode, Instr
+from bytecode import Bytecode, Instr, Label, TryBegin, TryEnd
 
 #: A probe's entry: called with no argument (it reads the frame), or with the values of the named locals.
 Hit = Callable[..., None]
@@ -55,8 +56,38 @@ _SET_UP = frozenset({"RESUME", "RETURN_GENERATOR", "COPY_FREE_VARS", "MAKE_CELL"
 
 
 def lines_of(code: types.CodeType) -> set[int]:
-    """Lines where this code object (not a nested one) has an instruction a probe can go before."""
-    return {ins.positions.lineno for ins in dis.get_instructions(code) if ins.opname not in _SET_UP and ins.positions and ins.positions.lineno is not None}
+    """Lines where this code object (not a nested one) has an instruction a probe can go before: after its set-up, which ends with RESUME."""
+    lines: set[int] = set()
+    started = False
+    for ins in dis.get_instructions(code):
+        if started and ins.opname not in _SET_UP and ins.positions and ins.positions.lineno is not None:
+            lines.add(ins.positions.lineno)
+        started = started or ins.opname == "RESUME"
+    return lines
+
+
+_CO_NEWLOCALS = 0x02
+_COMPREHENSIONS = frozenset({"<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>"})
+
+
+def starts_at(code: types.CodeType, line: int) -> bool:
+    """Whether ``code`` is a function (or lambda) that starts at ``line``: its ``def`` line, a decorator's, or a line between.
+
+    The code object knows its first line (the first decorator's) but not its
+    ``def`` line: that is read from the source, up to the first line of the body."""
+    if not code.co_flags & _CO_NEWLOCALS or code.co_name in _COMPREHENSIONS:
+        return False
+    first = code.co_firstlineno
+    if line == first:
+        return True
+    body = min(lines_of(code), default=first)
+    if not first < line < body:
+        return False
+    source = linecache.getlines(code.co_filename)
+    for n in range(first, min(line, len(source)) + 1):
+        if source[n - 1].lstrip().startswith(("def ", "async def ")):
+            return True
+    return False
 
 
 def _call(hit: "Hit | ArgsHit", line: int) -> list[Instr]:
@@ -69,21 +100,73 @@ def _call(hit: "Hit | ArgsHit", line: int) -> list[Instr]:
     return seq
 
 
+#: Keys of ``hits`` that are not lines: called as the function's body starts, and as it ends (each return, and an exception leaving it).
+ENTRY, EXIT = 0, -1
+
+_RETURNS = frozenset({"RETURN_VALUE", "RETURN_CONST"})
+
+
 def instrument(original: types.CodeType, hits: "dict[int, list[Hit | ArgsHit]]") -> types.CodeType:
-    """``original`` with a call to each hit at the first instruction of its line (lines without code are left out)."""
+    """``original`` with a call to each hit at the first instruction of its line (lines without code are left out), and at ENTRY and EXIT."""
     bc = Bytecode.from_code(original)
     out: list[object] = []
     seen: set[int] = set()
+    started = False
     for ins in bc:
         line = getattr(ins, "lineno", None)
         # RESUME (and a generator's set-up) carry the def line: a probe there goes after them.
-        if isinstance(ins, Instr) and line in hits and line not in seen and ins.name not in _SET_UP:
+        if isinstance(ins, Instr) and line in hits and line not in seen and ins.name not in _SET_UP and started:
             seen.add(line)  # type: ignore[arg-type]
             for hit in hits[line]:  # type: ignore[index]
                 out.extend(_call(hit, line))  # type: ignore[arg-type]
+        if EXIT in hits and isinstance(ins, Instr) and ins.name in _RETURNS:
+            for hit in hits[EXIT]:
+                out.extend(_call(hit, line or original.co_firstlineno))
         out.append(ins)
+        if not started and isinstance(ins, Instr) and ins.name == "RESUME":
+            started = True
+            for hit in hits.get(ENTRY, ()):
+                out.extend(_call(hit, line or original.co_firstlineno))
+    if EXIT in hits:
+        out = _on_exception(out, hits[EXIT], original.co_firstlineno)
     bc[:] = out
     return bc.to_code()
+
+
+def _on_exception(body: list[object], exits: "list[Hit | ArgsHit]", line: int) -> list[object]:
+    """``body`` with the EXIT hits called when an exception leaves the function, then re-raised as it was.
+
+    Every instruction after the first RESUME that no handler of the
+    function's own covers is covered by one more, as the compiler does for a
+    ``try``/``finally`` around the whole body. It runs at stack depth 0 (the
+    unwinding drops whatever the body had pushed) and ends with ``RERAISE 0``,
+    so the traceback keeps the line that raised."""
+    handler = Label()
+    out: list[object] = []
+    inner: "TryBegin | None" = None
+    mine: "TryBegin | None" = None
+    started = False
+    for ins in body:
+        if isinstance(ins, TryBegin):
+            if mine is not None:
+                out.append(TryEnd(mine))
+                mine = None
+            inner = ins
+        elif isinstance(ins, TryEnd):
+            inner = None
+        elif isinstance(ins, Instr) and started and inner is None and mine is None:
+            mine = TryBegin(handler, False, 0)
+            out.append(mine)
+        out.append(ins)
+        if isinstance(ins, Instr) and ins.name == "RESUME":
+            started = True
+    if mine is not None:
+        out.append(TryEnd(mine))
+    out.append(handler)
+    for hit in exits:
+        out.extend(_call(hit, line))
+    out.append(Instr("RERAISE", 0, lineno=line))
+    return out
 
 
 @dataclass

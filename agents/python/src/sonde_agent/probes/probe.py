@@ -63,6 +63,10 @@ class Probe:
     names: frozenset[str] = frozenset()
     #: Whether the probe needs the frame itself (a snapshot reads the stack).
     needs_frame = False
+    #: A second line in the same function where the probe's ``toc`` goes (a tic-toc's span), or 0.
+    end_line = 0
+    #: Whether the probe is the whole function that starts at its line (``hit`` as the body starts, ``toc`` as it ends).
+    whole_function = False
 
     def hit(self) -> None:
         """Called by the code at the probed line; reads the frame above. Never raises."""
