@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
 from .fields import instance_fields
-from .libraries import numpy_array, numpy_scalar
+from .dates import date_text
+from .libraries import library_summary, numpy_scalar
 from .marker import Marker
 from .raw import type_name as _type_name
 from .redaction import REDACTED, Redaction
@@ -69,7 +70,7 @@ class Capture:
             return self._leaf(name, "str", text + ("\u2026" if was_cut else ""), was_cut, left)
         if value is None or t in _LEAVES or issubclass(t, type):
             return self._leaf(name, "Marker" if t is Marker else _type_name(t), render(value), False, 0)
-        if numpy_scalar(value)[0] or numpy_array(value, render) is not None:
+        if numpy_scalar(value)[0] or date_text(value) is not None or library_summary(value, render) is not None:
             return self._leaf(name, _type_name(t), render(value), False, 0)
         if id(value) in self._open:
             return self._leaf(name, _type_name(t), "[Circular]", False, 0)

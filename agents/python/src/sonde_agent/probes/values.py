@@ -14,8 +14,9 @@ import math
 import re
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
+from .dates import date_text
 from .fields import instance_fields
-from .libraries import numpy_array, numpy_scalar
+from .libraries import library_summary, numpy_scalar
 from .marker import Marker
 from .raw import module_dict as _module_dict
 from .utf16 import cut, utf16_len
@@ -122,9 +123,9 @@ def _write_value(out: _Out, v: object, depth: int, quoted: bool) -> None:
         if scalar:
             out.add(render(number))
             return
-        array = numpy_array(v, render)
-        if array is not None:
-            out.add(array)
+        summary = date_text(v) or library_summary(v, render)
+        if summary is not None:
+            out.add(summary)
             return
         _object(out, v, depth)
 
