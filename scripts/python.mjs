@@ -31,7 +31,7 @@ export function setupPython() {
     const version = spawnSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
     const [major, minor] = (version.stdout ?? '').trim().split('.').map(Number);
     if (version.status !== 0 || major !== 3 || minor < 11) throw new Error(`the Python agent needs Python 3.11 or newer as "${python}" (found ${version.stdout?.trim() || 'none'}); set PYTHON to one`);
-    process.stderr.write('setup: creating the Python agent\'s environment in .tools/python (PyPI: protobuf, websockets, bytecode, pytest, grpcio-tools)\n');
+    process.stderr.write('setup: creating the Python agent\'s environment in .tools/python (PyPI: protobuf, websockets, bytecode, ddsketch; for the tests pytest, grpcio-tools, flask, numpy, pandas)\n');
     rmSync(venv, { recursive: true, force: true });
     run(python, ['-m', 'venv', venv], 'creating the virtual environment');
     run(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', `${pythonAgentDir}[test]`], 'installing the Python agent');

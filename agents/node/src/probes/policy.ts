@@ -47,7 +47,7 @@ export class AgentPolicy {
     const refused = this.redaction.set({ names: p.redactNames, patterns: p.redactPatterns });
     this.files = (p.blockedFiles ?? []).map((glob) => ({ glob, re: globToRegExp(glob.replace(/\\/g, '/')) }));
     this.functions = new Set(p.blockedFunctions ?? []);
-    if (p.quotas !== undefined) this.quotas.set(p.quotas);
+    this.quotas.apply(p.quotas ?? {});
     return refused;
   }
 

@@ -132,6 +132,8 @@ interface KindRates {
 /** The budgets of every kind; set() changes them live, for probes already installed too. */
 export class Quotas {
   private readonly kinds = new Map<string, KindRates>();
+  /** The agent's own budgets (the defaults, with the engine's options): what a policy without a kind's quota means. */
+  private readonly own: Record<string, BudgetSettings>;
 
   constructor(options: QuotaOptions = {}) {
     for (const [kind, b] of Object.entries(DEFAULT_BUDGETS)) {
@@ -147,6 +149,13 @@ export class Quotas {
         perAgentBurst: options.perAgentBurst,
       },
     });
+    this.own = Object.fromEntries([...this.kinds].map(([kind, k]) => [kind, { perProbePerSecond: k.perProbe.perMs * 1000, perProbeBurst: k.perProbe.burst, perAgentPerSecond: k.perAgent.perMs * 1000, perAgentBurst: k.perAgent.burst }]));
+  }
+
+  /** The policy's budgets, whole: a kind or key it leaves out is the agent's own again (a quota taken out of the policy ends). */
+  apply(budgets: Readonly<Record<string, BudgetSettings | undefined>>): void {
+    this.set(this.own);
+    this.set(budgets);
   }
 
   /** Changes budgets by kind; a key left out keeps its value. Unknown kinds are ignored. */

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type LogProbeSpec } from '../../src/probes/index.js';
 import { DEFAULT_BUDGETS, pausedReason, Quotas } from '../../src/probes/quota.js';
+import { AgentPolicy } from '../../src/probes/policy.js';
 import { AGENT_ROOT, engineForEachTest, FIXTURES } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -87,5 +88,15 @@ describe('probes/policy', function () {
     q.set({ log: { perProbeBurst: 2 } });
     assert.deepEqual([p.admit(0), p.admit(0), p.admit(0)], [true, true, false]);
     assert.equal(p.paused, true);
+  });
+
+  it('a policy is the whole of the quotas: a kind it no longer names has the agent\'s own budget again', () => {
+    const policy = new AgentPolicy({ perProbeBurst: 3 });
+    policy.set({ quotas: { log: { perProbeBurst: 1 } } });
+    const tight = policy.quotas.forProbe('log');
+    assert.deepEqual([tight.admit(0), tight.admit(0)], [true, false]);
+    policy.set({});
+    const own = policy.quotas.forProbe('log');
+    assert.deepEqual([own.admit(0), own.admit(0), own.admit(0), own.admit(0)], [true, true, true, false], 'the agent\'s own burst of 3, not the old policy\'s 1');
   });
 });

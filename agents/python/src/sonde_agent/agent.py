@@ -26,7 +26,9 @@ from .config import Config
 from .files.file_query import answer, sha256_of
 from .files.line_match import EditorLine
 from .probes.aggregate_probes import AggregateProbe, CounterProbe
+from .probes.capture import Limits
 from .probes.engine import ERROR, ProbeEngine
+from .probes.quota import BUDGET_FIELDS
 from .probes.where import loaded_files
 from .wire import Envelope
 
@@ -214,7 +216,8 @@ class Agent:
 
     def _policy(self, policy) -> None:
         """The operator's policy, applied before any action and live to the probes already in."""
-        refused = self.engine.set_policy(policy.redact_names, policy.redact_patterns, policy.blocked_files, policy.blocked_functions)
+        quotas = {_KINDS[q.kind]: {f: getattr(q, f) for f in BUDGET_FIELDS} for q in policy.quotas if q.kind in _KINDS}
+        refused = self.engine.set_policy(policy.redact_names, policy.redact_patterns, policy.blocked_files, policy.blocked_functions, quotas)
         for why in refused:
             self.log(f"the policy's redaction pattern {why}; it is left out")
 
@@ -231,7 +234,9 @@ class Agent:
         if action.expires_at_ms:
             self._expires[action.id] = action.expires_at_ms
         editor = EditorLine(action.location.line, action.line_text, list(action.lines_before), list(action.lines_after)) if action.line_text or action.lines_before or action.lines_after else None
-        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit, end_line, editor)
+        l = action.limits
+        limits = Limits.of(l.max_depth, l.max_fields, l.max_collection_items, l.max_string_length, l.max_snapshot_bytes)
+        self.engine.upsert(action.id, kind, action.location.file, action.location.line, action.format, action.condition, list(action.expressions), action.hit_limit, end_line, editor, limits)
 
     def _expire_due(self) -> None:
         now = time.time() * 1000

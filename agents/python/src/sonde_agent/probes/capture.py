@@ -33,6 +33,13 @@ class Limits:
     string_length: int = 255
     bytes: int = 32 * 1024
 
+    @classmethod
+    def of(cls, depth: int = 0, fields: int = 0, items: int = 0, string_length: int = 0, bytes: int = 0) -> "Limits":
+        """An action's limits: a zero (or what is not a positive whole number) keeps the default, as action.proto says."""
+        d = cls()
+        pick = lambda v, default: v if type(v) is int and v > 0 else default  # noqa: E731
+        return cls(pick(depth, d.depth), pick(fields, d.fields), pick(items, d.items), pick(string_length, d.string_length), pick(bytes, d.bytes))
+
 
 @dataclass
 class Variable:

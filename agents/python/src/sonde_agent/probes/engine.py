@@ -23,6 +23,7 @@ from ..files.path_match import Ambiguous, Match
 from . import import_watch, running_frames
 from .injector import ENTRY, EXIT, ArgsHit, FileCode, arguments, instrument, lines_of, starts_at
 from .aggregate_probes import CounterProbe, MetricProbe, TicTocProbe
+from .capture import Limits
 from .log_probe import LogProbe
 from .probe import Probe, ProbeRefused, Sink
 from .snapshot_probe import SnapshotProbe
@@ -61,7 +62,7 @@ class ProbeEngine:
         self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
         import_watch.watch(self._module_compiled)
 
-    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0, editor: "EditorLine | None" = None) -> None:
+    def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0, editor: "EditorLine | None" = None, limits: "Limits | None" = None) -> None:
         """Installs (or reinstalls) a probe of ``kind`` at ``file:line``; the state says how it went."""
         with self._lock:
             self._remove(action_id)
@@ -79,7 +80,7 @@ class ProbeEngine:
                 if kind == "log":
                     probe = LogProbe(action_id, fmt, condition, quota, self.sink, self.policy.redaction)
                 elif kind == "snapshot":
-                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, hit_limit=hit_limit, redaction=self.policy.redaction)
+                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, limits=limits or Limits(), hit_limit=hit_limit, redaction=self.policy.redaction)
                 elif kind == "metric":
                     probe = MetricProbe(action_id, (watches or [""])[0], condition, quota, self.sink)
                 elif kind == "tictoc":
@@ -103,9 +104,10 @@ class ProbeEngine:
         note = installed.served_note if installed is not None else ""
         return ("installed", note) if note else ("", "")
 
-    def set_policy(self, names=(), patterns=(), blocked_files=(), blocked_functions=()) -> list[str]:
-        """Applies the gateway's policy to every probe, installed ones too: a probe it now blocks is taken out, saying why."""
+    def set_policy(self, names=(), patterns=(), blocked_files=(), blocked_functions=(), quotas: "dict[str, dict[str, float]] | None" = None) -> list[str]:
+        """Applies the gateway's policy to every probe, installed ones too: a probe it now blocks is taken out, saying why; budgets change at the next hit."""
         with self._lock:
+            self.quotas.apply(quotas or {})
             refused = self.policy.set(names, patterns, blocked_files, blocked_functions)
             for action_id, installed in list(self._installed.items()):
                 why = self.policy.block_reason(installed.path) or next((r for r in (self.policy.function_block_reason(k[2]) for k, _, _ in installed.entries) if r), None)

@@ -37,32 +37,48 @@ def paused_reason(kind: str) -> str:
     return f"{BUDGETS[kind].title} is paused due to high call rate until {kind} quota is restored"
 
 
-class TokenBucket:
-    __slots__ = ("per_second", "burst", "tokens", "last")
+class Rate:
+    """A bucket's rate, shared by every bucket of a kind so that a policy change reaches installed probes."""
+
+    __slots__ = ("per_second", "burst")
 
     def __init__(self, per_second: float, burst: float) -> None:
         self.per_second = per_second
         self.burst = burst
-        self.tokens = burst
+
+
+class TokenBucket:
+    __slots__ = ("rate", "tokens", "last")
+
+    def __init__(self, rate: Rate) -> None:
+        self.rate = rate
+        self.tokens = rate.burst
         #: When the tokens were last counted; None until the first take, so that the time a probe waited to be installed refills nothing.
         self.last: "float | None" = None
+
+    @property
+    def burst(self) -> float:
+        return self.rate.burst
 
     def level(self, now: float) -> float:
         if self.last is None:
             self.last = now
-        if self.per_second == INF:
-            self.tokens = self.burst
+        rate = self.rate
+        if rate.per_second == INF:
+            self.tokens = rate.burst
         elif now > self.last:
-            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.per_second)
+            self.tokens = min(rate.burst, self.tokens + (now - self.last) * rate.per_second)
             self.last = now
         return self.tokens
 
     def take(self, now: float) -> bool:
         if self.last is None:
+            # The full bucket starts at the first take, at the burst then in force.
             self.last = now
+            self.tokens = min(self.tokens, self.rate.burst)
         if self.tokens < 1 and self.level(now) < 1:
             return False
-        if self.burst != INF:
+        if self.rate.burst != INF:
             self.tokens -= 1
         return True
 
@@ -91,15 +107,29 @@ class ProbeQuota:
         return False
 
 
+#: The fields of a kind's budget an operator's policy may set (policy.proto's KindQuota).
+BUDGET_FIELDS = ("per_probe_per_second", "per_probe_burst", "per_agent_per_second", "per_agent_burst")
+
+
 class Quotas:
-    """The shared buckets, one per kind, and a quota for each new probe."""
+    """Each kind's rates and shared bucket, and a quota for each new probe; apply() changes the rates live."""
 
     def __init__(self) -> None:
-        self.shared = {kind: TokenBucket(b.per_agent_per_second, b.per_agent_burst) for kind, b in BUDGETS.items()}
+        self.per_probe = {kind: Rate(b.per_probe_per_second, b.per_probe_burst) for kind, b in BUDGETS.items()}
+        self.per_agent = {kind: Rate(b.per_agent_per_second, b.per_agent_burst) for kind, b in BUDGETS.items()}
+        self.shared = {kind: TokenBucket(rate) for kind, rate in self.per_agent.items()}
+
+    def apply(self, budgets: "dict[str, dict[str, float]]") -> None:
+        """The policy's budgets, whole: a kind or field it leaves out (or gives as 0) is the agent's own again."""
+        for kind, own in BUDGETS.items():
+            given = budgets.get(kind, {})
+            value = {f: given.get(f) or getattr(own, f) for f in BUDGET_FIELDS}
+            self.per_probe[kind].per_second, self.per_probe[kind].burst = value["per_probe_per_second"], value["per_probe_burst"]
+            self.per_agent[kind].per_second, self.per_agent[kind].burst = value["per_agent_per_second"], value["per_agent_burst"]
 
     def for_probe(self, kind: str) -> "ProbeQuota | None":
-        """The probe's quota; None for a kind without one (every hit is admitted)."""
-        b = BUDGETS[kind]
-        if b.per_probe_per_second == INF and b.per_agent_per_second == INF:
+        """The probe's quota; None for a kind without one now (every hit is admitted; a policy that sets one later reaches probes made after it)."""
+        own, shared = self.per_probe[kind], self.per_agent[kind]
+        if own.per_second == INF and shared.per_second == INF:
             return None
-        return ProbeQuota(TokenBucket(b.per_probe_per_second, b.per_probe_burst), self.shared[kind], paused_reason(kind))
+        return ProbeQuota(TokenBucket(own), self.shared[kind], paused_reason(kind))
