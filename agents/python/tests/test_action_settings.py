@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from engines import module
-from sonde_agent._proto.sonde.v1 import action_pb2, common_pb2, policy_pb2
+from sonde_agent._proto.sonde.v1 import action_pb2, agent_pb2, common_pb2, policy_pb2
 from sonde_agent.agent import Agent
 from sonde_agent.config import Config
 from sonde_agent.probes.capture import Capture, Limits
@@ -72,3 +72,25 @@ def test_capture_limits_bound_the_tree_a_walk_builds(agent):
     deep = {"a": {"b": {"c": {"d": 1}}}}
     v = Capture(Limits(depth=2)).variable("deep", deep)
     assert v.children[0].children[0].truncated and not v.children[0].children[0].children
+
+
+def test_on_reconnecting_the_gateways_set_takes_out_what_was_removed_while_the_agent_was_away(shop, agent):
+    original = shop.order.__code__
+    log = action(action_pb2.ACTION_KIND_LOG, 3, format="{customer}")
+    agent._set_all(agent_pb2.ActionSet(actions=[log]))
+    shop.order("ada", [])
+    assert [e[3] for e in events(agent, "log")] == ["ada"]
+    agent._set_all(agent_pb2.ActionSet(actions=[]))
+    shop.order("bob", [])
+    assert [e[3] for e in events(agent, "log")] == ["ada"], "no line from an action the gateway no longer holds"
+    assert shop.order.__code__ is original and agent.engine.probes() == []
+
+
+def test_stopping_takes_every_probe_out_and_installs_none_after(shop, agent):
+    original = shop.order.__code__
+    agent._upsert(action(action_pb2.ACTION_KIND_COUNTER, 3))
+    assert shop.order.__code__ is not original
+    agent.stop()
+    assert shop.order.__code__ is original
+    agent._upsert(action(action_pb2.ACTION_KIND_COUNTER, 3))
+    assert events(agent, "state")[-1][3:] == ("error", "agent-unavailable", "the probe engine was stopped; start a new one to install probes")

@@ -11,6 +11,11 @@ import sys
 
 import pytest
 
+from sonde_agent._proto.sonde.v1 import action_pb2, common_pb2
+from sonde_agent.agent import AGENT_NAME, Agent
+from sonde_agent.config import Config
+from sonde_agent.probes import code_patches
+from sonde_agent.probes import engine as engine_module
 from sonde_agent.probes.engine import ProbeEngine
 
 from conformance import cases
@@ -21,9 +26,10 @@ SOURCE = "def f(a):\n    b = a + 1\n\n    return b\n\n\ndef g(x):\n    return x"
 class Recorder:
     def __init__(self):
         self.states = []
+        self.lines = []
 
-    def line(self, *a):
-        pass
+    def line(self, action_id, text):
+        self.lines.append(text)
 
     def snapshot(self, *a):
         pass
@@ -39,13 +45,14 @@ def world(tmp_path, monkeypatch):
     module = importlib.import_module("msgapp")
     recorder = Recorder()
     engine = ProbeEngine([str(tmp_path)], recorder)
-    yield tmp_path, module, engine, recorder
+    yield tmp_path, module, engine, recorder, monkeypatch
+    engine.stop()
     sys.modules.pop("msgapp", None)
 
 
 def drive(case_id, world):
     """Brings the engine to the case's state; returns (state, code, text, values for the placeholders)."""
-    tmp_path, module, engine, rec = world
+    tmp_path, module, engine, rec, monkeypatch = world
     path = module.__file__
 
     def last():
@@ -108,6 +115,52 @@ def drive(case_id, world):
         engine.upsert("c", "log", "msgapp.py", 2, "x", "nothing_here > 1")
         module.f(1)
         return last(), {}
+    if case_id == "probe-limit":
+        engine.max_probes = 1
+        engine.upsert("a", "log", "msgapp.py", 2, "x")
+        engine.upsert("b", "log", "msgapp.py", 4, "x")
+        held = last()
+        engine.remove("a")
+        assert rec.states[-1] == ("b", "active", "", ""), "it goes in when there is room"
+        return held, {"held": "1"}
+    if case_id == "agent-stopped":
+        engine.stop()
+        engine.upsert("s", "log", "msgapp.py", 2, "x")
+        return last(), {}
+    if case_id in ("internal-upsert", "internal-place", "internal-load"):
+        def injected(*a, **k):
+            raise RuntimeError("injected")
+
+        if case_id == "internal-upsert":
+            monkeypatch.setattr(engine_module, "resolve", injected)
+            engine.upsert("i", "log", "msgapp.py", 2, "x")
+            assert last()[2].endswith("RuntimeError: injected")
+            return last(), {}
+        monkeypatch.setattr(code_patches, "instrument", injected)
+        if case_id == "internal-place":
+            engine.upsert("i", "log", "msgapp.py", 2, "x")
+            assert module.f(1) == 2, "the function runs its own code"
+            return last(), {"error": "RuntimeError: injected"}
+        (tmp_path / "loads_later.py").write_text("value = 6 * 7\n")
+        engine.upsert("i", "log", "loads_later.py", 1, "x")
+        loaded = importlib.import_module("loads_later")
+        sys.modules.pop("loads_later", None)
+        assert loaded.value == 42, "the module runs its own code"
+        return last(), {"path": str((tmp_path / "loads_later.py").resolve()), "error": "RuntimeError: injected"}
+    if case_id == "unsupported-kind":
+        agent = Agent(Config(agent_id="python-test", roots=[str(tmp_path)]), log=lambda m: None)
+        agent.state = rec.state
+        agent._upsert(action_pb2.Action(id="k", kind=77, location=common_pb2.Location(file="msgapp.py", line=2)))
+        return last(), {"kind": "action kind 77", "agent": AGENT_NAME, "kinds": "logs, snapshots, counters, metrics and tic-tocs"}
+    if case_id == "condition-failing-line":
+        engine.upsert("c", "log", "msgapp.py", 2, "x", "nothing_here > 1")
+        module.f(1)
+        module.f(2)
+        assert len(rec.lines) == 1, "said once"
+        return ("", "", rec.lines[0]), {}
+    if case_id == "tictoc-across-files":
+        engine.upsert("t", "tictoc", "msgapp.py", 2, end_line=-1)
+        return last(), {}
     if case_id == "line-failing":
         engine.upsert("c", "log", "msgapp.py", 2, "{nothing_here}")
         module.f(1)
@@ -122,16 +175,8 @@ def drive(case_id, world):
 
 
 NOT_HERE = {
-    "probe-limit": "the Python agent has no probe limit yet",
-    "unsupported-kind": "every kind the protocol has runs in the Python agent",
-    "agent-stopped": "the Python engine has no stop yet",
-    "agent-start-failed": "reached through start()'s own failure, not a state of the engine",
+    "agent-start-failed": "the Python engine has nothing that can fail to start (no inspector session): start()'s own failures are said on stderr",
     "log-fields-not-text": "protobuf gives Python strings: a format or condition cannot be anything else",
-    "tictoc-across-files": "said by the agent from the action's end location (agent.py), not by the engine",
-    "condition-failing-line": "the Python agent does not log the failure as one of the probe's lines",
-    "internal-upsert": "no fault injection into the Python engine yet",
-    "internal-place": "no fault injection into the Python engine yet",
-    "internal-load": "no fault injection into the Python engine yet",
 }
 
 
@@ -149,7 +194,8 @@ def test_messages(case, world):
     got, values = drive(case["id"], world)
     assert got is not None, f"no driver for {case['id']}"
     state, code, text = got
-    assert (state, code) == (case["state"], case["code"]), text
+    if case.get("as") != "line":
+        assert (state, code) == (case["state"], case["code"]), text
     free = case.get("free", [])
     if free:
         prefix, _, suffix = fill(case["template"], values, free).partition("{" + free[0] + "}")

@@ -79,7 +79,9 @@ def app(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def engine(tmp_path):
-    return Engine([str(tmp_path)])
+    engine = Engine([str(tmp_path)])
+    yield engine
+    engine.stop()
 
 
 def line_of(text: str) -> int:

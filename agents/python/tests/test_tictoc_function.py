@@ -56,7 +56,9 @@ def timed(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def engine(tmp_path):
-    return Engine([str(tmp_path)])
+    engine = Engine([str(tmp_path)])
+    yield engine
+    engine.stop()
 
 
 def test_it_times_every_call_through_the_registry_returns_and_exceptions_alike(timed, engine):

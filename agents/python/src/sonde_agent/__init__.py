@@ -1,7 +1,7 @@
 """Sonde's Python agent: dynamic logs in a running Python program, from any editor.
 
 ``sonde_agent.start()`` starts it in this process (settings from the
-SONDE_* environment variables); ``python -m sonde_agent app.py`` runs a
+SONDE_* environment variables), ``sonde_agent.stop()`` takes it out again; ``python -m sonde_agent app.py`` runs a
 program with it; ``@sonde_agent.task()`` makes a short-lived task wait until
 its probes are in.
 """
@@ -50,6 +50,17 @@ def start(extra_roots=(), **overrides):
 
         sys.stderr.write(f"sonde agent: could not start ({err}); the program runs without it\n")
     return _agent
+
+
+def stop() -> None:
+    """Stops the agent of this process, if it runs: disconnects and takes every probe out (each function runs its original code). It does not start again in this process."""
+    if _agent is not None:
+        try:
+            _agent.stop()
+        except Exception as err:  # noqa: BLE001
+            import sys
+
+            sys.stderr.write(f"sonde agent: could not stop cleanly ({err})\n")
 
 
 def task(wait_seconds: "float | None" = None):

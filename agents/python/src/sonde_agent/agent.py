@@ -65,7 +65,7 @@ class Agent:
         self.events: collections.deque = collections.deque()
         self.dropped: dict[str, int] = {}
         self._sent_hits: dict[str, tuple[int, int, int]] = {}
-        self.engine = ProbeEngine(config.roots, self)
+        self.engine = ProbeEngine(config.roots, self, config.max_probes)
         self._names: dict[str, str] = {}
         #: When each action expires (ms since the epoch): the agent removes it then, with or without the gateway.
         self._expires: dict[str, int] = {}
@@ -140,9 +140,11 @@ class Agent:
         return any(self._sent_hits.get(a) != (p.hits, self.dropped.get(a, 0), p.suppressed) for a, p in self.engine.probes())
 
     def stop(self) -> None:
+        """Disconnects and takes every probe out: the program runs its original code, and no probe goes in again."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
+        self.engine.stop()
 
     def _run(self) -> None:
         delay = 0.25
@@ -173,9 +175,7 @@ class Agent:
                 if envelope.reply_to == hello_id and envelope.WhichOneof("body") == "action_set":
                     self.connected.set()
                     self.log(f"connected to {url} as {self.config.agent_id}")
-                    self._policy(envelope.action_set.policy)
-                    for action in envelope.action_set.actions:
-                        self._upsert(action)
+                    self._set_all(envelope.action_set)
                     self.ready.set()
                 elif envelope.reply_to == hello_id and envelope.WhichOneof("body") == "error":
                     raise ConnectionError(f"the gateway refused the agent's hello: {envelope.error.message}")
@@ -203,16 +203,30 @@ class Agent:
         if body == "action_upsert":
             self._upsert(envelope.action_upsert.action)
         elif body == "action_removed":
-            self._expires.pop(envelope.action_removed.action_id, None)
+            self._forget(envelope.action_removed.action_id)
             self.engine.remove(envelope.action_removed.action_id)
         elif body == "file_query":
             self._send(ws, Envelope(reply_to=envelope.id, file_query_result=answer(envelope.file_query, loaded_files(), self.config.roots)))
         elif body == "action_set":
-            self._policy(envelope.action_set.policy)
-            for action in envelope.action_set.actions:
-                self._upsert(action)
+            self._set_all(envelope.action_set)
         elif body == "policy":
             self._policy(envelope.policy)
+
+    def _set_all(self, action_set) -> None:
+        """The gateway's whole set: its policy, its actions, and none of those it no longer holds (removed while the agent was away)."""
+        self._policy(action_set.policy)
+        keep = {a.id for a in action_set.actions}
+        for gone in [a for a in self._names if a not in keep]:
+            self._forget(gone)
+        self.engine.retain(keep)
+        for action in action_set.actions:
+            self._upsert(action)
+
+    def _forget(self, action_id: str) -> None:
+        self._names.pop(action_id, None)
+        self._expires.pop(action_id, None)
+        self._sent_hits.pop(action_id, None)
+        self.dropped.pop(action_id, None)
 
     def _policy(self, policy) -> None:
         """The operator's policy, applied before any action and live to the probes already in."""
@@ -224,7 +238,8 @@ class Agent:
     def _upsert(self, action: action_pb2.Action) -> None:
         kind = _KINDS.get(action.kind)
         if kind is None:
-            self.state(action.id, ERROR, "unsupported-kind", f"{action_pb2.ActionKind.Name(action.kind)} is not supported by {AGENT_NAME} yet; only logs, snapshots, counters, metrics and tic-tocs are")
+            named = action_pb2.ActionKind.Name(action.kind) if action.kind in action_pb2.ActionKind.values() else f"action kind {action.kind}"  # a kind newer than this agent
+            self.state(action.id, ERROR, "unsupported-kind", f"{named} is not supported by {AGENT_NAME} yet; only logs, snapshots, counters, metrics and tic-tocs are")
             return
         where = f"{action.location.file}:{action.location.line}"
         end = action.end_location
@@ -242,7 +257,7 @@ class Agent:
         now = time.time() * 1000
         for action_id, at in list(self._expires.items()):
             if at <= now:
-                del self._expires[action_id]
+                self._forget(action_id)
                 self.engine.remove(action_id)
                 self.log(f"action {action_id} expired")
 

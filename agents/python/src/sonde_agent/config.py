@@ -25,6 +25,8 @@ class Config:
     agent_id: str = ""
     #: Folders under which the app's sources live: the working folder, the main script's, and site-packages.
     roots: list[str] = field(default_factory=list)
+    #: Probes held at once (SONDE_MAX_PROBES, default 5000); past it an action waits with reason probe-limit.
+    max_probes: int = 5000
 
 
 def _roots() -> list[str]:
@@ -57,4 +59,18 @@ def from_env(env: "dict[str, str] | os._Environ[str]" = os.environ) -> Config:
         app_name=env.get("SONDE_APP_NAME", "") or os.path.basename(os.getcwd()),
         agent_id=env.get("SONDE_AGENT_ID", "") or f"python-{host}-{os.getpid()}-{secrets.token_hex(2)}",
         roots=_roots(),
+        max_probes=_positive_int(env.get("SONDE_MAX_PROBES", ""), 5000, "SONDE_MAX_PROBES"),
     )
+
+
+def _positive_int(raw: str, default: int, name: str) -> int:
+    if not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        sys.stderr.write(f"sonde agent: {name}={raw!r} is not a whole number above 0; using {default}\n")
+        return default
+    return value

@@ -1,29 +1,27 @@
 """Turns actions into probes in this process and reports their states.
 
-Probes of every kind: in functions of modules already loaded (their
-code objects found through the functions that run them), and in modules
-loaded later, whose code takes its pending probes before it runs (module-level
-lines too; import_watch.py). Each code object takes all its probes in one
-rewrite of its original; removing the last restores the original. States and
+Probes of every kind: in functions of modules already loaded, and in
+modules loaded later, whose code takes its pending probes before it runs
+(module-level lines too; import_watch.py); the code objects themselves are
+code_patches.py's. At most SONDE_MAX_PROBES probes are held at once: past
+that an action waits, in order, for room. Nothing the engine does raises
+into the program: its own failures are internal-error states. States and
 their texts are messages.json's.
 """
 
 from __future__ import annotations
 
-import linecache
 import os
 import threading
 import types
-from dataclasses import dataclass, field
-from typing import Callable
 
 from ..files.line_match import EditorLine
 from ..files.on_disk import find_on_disk
 from ..files.path_match import Ambiguous, Match
-from . import import_watch, running_frames
-from .injector import ENTRY, EXIT, ArgsHit, FileCode, arguments, instrument, lines_of, starts_at
+from . import import_watch
 from .aggregate_probes import CounterProbe, MetricProbe, TicTocProbe
 from .capture import Limits
+from .code_patches import CodePatches, Installed, no_code, no_function
 from .log_probe import LogProbe
 from .probe import Probe, ProbeRefused, Sink
 from .snapshot_probe import SnapshotProbe
@@ -32,71 +30,83 @@ from .policy import AgentPolicy
 from .quota import Quotas
 
 ACTIVE, PENDING, ERROR = "active", "pending", "error"
+#: Probes held at once unless SONDE_MAX_PROBES says otherwise (the Node.js agent's default).
+DEFAULT_MAX_PROBES = 5000
 
 
-@dataclass
-class _Installed:
-    path: str
-    line: int
-    probe: Probe
-    #: Where each of its entries went: (code key, line, the entry).
-    entries: list = field(default_factory=list)
-    #: Its runs for frames that were running the function's old code (running_frames.py).
-    served: list = field(default_factory=list)
-    #: What the active state says of those frames, when there were any.
-    served_note: str = ""
+def _error_text(err: BaseException) -> str:
+    return f"{type(err).__name__}: {err}"
 
 
 class ProbeEngine:
-    def __init__(self, roots: list[str], sink: Sink) -> None:
+    def __init__(self, roots: list[str], sink: Sink, max_probes: int = DEFAULT_MAX_PROBES) -> None:
         self.roots = roots
         self.sink = sink
+        self.max_probes = max_probes
         self.quotas = Quotas()
         self.policy = AgentPolicy()
-        #: Probes waiting for their file to load, by the file's real path: (action id, line, probe).
-        self._pending: dict[str, list[tuple[str, int, Probe]]] = {}
+        self.code = CodePatches(self.policy)
+        self.stopped = False
+        #: Probes waiting for their file to load, by the file's real path.
+        self._pending: dict[str, list[Installed]] = {}
+        #: Actions past the probe limit, in the order they came: each one's upsert arguments.
+        self._parked: dict[str, tuple] = {}
         # Reentrant: an import made while the engine holds it (by a probe's set-up) comes back through the import hook.
         self._lock = threading.RLock()
-        self._installed: dict[str, _Installed] = {}
-        #: By code object: the original, and the hits of every probe in it by line.
-        self._patches: dict[tuple[str, int, str], tuple[types.CodeType, types.CodeType, dict[int, list[Callable[[], None]]]]] = {}
+        self._installed: dict[str, Installed] = {}
         import_watch.watch(self._module_compiled)
 
     def upsert(self, action_id: str, kind: str, file: str, line: int, fmt: str = "", condition: str = "", watches: "list[str] | None" = None, hit_limit: int = 0, end_line: int = 0, editor: "EditorLine | None" = None, limits: "Limits | None" = None) -> None:
-        """Installs (or reinstalls) a probe of ``kind`` at ``file:line``; the state says how it went."""
+        """Installs (or reinstalls) a probe of ``kind`` at ``file:line``; the state says how it went. Never raises."""
         with self._lock:
-            self._remove(action_id)
             try:
-                if not file:
-                    raise ProbeRefused("invalid-action", "the probe has no file: give a path relative to the workspace")
-                if line < 1:
-                    raise ProbeRefused("invalid-action", f"line {line} is not a line number: lines start at 1")
-                blocked = self.policy.block_reason(file)
-                if blocked is not None:
-                    raise ProbeRefused("blocked", blocked)
-                path = resolve(file, self.roots)
-                quota = self.quotas.for_probe(kind)
-                probe: Probe
-                if kind == "log":
-                    probe = LogProbe(action_id, fmt, condition, quota, self.sink, self.policy.redaction)
-                elif kind == "snapshot":
-                    probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, limits=limits or Limits(), hit_limit=hit_limit, redaction=self.policy.redaction)
-                elif kind == "metric":
-                    probe = MetricProbe(action_id, (watches or [""])[0], condition, quota, self.sink)
-                elif kind == "tictoc":
-                    probe = TicTocProbe(action_id, line, end_line, condition, quota, self.sink)
-                else:
-                    probe = CounterProbe(action_id, condition, quota, self.sink)
-                if path is None:
-                    return self._wait_for(action_id, file, line, probe, editor)
-                line, moved = placed_line(path, line, editor)
-                self._install(action_id, path, line, probe)
-                if moved:
-                    self._installed[action_id].served_note = "; ".join(n for n in (moved, self._installed[action_id].served_note) if n)
+                self._remove(action_id)
+                self._upsert(action_id, kind, file, line, fmt, condition, watches, hit_limit, end_line, editor, limits)
             except ProbeRefused as refused:
                 self.sink.state(action_id, ERROR if refused.code != "file-not-loaded" else PENDING, refused.code, str(refused))
-                return
-            self.sink.state(action_id, ACTIVE, *self._running_note(action_id))
+            except Exception as err:  # noqa: BLE001 - the engine's own fault is a state, never the program's exception
+                self._installed.pop(action_id, None)
+                self.sink.state(action_id, ERROR, "internal-error", f"internal error while installing the probe: {_error_text(err)}")
+
+    def _upsert(self, action_id, kind, file, line, fmt, condition, watches, hit_limit, end_line, editor, limits) -> None:
+        if self.stopped:
+            raise ProbeRefused("agent-unavailable", "the probe engine was stopped; start a new one to install probes")
+        if not file:
+            raise ProbeRefused("invalid-action", "the probe has no file: give a path relative to the workspace")
+        if line < 1:
+            raise ProbeRefused("invalid-action", f"line {line} is not a line number: lines start at 1")
+        if len(self._installed) >= self.max_probes:
+            self._parked[action_id] = (kind, file, line, fmt, condition, watches, hit_limit, end_line, editor, limits)
+            raise ProbeRefused("probe-limit", f"this agent already holds {self.max_probes} probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)")
+        blocked = self.policy.block_reason(file)
+        if blocked is not None:
+            raise ProbeRefused("blocked", blocked)
+        path = resolve(file, self.roots)
+        quota = self.quotas.for_probe(kind)
+        probe: Probe
+        if kind == "log":
+            probe = LogProbe(action_id, fmt, condition, quota, self.sink, self.policy.redaction)
+        elif kind == "snapshot":
+            probe = SnapshotProbe(action_id, watches or [], condition, quota, self.sink, limits=limits or Limits(), hit_limit=hit_limit, redaction=self.policy.redaction)
+        elif kind == "metric":
+            probe = MetricProbe(action_id, (watches or [""])[0], condition, quota, self.sink)
+        elif kind == "tictoc":
+            probe = TicTocProbe(action_id, line, end_line, condition, quota, self.sink)
+        else:
+            probe = CounterProbe(action_id, condition, quota, self.sink)
+        if path is None:
+            return self._wait_for(action_id, file, line, probe, editor)
+        line, moved = placed_line(path, line, editor)
+        installed = Installed(path, line, probe)
+        try:
+            self.code.install(installed)
+        except ProbeRefused:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise ProbeRefused("internal-error", f"could not install the probe: {_error_text(err)}") from None
+        installed.served_note = "; ".join(n for n in (moved, installed.served_note) if n)
+        self._installed[action_id] = installed
+        self.sink.state(action_id, ACTIVE, *self._running_note(action_id))
 
     def _running_note(self, action_id: str) -> tuple[str, str]:
         """The active state's code and text: plain, or what serves the frames that were running the old code."""
@@ -114,6 +124,7 @@ class ProbeEngine:
                 if why is not None:
                     self._remove(action_id)
                     self.sink.state(action_id, ERROR, "blocked", why)
+            self._make_room()
             return refused
 
     def probes(self) -> list[tuple[str, Probe]]:
@@ -126,7 +137,34 @@ class ProbeEngine:
 
     def remove(self, action_id: str) -> None:
         with self._lock:
+            self._parked.pop(action_id, None)
             self._remove(action_id)
+            self._make_room()
+
+    def retain(self, action_ids: "set[str]") -> None:
+        """Removes every probe and waiting action whose id is not among these (the gateway's whole set, on reconnecting)."""
+        with self._lock:
+            for action_id in [a for a in self._parked if a not in action_ids]:
+                del self._parked[action_id]
+            for action_id in [a for a in self._installed if a not in action_ids]:
+                self._remove(action_id)
+            self._make_room()
+
+    def stop(self) -> None:
+        """Takes every probe out (each function runs its original code again) and installs none from now on."""
+        with self._lock:
+            self.stopped = True
+            self._parked.clear()
+            for action_id in list(self._installed):
+                self._remove(action_id)
+            import_watch.unwatch(self._module_compiled)
+
+    def _make_room(self) -> None:
+        """Actions past the probe limit go in, in the order they came, while there is room."""
+        while self._parked and len(self._installed) < self.max_probes:
+            action_id = next(iter(self._parked))
+            args = self._parked.pop(action_id)
+            self.upsert(action_id, *args)
 
     def _wait_for(self, action_id: str, file: str, line: int, probe: Probe, editor: "EditorLine | None" = None) -> None:
         """Not loaded: pending while the file is on disk under the roots (it goes in when it loads), else not found."""
@@ -136,167 +174,46 @@ class ProbeEngine:
         if not isinstance(found, Match):
             raise ProbeRefused("file-not-found", f"{file} is not loaded in this process and was not found under {', '.join(self.roots)}; check the path (relative to the workspace root) or start the agent with roots that contain it")
         line, _moved = placed_line(found.path, line, editor)
-        self._pending.setdefault(found.path, []).append((action_id, line, probe))
-        self._installed[action_id] = _Installed(found.path, line, probe)
+        installed = Installed(found.path, line, probe)
+        self._pending.setdefault(found.path, []).append(installed)
+        self._installed[action_id] = installed
         self.sink.state(action_id, PENDING, "file-not-loaded", f"{found.path} is not loaded yet; the probe goes in when it loads")
 
     def _module_compiled(self, path: str, code: types.CodeType) -> types.CodeType:
-        """A module's code, before it runs: with the probes that wait for its file."""
+        """A module's code, before it runs: with the probes that wait for its file (its own code when they cannot go in)."""
         with self._lock:
-            waiting = self._pending.pop(os.path.realpath(path), None)
+            waiting = [w for w in self._pending.pop(os.path.realpath(path), []) if self._installed.get(w.probe.action_id) is w]
             if not waiting:
                 return code
-            by_line: dict[int, list[tuple[str, Probe]]] = {}
-            for action_id, line, probe in waiting:
-                if self._installed.get(action_id, _Installed("", 0, probe)).probe is probe:
-                    by_line.setdefault(line, []).append((action_id, probe))
-            placed: set[str] = set()
-            code = self._probe_tree(code, by_line, placed)
-            for action_id, line, probe in waiting:
-                if action_id not in self._installed or self._installed[action_id].probe is not probe:
-                    continue
-                self._installed[action_id].path = path
-                if action_id in placed:
+            by_line: dict[int, list[Installed]] = {}
+            for installed in waiting:
+                installed.path = path
+                by_line.setdefault(installed.line, []).append(installed)
+            try:
+                code, placed = self.code.module_code(code, by_line)
+            except Exception as err:  # noqa: BLE001 - the module runs its own code: an import never fails because of the agent
+                for installed in waiting:
+                    del self._installed[installed.probe.action_id]
+                    self.sink.state(installed.probe.action_id, ERROR, "internal-error", f"could not install the probe when {path} loaded: {_error_text(err)}")
+                self._make_room()
+                return code
+            for installed in waiting:
+                action_id = installed.probe.action_id
+                if id(installed) in placed:
                     self.sink.state(action_id, ACTIVE, "", "")
                 else:
                     del self._installed[action_id]
-                    self.sink.state(action_id, ERROR, "no-code-at-line", _no_function(line) if probe.whole_function else _no_code(line, path))
+                    self.sink.state(action_id, ERROR, "no-code-at-line", no_function(installed.line) if installed.probe.whole_function else no_code(installed.line, path))
+            self._make_room()
             return code
-
-    def _probe_tree(self, code: types.CodeType, by_line: "dict[int, list[tuple[str, Probe]]]", placed: set[str]) -> types.CodeType:
-        """``code`` and the code it nests, with the probes of their lines (nested first, so each parent holds its probed children)."""
-        consts = tuple(self._probe_tree(c, by_line, placed) if isinstance(c, types.CodeType) else c for c in code.co_consts)
-        tree = code.replace(co_consts=consts) if any(a is not b for a, b in zip(consts, code.co_consts)) else code
-        key = (code.co_filename, code.co_firstlineno, code.co_qualname)
-        hits: dict[int, list] = {}
-        for line, entries in by_line.items():
-            for action_id, probe in entries:
-                sites = _sites(probe, code, line, probe.hit)
-                for site, entry in sites:
-                    hits.setdefault(site, []).append(entry)
-                    self._installed[action_id].entries.append((key, site, entry))
-                if sites:
-                    placed.add(action_id)
-        if not hits:
-            return tree
-        new = instrument(tree, hits)
-        self._patches[key] = (tree, new, hits)
-        return new
-
-    def _install(self, action_id: str, path: str, line: int, probe: Probe) -> None:
-        source_lines = linecache.getlines(path)
-        if line > len(source_lines):
-            raise ProbeRefused("line-out-of-range", f"line {line} is past the end of {path} ({len(source_lines)} lines); the file the editor shows may differ from the one running")
-        files = FileCode(path)
-        if probe.whole_function:
-            targets = [c for c in files.codes.values() if starts_at(c, line)]
-            if not targets:
-                raise ProbeRefused("no-code-at-line", _no_function(line))
-        else:
-            targets = files.at(line)
-            if not targets:
-                raise ProbeRefused("no-code-at-line", _no_code(line, path))
-        for code in targets:
-            blocked = self.policy.function_block_reason(code.co_qualname)
-            if blocked is not None:
-                raise ProbeRefused("blocked", blocked)
-        end_line = probe.end_line
-        if end_line and not any(end_line in lines_of(code) for code in targets):
-            raise ProbeRefused("no-code-at-line", f"the end line: {_no_code(end_line, path)}")
-        installed = _Installed(path, line, probe)
-        for code in targets:
-            key = (code.co_filename, code.co_firstlineno, code.co_qualname)
-            original, current, hits = self._patches.get(key, (code, code, {}))
-            for site, entry in _sites(probe, code, line, self._entry(probe, code, files)):
-                hits.setdefault(site, []).append(entry)
-                installed.entries.append((key, site, entry))
-            new = instrument(original, hits)
-            files.swap(current, new)
-            self._patches[key] = (original, new, hits)
-            if not probe.whole_function:  # a call running now began before the probe: it has no start to time from
-                self._serve_running(installed, code, line)
-        self._installed[action_id] = installed
-
-    @staticmethod
-    def _serve_running(installed: _Installed, code: types.CodeType, line: int) -> None:
-        """Frames running the function now keep its old code: the main thread's are served by a scoped trace, the others are said."""
-        key = (code.co_filename, code.co_firstlineno, code.co_qualname)
-        probe = installed.probe
-        elsewhere = []
-        for frame, thread in running_frames.frames_running_key(key):
-            if thread is not None and thread is running_frames.main_thread():
-
-                def run(f, probe=probe) -> None:
-                    if probe.enabled:
-                        probe.run(f.f_locals, f.f_globals, f)
-
-                if running_frames.serve(frame, line, run):
-                    installed.served.append(run)
-                    installed.served_note = f"installed; the call of {code.co_qualname} running now in the main thread is served by a trace on its frame alone until it returns"
-                    continue
-            elsewhere.append(thread.name if thread is not None else "a thread")
-        if elsewhere:
-            installed.served_note = f"installed; {code.co_qualname} is running now in {', '.join(sorted(set(elsewhere)))}, whose running call keeps the old code: the probe fires from its next call"
-
-    @staticmethod
-    def _entry(probe: Probe, code: types.CodeType, files: FileCode):
-        """The fast entry (the values of the arguments it reads, passed by the code) where the probe reads no other local; else the frame's."""
-        functions = files.functions.get(id(code), [])
-        if probe.needs_frame or not functions:
-            return probe.hit
-        args = arguments(code)
-        local_names = set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
-        if not (probe.names & local_names) <= args:
-            return probe.hit
-        names = tuple(sorted(probe.names & args))
-        return ArgsHit(probe.args_hit(names, functions[0].__globals__), names)
 
     def _remove(self, action_id: str) -> None:
         installed = self._installed.pop(action_id, None)
         if installed is None:
             return
         for waiting in self._pending.values():
-            waiting[:] = [w for w in waiting if w[0] != action_id]
-        installed.probe.enabled = False  # frames running the old code now call a no-op
-        for run in installed.served:
-            running_frames.release(run)
-        files = FileCode(installed.path)
-        for key, line, entry in installed.entries:
-            if key not in self._patches:
-                continue
-            original, current, hits = self._patches[key]
-            hits[line] = [h for h in hits.get(line, []) if h is not entry]
-            if not hits[line]:
-                del hits[line]
-            new = instrument(original, hits) if hits else original
-            files.swap(current, new)
-            if hits:
-                self._patches[key] = (original, new, hits)
-            else:
-                del self._patches[key]
-
-
-def _no_code(line: int, path: str) -> str:
-    return f"no code at line {line} of {path} (blank, comment or closing brace); put the probe on a line with a statement"
-
-
-def _no_function(line: int) -> str:
-    return f"no function with statements in its body starts at line {line}; give a tic-toc's function form the line where the function starts, or give an end line"
-
-
-def _sites(probe: Probe, code: types.CodeType, line: int, entry) -> list:
-    """Where ``probe`` goes in ``code``, as (line or ENTRY/EXIT, the call there); empty when not in this code object.
-
-    ``entry`` is the call at its line (one object, kept: removal finds it by identity)."""
-    if probe.whole_function:
-        return [(ENTRY, entry), (EXIT, probe.toc)] if starts_at(code, line) else []  # type: ignore[attr-defined]
-    lines = lines_of(code)
-    if line not in lines:
-        return []
-    sites = [(line, entry)]
-    if probe.end_line and probe.end_line in lines:
-        sites.append((probe.end_line, probe.toc))  # type: ignore[attr-defined]
-    return sites
+            waiting[:] = [w for w in waiting if w is not installed]
+        self.code.take_out(installed)
 
 
 __all__ = ["ProbeEngine", "ACTIVE", "PENDING", "ERROR"]

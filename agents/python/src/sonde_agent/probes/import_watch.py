@@ -51,3 +51,10 @@ def watch(listener: Callable[[str, types.CodeType], types.CodeType]) -> None:
 
         get_code.__wrapped__ = original  # type: ignore[attr-defined]
         loader.get_code = get_code  # type: ignore[method-assign]
+
+
+def unwatch(listener: Callable[[str, types.CodeType], types.CodeType]) -> None:
+    """Stops calling ``listener`` (the wrapped get_code stays, calling whoever still listens)."""
+    with _lock:
+        if listener in _listeners:
+            _listeners.remove(listener)

@@ -30,6 +30,8 @@ class LogProbe(Probe):
         self.sources: list[str] = []
         self._hidden_for = -1
         self._hidden_cache: list[bool] = []
+        #: Whether the first failure was said as one of the probe's lines too (once: the state says the rest).
+        self._failure_logged = False
         for part in parts:
             if isinstance(part, Text):
                 self.literals[-1] += part.text
@@ -40,6 +42,14 @@ class LogProbe(Probe):
                 self.bare.append(part.source if part.source.isidentifier() else None)
                 self.sources.append(part.source)
                 self.literals.append("")
+
+    def _fail(self, code: str, message: str) -> None:
+        """The error state, and the first failure as a line too, where the person reading the lines looks."""
+        first = not self._failing
+        super()._fail(code, message)
+        if first and not self._failure_logged:
+            self._failure_logged = True
+            self.sink.line(self.action_id, f"[sonde] {message}")
 
     def _hidden(self) -> list[bool]:
         """Which values read as [redacted] by their name (user.password), for the redaction in force."""
