@@ -13,9 +13,12 @@ in this run. Probes run with no quota (every hit does the whole work).
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +29,10 @@ from sonde_agent.probes.quota import BUDGETS, Budget
 
 CALLS = 200_000
 ROUNDS = 7
+#: Alternating rounds (probes out, probes in) for the slowdown of functions without probes.
+PAIRS = 41
+#: Alternating processes (the app alone, the app with the agent) for Flask's requests a second.
+FLASK_PAIRS = 5
 INF = float("inf")
 # No quota: every hit does the whole work, as a bench must see it.
 for kind in list(BUDGETS):
@@ -104,30 +111,15 @@ def settrace_row(fn, line: int) -> float:
 
 
 def flask_rows() -> list[tuple[str, float]]:
-    from flask import Flask
-
-    import sonde_agent
-
-    app = Flask("bench")
-
-    @app.route("/<name>")
-    def hello(name):
-        return "Hello: " + name
-
-    client = app.test_client()
-
-    def rate(seconds=2.0) -> float:
-        n, end = 0, time.perf_counter() + seconds
-        while time.perf_counter() < end:
-            client.get("/aa")
-            n += 1
-        return n / seconds
-
-    rate(0.5)
-    without = statistics.median(rate() for _ in range(3))
-    sonde_agent.start(gateway_url="")  # the agent loaded, idle (no gateway in a bench)
-    with_agent = statistics.median(rate() for _ in range(3))
-    return [("Flask requests/s, no agent", without), ("Flask requests/s, agent loaded, no probe", with_agent)]
+    """Requests a second in separate processes, alternating: the app alone, and under ``python -m sonde_agent``
+    with its thread running (a gateway URL on a closed port: it keeps trying to connect, with backoff)."""
+    script = str(Path(__file__).with_name("flask_rate.py"))
+    env = {**os.environ, "SONDE_GATEWAY_URL": "http://127.0.0.1:9"}
+    without, with_agent = [], []
+    for _ in range(FLASK_PAIRS):
+        without.append(float(subprocess.run([sys.executable, script], capture_output=True, text=True, check=True).stdout))
+        with_agent.append(float(subprocess.run([sys.executable, "-m", "sonde_agent", script], capture_output=True, text=True, check=True, env=env).stdout))
+    return [("Flask requests/s, no agent", statistics.median(without)), ("Flask requests/s, agent running, no probe", statistics.median(with_agent))]
 
 
 def main() -> None:
@@ -166,20 +158,37 @@ def main() -> None:
     row('settrace tracer scoped to the function, same log', settrace_row(traced.work, traced.work.__code__.co_firstlineno + 2), base)
 
     # Functions without probes, while probes are active elsewhere: injection leaves their code alone, a tracer does not.
-    # Rounds alternate (probes in, probes out) so that drift hits both alike; the spread of the no-probe rounds is the noise.
-    on, off = [], []
-    probes = [(a, k, p, f) for a, k, p, f in [("log", "log", log.__file__, "i={i} x={x}"), ("false", "log", false.__file__, "i={i} x={x}"), ("counter", "counter", counter.__file__, "")]]
-    for _ in range(ROUNDS):
-        for action_id, _kind, _path, _fmt in probes:
-            engine.remove(action_id)
-        off.append(per_call_ns(plain.other, rounds=1))
+    # Rounds alternate (probes out, probes in) so that drift hits both alike; each pair gives a ratio, and the
+    # spread of the ratios (their interquartile range) is the noise the median ratio is read against.
+    original = plain.other.__code__
+    on, off, ratios = [], [], []
+    probes = [("log", "log", log.__file__, "i={i} x={x}"), ("false", "log", false.__file__, "i={i} x={x}"), ("counter", "counter", counter.__file__, "")]
+    calls, CALLS = CALLS, 50_000
+    def measure(probes_in: bool) -> float:
         for action_id, kind, file, fmt in probes:
-            engine.upsert(action_id, kind, file, PROBE_LINE, fmt, "i < 0" if action_id == "false" else "")
-        on.append(per_call_ns(plain.other, rounds=1))
+            if probes_in:
+                engine.upsert(action_id, kind, file, PROBE_LINE, fmt, "i < 0" if action_id == "false" else "")
+            else:
+                engine.remove(action_id)
+        gc.collect()  # the install's garbage is not collected in the other half's time
+        return per_call_ns(plain.other, rounds=1)
+
+    for k in range(PAIRS):
+        # Half the pairs measure with probes first: whatever favours the first (or second) of two rounds cancels out.
+        if k % 2:
+            on.append(measure(True))
+            off.append(measure(False))
+        else:
+            off.append(measure(False))
+            on.append(measure(True))
+        ratios.append(on[-1] / off[-1])
+    CALLS = calls
+    untouched = plain.other.__code__ is original
     base_other, with_probes = statistics.median(off), statistics.median(on)
-    noise = (max(off) - min(off)) / base_other * 100
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    percent = (statistics.median(ratios) - 1) * 100
     rows.append({"row": "other function, no probe anywhere", "ns_per_call": round(base_other, 1), "added_ns": 0.0})
-    rows.append({"row": "other function, 3 probes active elsewhere (injection)", "ns_per_call": round(with_probes, 1), "added_ns": round(with_probes - base_other, 1), "percent": round((with_probes - base_other) / base_other * 100, 2), "noise_percent": round(noise, 2)})
+    rows.append({"row": "other function, 3 probes active elsewhere (injection)", "ns_per_call": round(with_probes, 1), "added_ns": round(with_probes - base_other, 1), "percent": round(percent, 2), "noise_percent": round((q3 - q1) / 2 * 100, 2), "pairs": PAIRS, "code_untouched": untouched, "fastest_percent": round((min(on) / min(off) - 1) * 100, 2)})
     unrelated_base = base_other
 
     def traced_other():
@@ -205,10 +214,10 @@ def main() -> None:
         print("| --- | ---: | ---: |")
         for r in rows:
             if "ns_per_call" in r:
-                extra = f" ({r['percent']:+.2f} %, noise ±{r['noise_percent']:.2f} %)" if "percent" in r else ""
+                extra = f" ({r['percent']:+.2f} % median of {r['pairs']} paired rounds, noise ±{r['noise_percent']:.2f} %; fastest round against fastest round {r['fastest_percent']:+.2f} %; its code object is the original: {'yes' if r['code_untouched'] else 'NO'})" if "percent" in r else ""
                 print(f"| {r['row']} | {r['ns_per_call']:.1f} | {r['added_ns']:+.1f}{extra} |")
         print()
-        print("| Flask (test client, in process) | requests/s |")
+        print(f"| Flask (test client; median of {FLASK_PAIRS} processes each, alternating) | requests/s |")
         print("| --- | ---: |")
         for r in rows:
             if "requests_per_s" in r:
