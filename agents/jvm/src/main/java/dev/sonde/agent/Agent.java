@@ -1,19 +1,209 @@
 package dev.sonde.agent;
 
+import dev.sonde.agent.files.PathMatch;
+import dev.sonde.agent.link.Connection;
+import dev.sonde.agent.link.Wire;
+import dev.sonde.agent.probes.Engine;
+import dev.sonde.agent.probes.Probe;
+import dev.sonde.agent.probes.Sink;
 import java.lang.instrument.Instrumentation;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import sonde.v1.ActionOuterClass.Action;
+import sonde.v1.ActionOuterClass.ActionKind;
+import sonde.v1.Agent.FileQuery;
+import sonde.v1.Agent.FileQueryResult;
+import sonde.v1.Agent.Hello;
+import sonde.v1.Agent.LoadedFile;
+import sonde.v1.Common.Runtime;
+import sonde.v1.EnvelopeOuterClass.Envelope;
+import sonde.v1.EventOuterClass.Event;
+import sonde.v1.EventOuterClass.EventBatch;
+import sonde.v1.EventOuterClass.HitCount;
 
-/** The agent in this JVM: started once, on its own daemon thread; never throws into the program. */
-public final class Agent {
+/**
+ * The agent in this JVM: one daemon thread that keeps a connection to the gateway (reconnecting with
+ * backoff), installs what the gateway sends, and sends what the probes produced in batches every 100 ms
+ * from a bounded queue. Never throws into the program, never blocks its threads.
+ */
+public final class Agent implements Sink {
+  public static final String VERSION = "0.1.0";
+  static final String NAME = "the JVM agent " + VERSION;
+  private static final int QUEUE = 10_000;
+  private static final int MAX_HELLO_FILES = 20_000;
+  private static final long FLUSH_MS = 100;
   private static volatile Agent running;
 
-  private Agent() {}
+  private final Config config;
+  private final Engine engine;
+  private final String instanceId = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
+  private final BlockingQueue<Wire.Item> events = new ArrayBlockingQueue<>(QUEUE);
+  private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
+  private final Map<String, long[]> sentCounts = new HashMap<>();
+  private int nextId = 1;
+
+  private Agent(Instrumentation inst, Config config) {
+    this.config = config;
+    this.engine = new Engine(inst, this, config.maxProbes());
+  }
 
   static synchronized void start(Instrumentation inst, Config config) {
     if (running != null) return;
     try {
-      running = new Agent();
+      if (!inst.isRetransformClassesSupported()) throw new IllegalStateException("this JVM cannot retransform classes");
+      Agent agent = new Agent(inst, config);
+      running = agent;
+      if (config.gatewayUrl().isEmpty()) {
+        System.err.println("sonde agent: no SONDE_GATEWAY_URL: the agent stays idle");
+        return;
+      }
+      URI uri = Wire.agentUri(config.gatewayUrl());
+      Thread t = new Thread(() -> agent.run(uri), "sonde-agent");
+      t.setDaemon(true);
+      t.start();
     } catch (Throwable t) {
       System.err.println("sonde agent: could not start (" + t + "); the program runs without it");
     }
+  }
+
+  @Override
+  public void line(String actionId, String text) {
+    push(actionId, new Wire.Line(actionId, System.currentTimeMillis(), text));
+  }
+
+  @Override
+  public void state(String actionId, String state, String code, String message) {
+    Wire.State s = new Wire.State(actionId, System.currentTimeMillis(), state, code, message);
+    if (!events.offer(s)) {
+      // States are few and must not be lost behind lines: make room by dropping the oldest line.
+      events.poll();
+      events.offer(s);
+    }
+  }
+
+  private void push(String actionId, Wire.Item item) {
+    if (!events.offer(item)) dropped.computeIfAbsent(actionId, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private void run(URI uri) {
+    long delay = 250;
+    while (true) {
+      try (Connection c = Connection.open(uri, config.agentKey(), Duration.ofSeconds(10))) {
+        session(c, uri);
+        delay = 250;
+      } catch (Throwable t) {
+        System.err.println("sonde agent: cannot reach the gateway at " + uri + " (" + t.getMessage() + "); retrying in " + delay / 1000.0 + " s");
+      }
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        return;
+      }
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+
+  private void session(Connection c, URI uri) throws Exception {
+    long helloId = send(c, Envelope.newBuilder().setHello(hello()), true);
+    long lastFlush = System.nanoTime();
+    for (;;) {
+      Envelope e = c.receive(FLUSH_MS);
+      if (e != null) {
+        if (e.getReplyTo() == helloId && e.hasActionSet()) {
+          System.err.println("sonde agent: connected to " + uri + " as " + config.agentId());
+          setAll(e.getActionSet().getActionsList());
+        } else if (e.getReplyTo() == helloId && e.hasError()) {
+          throw new IllegalStateException("the gateway refused the agent's hello: " + e.getError().getMessage());
+        } else {
+          handle(c, e);
+        }
+      }
+      if (System.nanoTime() - lastFlush >= FLUSH_MS * 1_000_000) {
+        flush(c);
+        lastFlush = System.nanoTime();
+      }
+    }
+  }
+
+  private long send(Connection c, Envelope.Builder e, boolean request) throws Exception {
+    if (request) e.setId(nextId++);
+    c.send(e.build());
+    return e.getId();
+  }
+
+  private Hello hello() {
+    List<String> paths = engine.sources.paths();
+    Hello.Builder h = Hello.newBuilder()
+        .setAgentId(config.agentId()).setRuntime(Runtime.RUNTIME_JVM).setRuntimeVersion(System.getProperty("java.version"))
+        .setHost(Config.host()).setPid((int) ProcessHandle.current().pid()).setAppName(config.appName()).addAllTags(config.tags())
+        .setAgentVersion(VERSION).setInstanceId(instanceId);
+    for (String p : paths.subList(0, Math.min(paths.size(), MAX_HELLO_FILES))) h.addFiles(LoadedFile.newBuilder().setPath(p));
+    return h.build();
+  }
+
+  private void handle(Connection c, Envelope e) throws Exception {
+    switch (e.getBodyCase()) {
+      case ACTION_UPSERT -> upsert(e.getActionUpsert().getAction());
+      case ACTION_REMOVED -> {
+        sentCounts.remove(e.getActionRemoved().getActionId());
+        engine.remove(e.getActionRemoved().getActionId());
+      }
+      case ACTION_SET -> setAll(e.getActionSet().getActionsList());
+      case FILE_QUERY -> send(c, Envelope.newBuilder().setReplyTo(e.getId()).setFileQueryResult(answer(e.getFileQuery())), false);
+      default -> { }
+    }
+  }
+
+  private void setAll(List<Action> actions) {
+    Set<String> keep = new HashSet<>();
+    for (Action a : actions) keep.add(a.getId());
+    sentCounts.keySet().retainAll(keep);
+    engine.retain(keep);
+    for (Action a : actions) upsert(a);
+  }
+
+  private void upsert(Action a) {
+    String kind = switch (a.getKind()) {
+      case ACTION_KIND_LOG -> "log";
+      case ACTION_KIND_SNAPSHOT -> "snapshot";
+      case ACTION_KIND_COUNTER -> "counter";
+      case ACTION_KIND_METRIC -> "metric";
+      case ACTION_KIND_TICTOC -> "tictoc";
+      default -> a.getKind() == ActionKind.UNRECOGNIZED ? "action kind " + a.getKindValue() : a.getKind().name();
+    };
+    engine.upsert(a.getId(), kind, a.getLocation().getFile(), a.getLocation().getLine(), a.getFormat(), a.getCondition());
+  }
+
+  /** The loaded source file a workspace path means (the JVM has no source files to compare lines with). */
+  private FileQueryResult answer(FileQuery q) {
+    PathMatch.Result m = PathMatch.match(q.getPath(), engine.sources.paths());
+    if (m.matched()) return FileQueryResult.newBuilder().setLoadedPath(m.path()).build();
+    return FileQueryResult.newBuilder().addAllCandidates(m.candidates()).build();
+  }
+
+  private void flush(Connection c) throws Exception {
+    List<Event> batch = new ArrayList<>();
+    for (Wire.Item item; batch.size() < 1000 && (item = events.poll()) != null; ) batch.add(Wire.event(item, config.agentId()));
+    for (Map.Entry<String, Probe> p : engine.probes().entrySet()) {
+      long drops = dropped.getOrDefault(p.getKey(), new AtomicLong()).get();
+      long[] counts = {p.getValue().hits(), drops, p.getValue().suppressed()};
+      long[] sent = sentCounts.get(p.getKey());
+      if (sent != null && java.util.Arrays.equals(sent, counts)) continue;
+      sentCounts.put(p.getKey(), counts);
+      batch.add(Event.newBuilder().setHits(HitCount.newBuilder().setActionId(p.getKey()).setAgentId(config.agentId()).setHits(counts[0]).setDropped(counts[1]).setSuppressed(counts[2])).build());
+    }
+    if (!batch.isEmpty()) send(c, Envelope.newBuilder().setEvents(EventBatch.newBuilder().addAllEvents(batch)), false);
   }
 }

@@ -30,6 +30,11 @@ public final class Values {
     }
   }
 
+  /** A JDK collection or map this class iterates, whose methods run only the JDK's code. */
+  public static boolean readsAsCollection(Object v) {
+    return JdkTypes.readsItems(v) || JdkTypes.readsEntries(v);
+  }
+
   public static String render(Object value) {
     if (value instanceof String s && s.length() <= MAX_VALUE_CHARS / 2) return s;
     StringBuilder out = new StringBuilder();

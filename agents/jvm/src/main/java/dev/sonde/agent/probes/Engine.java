@@ -1,0 +1,267 @@
+package dev.sonde.agent.probes;
+
+import dev.sonde.agent.expr.ExpressionError;
+import dev.sonde.agent.files.PathMatch;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns actions into probes in this JVM and reports their states (messages.json's texts). A probe goes
+ * into the classes compiled from its file: all probes of a class in one retransformation of its original
+ * bytes; removing the last gives the class its original bytes back. A file none of whose classes has
+ * loaded yet waits, and its probe goes into each class of it as it loads. Nothing here throws into the
+ * program: the engine's own faults are internal-error states.
+ */
+public final class Engine {
+  public static final String INSTALLED = "installed: a call to the probe at the line, in the method's bytecode";
+  public static final String KINDS = "logs";
+
+  private final Instrumentation inst;
+  private final Sink sink;
+  private final int maxProbes;
+  private final Quota.Budgets budgets = new Quota.Budgets();
+  public final SourceIndex sources = new SourceIndex();
+  private final Object lock = new Object();
+  /** Probes by action id, installed or waiting for their file. */
+  private final Map<String, Installed> installed = new LinkedHashMap<>();
+  /** By internal class name: what goes into it, and the sites its current bytes call. */
+  private final Map<String, List<LineInjector.Want>> wants = new HashMap<>();
+  private final Map<String, List<Site>> sitesOf = new HashMap<>();
+  private final Transformer transformer = new Transformer();
+
+  /** One action's probe: where it goes (the workspace path, and the source path once known), and its sites by class. */
+  static final class Installed {
+    final Probe probe;
+    final String file;
+    final int line;
+    String source;
+    /** Whether its active state was sent (a waiting probe goes active with the first class of its file that has the line). */
+    boolean announced;
+    final Map<String, List<Site>> sites = new HashMap<>();
+
+    Installed(Probe probe, String file, int line) {
+      this.probe = probe;
+      this.file = file;
+      this.line = line;
+    }
+  }
+
+  public Engine(Instrumentation inst, Sink sink, int maxProbes) {
+    this.inst = inst;
+    this.sink = sink;
+    this.maxProbes = maxProbes;
+    inst.addTransformer(transformer, true);
+  }
+
+  public Quota.Budgets budgets() {
+    return budgets;
+  }
+
+  public void upsert(String actionId, String kind, String file, int line, String format, String condition) {
+    synchronized (lock) {
+      try {
+        remove(actionId);
+        if (file == null || file.isEmpty()) throw new Refused("invalid-action", "the probe has no file: give a path relative to the workspace");
+        if (line < 1) throw new Refused("invalid-action", "line " + line + " is not a line number: lines start at 1");
+        if (!kind.equals("log")) throw new Refused("unsupported-kind", kind + " is not supported by the JVM agent yet; only " + KINDS + " are");
+        if (installed.size() >= maxProbes) throw new Refused("probe-limit", "this agent already holds " + maxProbes + " probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)");
+        Probe probe;
+        try {
+          probe = new LogProbe(actionId, format, condition, budgets.forLog(), sink);
+        } catch (ExpressionError e) {
+          throw new Refused(e.code(), e.getMessage());
+        }
+        Installed in = new Installed(probe, file, line);
+        PathMatch.Result found = PathMatch.match(file, sources.paths());
+        if (!found.candidates().isEmpty()) throw new Refused("ambiguous-path", file + " matches several files equally well: " + shown(found.candidates()) + "; give more of the path");
+        installed.put(actionId, in);
+        if (!found.matched()) {
+          sink.state(actionId, "pending", "file-not-loaded", file + " is not loaded yet; the probe goes in when it loads");
+          return;
+        }
+        in.source = found.path();
+        place(in);
+      } catch (Refused r) {
+        installed.remove(actionId);
+        sink.state(actionId, "error", r.code, r.getMessage());
+      } catch (Throwable t) {
+        installed.remove(actionId);
+        sink.state(actionId, "error", "internal-error", "internal error while installing the probe: " + t);
+      }
+    }
+  }
+
+  private static String shown(List<String> candidates) {
+    String first = String.join(", ", candidates.subList(0, Math.min(10, candidates.size())));
+    return candidates.size() > 10 ? first + " and " + (candidates.size() - 10) + " more" : first;
+  }
+
+  /** Into the loaded classes of its source file, in one retransformation; the state says how it went. */
+  private void place(Installed in) throws Refused {
+    List<Class<?>> classes = loadedClassesOf(in.source);
+    for (Class<?> c : classes) wants.computeIfAbsent(internal(c), k -> new ArrayList<>()).add(new LineInjector.Want(in.probe, in.line));
+    try {
+      if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
+    } catch (Throwable t) {
+      dropWants(in.probe);
+      throw new Refused("internal-error", "could not install the probe: " + t);
+    }
+    String failure = transformer.takeFailure();
+    if (failure != null) {
+      dropWants(in.probe);
+      throw new Refused("internal-error", "could not install the probe: " + failure);
+    }
+    if (in.sites.values().stream().allMatch(List::isEmpty)) {
+      dropWants(in.probe);
+      throw new Refused("no-code-at-line", "no code at line " + in.line + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
+    }
+    in.announced = true;
+    sink.state(in.probe.actionId, "active", "", "");
+  }
+
+  private List<Class<?>> loadedClassesOf(String source) {
+    Set<String> names = sources.classesOf(source);
+    List<Class<?>> out = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (names.contains(internal(c)) && inst.isModifiableClass(c)) out.add(c);
+    }
+    return out;
+  }
+
+  private static String internal(Class<?> c) {
+    return c.getName().replace('.', '/');
+  }
+
+  private void dropWants(Probe probe) {
+    for (List<LineInjector.Want> w : wants.values()) w.removeIf(x -> x.probe() == probe);
+    wants.values().removeIf(List::isEmpty);
+  }
+
+  public void remove(String actionId) {
+    synchronized (lock) {
+      Installed in = installed.remove(actionId);
+      if (in == null) return;
+      in.probe.enabled = false; // code still calling it (a frame running the old bytes) does nothing
+      dropWants(in.probe);
+      List<Class<?>> classes = new ArrayList<>();
+      for (Class<?> c : inst.getAllLoadedClasses()) if (in.sites.containsKey(internal(c))) classes.add(c);
+      try {
+        if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
+      } catch (Throwable t) {
+        System.err.println("sonde agent: could not take the probe of " + actionId + " out: " + t);
+      }
+    }
+  }
+
+  /** Removes every probe whose action id is not among these (the gateway's whole set, on reconnecting). */
+  public void retain(Set<String> ids) {
+    synchronized (lock) {
+      for (String id : new ArrayList<>(installed.keySet())) if (!ids.contains(id)) remove(id);
+    }
+  }
+
+  /** The probes by action id, now. */
+  public Map<String, Probe> probes() {
+    synchronized (lock) {
+      Map<String, Probe> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Installed> e : installed.entrySet()) out.put(e.getKey(), e.getValue().probe);
+      return out;
+    }
+  }
+
+  private Installed of(Probe probe) {
+    Installed in = installed.get(probe.actionId);
+    return in != null && in.probe == probe ? in : null;
+  }
+
+  /** Refusals with a reason code, turned into the error state. */
+  static final class Refused extends Exception {
+    final String code;
+
+    Refused(String code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  /**
+   * Sees every class as it loads (to index its source file, and to put waiting probes into it) and every
+   * retransformation the engine asks for. It never throws: the JVM would swallow it; a failure is kept
+   * for the engine to report.
+   */
+  private final class Transformer implements ClassFileTransformer {
+    private volatile String failure;
+
+    String takeFailure() {
+      String f = failure;
+      failure = null;
+      return f;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+      if (name == null || loader == null || name.startsWith("dev/sonde/agent/")) return null;
+      try {
+        if (redefined == null) {
+          String source = sources.add(name, bytes);
+          if (source == null) return null;
+          synchronized (lock) {
+            waitingFor(name, source);
+            if (!wants.containsKey(name)) return null;
+            return rewrite(name, loader, bytes, null);
+          }
+        }
+        synchronized (lock) {
+          return rewrite(name, loader, bytes, redefined);
+        }
+      } catch (Throwable t) {
+        failure = t.toString();
+        return null;
+      }
+    }
+
+    /** The probes waiting for this class's file: the file is the class's source path, whole. */
+    private void waitingFor(String name, String source) {
+      for (Installed in : installed.values()) {
+        if (in.source != null) continue;
+        PathMatch.Result m = PathMatch.match(in.file, List.of(source));
+        if (m.matched() && m.segments() == source.split("/").length) {
+          in.source = source;
+          wants.computeIfAbsent(name, k -> new ArrayList<>()).add(new LineInjector.Want(in.probe, in.line));
+        }
+      }
+    }
+
+    private byte[] rewrite(String name, ClassLoader loader, byte[] original, Class<?> redefined) {
+      for (Site old : sitesOf.getOrDefault(name, List.of())) Hits.release(old.id);
+      sitesOf.remove(name);
+      List<LineInjector.Want> w = wants.getOrDefault(name, List.of());
+      for (Installed in : installed.values()) in.sites.remove(name);
+      if (w.isEmpty()) return null; // no probe left: the original bytes
+      LineInjector.Result r = LineInjector.instrument(original, loader, w);
+      sitesOf.put(name, r.sites());
+      for (Site s : r.sites()) {
+        Installed in = of(s.probe);
+        if (in != null) in.sites.computeIfAbsent(name, k -> new ArrayList<>()).add(s);
+      }
+      if (redefined == null) {
+        // A class loading now: a waiting probe that went in is active.
+        for (LineInjector.Want want : w) {
+          Installed in = of(want.probe());
+          if (in != null && !in.sites.getOrDefault(name, List.of()).isEmpty() && !in.announced) {
+            in.announced = true;
+            sink.state(in.probe.actionId, "active", "", "");
+          }
+        }
+      }
+      return r.bytes();
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.sonde.agent.probes;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Puts a call to {@link Hits#hit} at the first instruction of a line, in every method of the class that
+ * has code at that line: all of a class's probes in one rewrite of its original bytes. The call passes
+ * {@code this} (in an instance method) and the locals the probe reads that are in scope there, boxed, by
+ * the LocalVariableTable; it pushes and pops only its own values, so the method's frames stay valid.
+ */
+public final class LineInjector {
+  private LineInjector() {}
+
+  /** A probe wanted at a line of this class. */
+  public record Want(Probe probe, int line) {}
+
+  /** The rewritten class, and the sites it calls (one per method that has the line), for each want. */
+  public record Result(byte[] bytes, List<Site> sites, boolean hasLocalVariableTable) {}
+
+  private static final String HITS = Type.getInternalName(Hits.class);
+
+  public static Result instrument(byte[] original, ClassLoader loader, List<Want> wants) {
+    ClassNode cls = new ClassNode();
+    new ClassReader(original).accept(cls, 0);
+    List<Site> sites = new ArrayList<>();
+    boolean tables = false;
+    for (MethodNode m : cls.methods) {
+      if (m.localVariables != null && !m.localVariables.isEmpty()) tables = true;
+      for (Want w : wants) {
+        AbstractInsnNode at = firstInstructionOf(m, w.line());
+        if (at == null) continue;
+        boolean hasThis = (m.access & Opcodes.ACC_STATIC) == 0 && !m.name.equals("<init>");
+        Site site = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, localsAt(m, at, w.probe()));
+        site.id = Hits.register(site);
+        m.instructions.insertBefore(at, call(site));
+        sites.add(site);
+      }
+    }
+    if (sites.isEmpty()) return new Result(null, sites, tables);
+    ClassWriter out = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    cls.accept(out);
+    return new Result(out.toByteArray(), sites, tables);
+  }
+
+  /** The first real instruction after the line's first entry in the method's LineNumberTable; null when it has none. */
+  static AbstractInsnNode firstInstructionOf(MethodNode m, int line) {
+    for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) {
+      if (n instanceof LineNumberNode ln && ln.line == line) {
+        for (AbstractInsnNode i = ln.getNext(); i != null; i = i.getNext()) {
+          if (i.getOpcode() >= 0) return i;
+          if (i instanceof LineNumberNode) break;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The probe's names that are locals in scope at ``at`` (the table's ranges), in the probe's order. */
+  private static List<Site.Local> localsAt(MethodNode m, AbstractInsnNode at, Probe probe) {
+    List<Site.Local> out = new ArrayList<>();
+    if (m.localVariables == null) return out;
+    int index = m.instructions.indexOf(at);
+    for (String name : probe.names()) {
+      for (LocalVariableNode v : m.localVariables) {
+        if (!v.name.equals(name) || v.name.equals("this")) continue;
+        if (m.instructions.indexOf(v.start) <= index && index < m.instructions.indexOf(v.end)) {
+          out.add(new Site.Local(v.name, v.index, v.desc));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static InsnList call(Site site) {
+    InsnList code = new InsnList();
+    code.add(intConst(site.id));
+    int n = (site.hasThis ? 1 : 0) + site.locals.size();
+    if (n == 0) {
+      code.add(new InsnNode(Opcodes.ACONST_NULL));
+    } else {
+      code.add(intConst(n));
+      code.add(new TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/Object"));
+      int k = 0;
+      if (site.hasThis) {
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(intConst(k++));
+        code.add(new VarInsnNode(Opcodes.ALOAD, 0));
+        code.add(new InsnNode(Opcodes.AASTORE));
+      }
+      for (Site.Local l : site.locals) {
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(intConst(k++));
+        load(code, l);
+        code.add(new InsnNode(Opcodes.AASTORE));
+      }
+    }
+    code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HITS, "hit", "(I[Ljava/lang/Object;)V", false));
+    return code;
+  }
+
+  private static void load(InsnList code, Site.Local l) {
+    Type t = Type.getType(l.descriptor());
+    code.add(new VarInsnNode(t.getOpcode(Opcodes.ILOAD), l.slot()));
+    String box = switch (t.getSort()) {
+      case Type.BOOLEAN -> "java/lang/Boolean";
+      case Type.CHAR -> "java/lang/Character";
+      case Type.BYTE -> "java/lang/Byte";
+      case Type.SHORT -> "java/lang/Short";
+      case Type.INT -> "java/lang/Integer";
+      case Type.FLOAT -> "java/lang/Float";
+      case Type.LONG -> "java/lang/Long";
+      case Type.DOUBLE -> "java/lang/Double";
+      default -> null;
+    };
+    if (box != null) code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, box, "valueOf", "(" + l.descriptor() + ")L" + box + ";", false));
+  }
+
+  private static AbstractInsnNode intConst(int v) {
+    if (v >= -1 && v <= 5) return new InsnNode(Opcodes.ICONST_0 + v);
+    if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) return new IntInsnNode(Opcodes.BIPUSH, v);
+    if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) return new IntInsnNode(Opcodes.SIPUSH, v);
+    return new LdcInsnNode(v);
+  }
+}

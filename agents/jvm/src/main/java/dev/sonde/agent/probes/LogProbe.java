@@ -1,0 +1,63 @@
+package dev.sonde.agent.probes;
+
+import dev.sonde.agent.expr.ExpressionError;
+import dev.sonde.agent.expr.Format;
+import dev.sonde.agent.expr.Node;
+import dev.sonde.agent.expr.Parser;
+import dev.sonde.agent.values.Values;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A log action's probe: the format's values read at the line and rendered, as one line. */
+public final class LogProbe extends Probe {
+  private final String[] literals;
+  private final Node[] values;
+  private boolean failureLogged;
+
+  public LogProbe(String actionId, String format, String condition, Quota quota, Sink sink) throws ExpressionError {
+    super(actionId, condition, quota, sink);
+    List<String> lits = new ArrayList<>();
+    List<Node> exprs = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    List<Format.Part> parts;
+    try {
+      parts = Format.split(format == null ? "" : format);
+      for (Format.Part part : parts) {
+        if (part instanceof Format.Text t) {
+          text.append(t.text());
+        } else {
+          Format.Expr e = (Format.Expr) part;
+          lits.add(text.toString());
+          text.setLength(0);
+          Node node = Parser.parse(format, e.start(), e.end());
+          collectNames(node, names);
+          exprs.add(node);
+        }
+      }
+    } catch (ExpressionError e) {
+      throw new ExpressionError(e.code(), "format: " + e.getMessage() + "; nothing was installed");
+    }
+    lits.add(text.toString());
+    this.literals = lits.toArray(new String[0]);
+    this.values = exprs.toArray(new Node[0]);
+  }
+
+  @Override
+  void produce(Site site, Object[] args) throws Evaluator.EvalError {
+    StringBuilder line = new StringBuilder(literals[0]);
+    Evaluator eval = values.length > 0 ? new Evaluator(site, args, scope) : null;
+    for (int i = 0; i < values.length; i++) {
+      line.append(Values.render(eval.eval(values[i]))).append(literals[i + 1]);
+    }
+    sink.line(actionId, line.toString());
+  }
+
+  @Override
+  void fail(String code, String message) {
+    super.fail(code, message);
+    if (!failureLogged) { // the first failure, said as one of its lines too: the state says the rest
+      failureLogged = true;
+      sink.line(actionId, "[sonde] " + message);
+    }
+  }
+}

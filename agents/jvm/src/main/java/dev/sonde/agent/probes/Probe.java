@@ -1,0 +1,115 @@
+package dev.sonde.agent.probes;
+
+import dev.sonde.agent.expr.ExpressionError;
+import dev.sonde.agent.expr.Node;
+import dev.sonde.agent.expr.Parser;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** What every probe does at a hit: its condition, its quota, its failures as states; each kind makes its own product. */
+public abstract class Probe {
+  public final String actionId;
+  final Sink sink;
+  final Quota quota;
+  final Node condition;
+  final Scope scope = new Scope();
+  /** The names its expressions read: the injected code passes those that are locals at the line. */
+  final Set<String> names = new LinkedHashSet<>();
+  volatile boolean enabled = true;
+  volatile long hits;
+  volatile long suppressed;
+  private volatile boolean failing;
+
+  Probe(String actionId, String condition, Quota quota, Sink sink) throws ExpressionError {
+    this.actionId = actionId;
+    this.sink = sink;
+    this.quota = quota;
+    String c = condition == null ? "" : condition.strip();
+    try {
+      this.condition = c.isEmpty() ? null : Parser.parse(c);
+    } catch (ExpressionError e) {
+      throw new ExpressionError(e.code(), "condition: " + e.getMessage() + "; nothing was installed");
+    }
+    if (this.condition != null) collectNames(this.condition, names);
+  }
+
+  public long hits() {
+    return hits;
+  }
+
+  public long suppressed() {
+    return suppressed;
+  }
+
+  public Set<String> names() {
+    return names;
+  }
+
+  final void hit(Site site, Object[] values) {
+    if (!enabled) return;
+    if (condition != null) {
+      try {
+        if (!Evaluator.truth(new Evaluator(site, values, scope).eval(condition), "the condition")) return;
+      } catch (Evaluator.EvalError | RuntimeException e) {
+        fail("invalid-expression", "the condition could not be evaluated: " + message(e) + "; no line is logged while it fails");
+        return;
+      }
+    }
+    hits++;
+    if (quota != null && !admit()) return;
+    try {
+      produce(site, values);
+    } catch (Evaluator.EvalError | RuntimeException e) {
+      fail("runtime-refused", "the line could not be formatted: " + message(e) + "; no line is logged while it fails");
+      return;
+    }
+    if (failing) {
+      failing = false;
+      sink.state(actionId, "active", "", "");
+    }
+  }
+
+  static String message(Throwable e) {
+    return e instanceof Evaluator.EvalError ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+
+  private boolean admit() {
+    boolean was = quota.paused;
+    if (!quota.admit(System.nanoTime())) {
+      suppressed++;
+      if (!was) sink.state(actionId, "paused", "quota", quota.reason);
+      return false;
+    }
+    if (was) sink.state(actionId, "active", "", "");
+    return true;
+  }
+
+  void fail(String code, String message) {
+    if (!failing) {
+      failing = true;
+      sink.state(actionId, "error", code, message);
+    }
+  }
+
+  abstract void produce(Site site, Object[] values) throws Evaluator.EvalError;
+
+  static void collectNames(Node node, Set<String> out) {
+    if (node instanceof Node.Name n) out.add(n.name());
+    else if (node instanceof Node.Field f) collectNames(f.target(), out);
+    else if (node instanceof Node.Index i) {
+      collectNames(i.target(), out);
+      collectNames(i.index(), out);
+    } else if (node instanceof Node.Call c) {
+      collectNames(c.target(), out);
+      for (Node a : c.args()) collectNames(a, out);
+    } else if (node instanceof Node.Unary u) collectNames(u.operand(), out);
+    else if (node instanceof Node.Binary b) {
+      collectNames(b.left(), out);
+      collectNames(b.right(), out);
+    } else if (node instanceof Node.Conditional c) {
+      collectNames(c.test(), out);
+      collectNames(c.then(), out);
+      collectNames(c.otherwise(), out);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package dev.sonde.agent.probes;
+
+/** Where probes put what they produce: the agent's bounded queue. Called on the program's threads: never blocks. */
+public interface Sink {
+  void line(String actionId, String text);
+
+  void state(String actionId, String state, String code, String message);
+}

@@ -1,0 +1,50 @@
+package dev.sonde.agent.probes;
+
+import java.util.List;
+
+/**
+ * One place a probe's call goes: a line of one method of one class, and how the probe's names read
+ * there. ``locals`` are the names the injected code passes (after {@code this}, when ``hasThis``), in order;
+ * the other names are fields of {@code this} or static fields of the class, read when the probe fires.
+ */
+public final class Site {
+  public final Probe probe;
+  public final String className;
+  public final String method;
+  public final int line;
+  public final boolean hasThis;
+  public final List<Local> locals;
+  private final ClassLoader loader;
+  private volatile Class<?> owner;
+  int id = -1;
+
+  /** A local variable the injected code loads: its name, slot and JVM type descriptor. */
+  public record Local(String name, int slot, String descriptor) {}
+
+  public Site(Probe probe, String className, ClassLoader loader, String method, int line, boolean hasThis, List<Local> locals) {
+    this.probe = probe;
+    this.loader = loader;
+    this.className = className;
+    this.method = method;
+    this.line = line;
+    this.hasThis = hasThis;
+    this.locals = List.copyOf(locals);
+  }
+
+  public int id() {
+    return id;
+  }
+
+  /** The class the site is in: found by name from its loader when a probe first reads a static field (it has loaded by then: its code runs). */
+  Class<?> owner() {
+    Class<?> c = owner;
+    if (c == null) {
+      try {
+        c = owner = Class.forName(className, false, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        return null;
+      }
+    }
+    return c;
+  }
+}
