@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { root, setup, setupBrowser, setupEditors } from './setup.mjs';
 import { startKeycloak } from './keycloak.mjs';
+import { mavenArgs, setupJvm } from './jvm.mjs';
 import { setupAirflow, setupPython } from './python.mjs';
 
 // Mocha suites, in the order of the flow; e2e last since it needs all parts.
@@ -46,13 +47,23 @@ const pytestCounts = (out) => {
   return { passed: n('passed'), failed: n('failed') + n('errors?') };
 };
 
+// Surefire's summary: "Tests run: 143, Failures: 0, Errors: 0, Skipped: 0" (the last one is the total).
+const junitCounts = (out) => {
+  const all = [...out.matchAll(/Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)/g)].at(-1);
+  if (!all) return { passed: 0, failed: 0 };
+  const [run, failures, errors, skipped] = all.slice(1).map(Number);
+  return { passed: run - failures - errors - skipped, failed: failures + errors };
+};
+
 const runMocha = (dir, env) => runCounted(dir, process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--color'], env, mochaCounts);
 const runPytest = (python) => runCounted('agents/python', python, ['-m', 'pytest', '--color=yes', '-p', 'no:cacheprovider'], {}, pytestCounts);
+const runJUnit = () => runCounted('agents/jvm', 'mvn', [...mavenArgs, 'surefire:test'], {}, junitCounts);
 
 setup();
 setupEditors();
 const python = setupPython();
 setupAirflow();
+setupJvm();
 const noBrowser = setupBrowser();
 if (noBrowser) process.stderr.write(`setup: ${noBrowser}\n`);
 // One Keycloak for the whole run (the identity tests), started while the first suites run.
@@ -66,10 +77,12 @@ try {
       if (kc instanceof Error) process.stderr.write(`\n${kc.message}\n(the identity tests start their own, and say why if they cannot)\n`);
       else env.SONDE_TEST_KEYCLOAK_URL = kc.url;
     }
-    // The Python agent's suite before the end-to-end tests, which drive every agent.
+    // The Python and JVM agents' suites before the end-to-end tests, which drive every agent.
     if (dir === 'e2e') {
       process.stdout.write('\n=== agents/python (pytest) ===\n');
       results.push(await runPytest(python));
+      process.stdout.write('\n=== agents/jvm (JUnit) ===\n');
+      results.push(await runJUnit());
     }
     process.stdout.write(`\n=== ${dir} (mocha) ===\n`);
     results.push(await runMocha(dir, env));
