@@ -9,7 +9,11 @@ import { root } from './setup.mjs';
 
 export const jvmAgentDir = join(root, 'agents', 'jvm');
 export const agentJar = join(jvmAgentDir, 'target', 'sonde-agent-0.1.0.jar');
-const EXAMPLES = [{ dir: join(root, 'examples', 'java-service'), jar: 'java-service-0.1.0.jar' }];
+const EXAMPLES = [
+  { dir: join(root, 'examples', 'java-service'), jar: 'java-service-0.1.0.jar' },
+  // Kotlin: the pom sets kotlin.compiler.daemon=false, so no compile daemon outlives Maven.
+  { dir: join(root, 'examples', 'kotlin-primes'), jar: 'kotlin-primes-0.1.0.jar' },
+];
 
 /** Maven's common options: batch mode, no download progress, the cache under .tools. */
 export const mavenArgs = ['-B', '-ntp', `-Dmaven.repo.local=${join(root, '.tools', 'm2')}`];

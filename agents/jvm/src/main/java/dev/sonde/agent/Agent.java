@@ -53,10 +53,11 @@ public final class Agent implements Sink {
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Map<String, long[]> sentCounts = new HashMap<>();
   private int nextId = 1;
+  private long ticks;
 
   private Agent(Instrumentation inst, Config config) {
     this.config = config;
-    this.engine = new Engine(inst, this, config.maxProbes());
+    this.engine = new Engine(inst, this, config.maxProbes(), config.jdwpPort());
   }
 
   static synchronized void start(Instrumentation inst, Config config) {
@@ -98,6 +99,10 @@ public final class Agent implements Sink {
   }
 
   private void run(URI uri) {
+    // Reach the JVM's debugger interface before any probe needs it, outside the engine's lock.
+    if (dev.sonde.agent.debug.JdwpAddress.loaded() || !config.jdwpPort().isEmpty()) {
+      if (dev.sonde.agent.debug.Debugger.get(config.jdwpPort()) == null) System.err.println("sonde agent: the JVM's debugger interface cannot serve running methods: " + dev.sonde.agent.debug.Debugger.why());
+    }
     long delay = 250;
     while (true) {
       try (Connection c = Connection.open(uri, config.agentKey(), Duration.ofSeconds(10))) {
@@ -133,6 +138,7 @@ public final class Agent implements Sink {
       if (System.nanoTime() - lastFlush >= FLUSH_MS * 1_000_000) {
         flush(c);
         lastFlush = System.nanoTime();
+        if (++ticks % 10 == 0) engine.handOver();
       }
     }
   }

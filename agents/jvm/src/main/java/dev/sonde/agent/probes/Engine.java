@@ -32,9 +32,16 @@ public final class Engine {
   /** Probes by action id, installed or waiting for their file. */
   private final Map<String, Installed> installed = new LinkedHashMap<>();
   /** By internal class name: what goes into it, and the sites its current bytes call. */
-  private final Map<String, List<LineInjector.Want>> wants = new HashMap<>();
+  private final Map<String, List<LineInjector.Want>> wants = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, List<Site>> sitesOf = new HashMap<>();
   private final Transformer transformer = new Transformer();
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+  /** How many probes wait for their file to load (read without the lock by class loads). */
+  private volatile int waiting;
+  private final String jdwpPort;
+  /** The methods on a thread's stack when the engine last looked (class name → method names), and whether to hold them. */
+  private Map<String, Set<String>> runningNow = Map.of();
+  private boolean holdRunning = true;
 
   /** One action's probe: where it goes (the workspace path, and the source path once known), and its sites by class. */
   static final class Installed {
@@ -53,10 +60,11 @@ public final class Engine {
     }
   }
 
-  public Engine(Instrumentation inst, Sink sink, int maxProbes) {
+  public Engine(Instrumentation inst, Sink sink, int maxProbes, String jdwpPort) {
     this.inst = inst;
     this.sink = sink;
     this.maxProbes = maxProbes;
+    this.jdwpPort = jdwpPort;
     inst.addTransformer(transformer, true);
   }
 
@@ -83,6 +91,7 @@ public final class Engine {
         if (!found.candidates().isEmpty()) throw new Refused("ambiguous-path", file + " matches several files equally well: " + shown(found.candidates()) + "; give more of the path");
         installed.put(actionId, in);
         if (!found.matched()) {
+          waiting = countWaiting();
           sink.state(actionId, "pending", "file-not-loaded", file + " is not loaded yet; the probe goes in when it loads");
           return;
         }
@@ -107,23 +116,87 @@ public final class Engine {
   private void place(Installed in) throws Refused {
     List<Class<?>> classes = loadedClassesOf(in.source);
     for (Class<?> c : classes) wants.computeIfAbsent(internal(c), k -> new ArrayList<>()).add(new LineInjector.Want(in.probe, in.line));
-    try {
-      if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
-    } catch (Throwable t) {
-      dropWants(in.probe);
-      throw new Refused("internal-error", "could not install the probe: " + t);
-    }
-    String failure = transformer.takeFailure();
-    if (failure != null) {
-      dropWants(in.probe);
-      throw new Refused("internal-error", "could not install the probe: " + failure);
-    }
+    retransform(classes, in.probe);
     if (in.sites.values().stream().allMatch(List::isEmpty)) {
       dropWants(in.probe);
       throw new Refused("no-code-at-line", "no code at line " + in.line + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
     }
     in.announced = true;
-    sink.state(in.probe.actionId, "active", "", "");
+    List<Site> held = in.sites.values().stream().flatMap(List::stream).filter(x -> x.held).toList();
+    if (held.isEmpty()) {
+      sink.state(in.probe.actionId, "active", "", "");
+      return;
+    }
+    String where = running(held);
+    dev.sonde.agent.debug.Debugger debugger = dev.sonde.agent.debug.Debugger.get(jdwpPort);
+    if (debugger != null && held.stream().allMatch(debugger::serve)) {
+      in.probe.active("installed-fallback", "installed; " + where + ", whose running call keeps its old bytecode: a breakpoint of the JVM's debugger interface serves the line (hundreds of microseconds a hit) until that call returns, then the call in the bytecode does");
+      return;
+    }
+    // No debugger to serve the running call: the probe goes into the bytecode, and fires from the next call.
+    holdRunning = false;
+    try {
+      retransform(classes, in.probe);
+    } finally {
+      holdRunning = true;
+    }
+    in.probe.active("installed", "installed; " + where + ", whose running call keeps its old bytecode: the probe fires from its next call (to serve the running call too, start the JVM with "
+        + "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0,onjcmd=y: " + dev.sonde.agent.debug.Debugger.why() + ")");
+  }
+
+  private void retransform(List<Class<?>> classes, Probe probe) throws Refused {
+    runningNow = stacks();
+    try {
+      if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
+    } catch (Throwable t) {
+      dropWants(probe);
+      throw new Refused("internal-error", "could not install the probe: " + t);
+    }
+    String failure = transformer.takeFailure();
+    if (failure != null) {
+      dropWants(probe);
+      throw new Refused("internal-error", "could not install the probe: " + failure);
+    }
+  }
+
+  /** The program's threads' stacks now, as class name → the methods running in it (the agent's own threads left out). */
+  private static Map<String, Set<String>> stacks() {
+    Map<String, Set<String>> out = new HashMap<>();
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      if (e.getKey().getName().startsWith("sonde-")) continue;
+      for (StackTraceElement f : e.getValue()) out.computeIfAbsent(f.getClassName(), k -> new java.util.HashSet<>()).add(f.getMethodName());
+    }
+    return out;
+  }
+
+  private static String running(List<Site> held) {
+    Set<String> methods = new java.util.TreeSet<>();
+    for (Site s : held) methods.add(s.className + "." + s.method);
+    Set<String> threads = new java.util.TreeSet<>();
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      for (StackTraceElement f : e.getValue()) for (Site s : held) if (f.getClassName().equals(s.className) && f.getMethodName().equals(s.method)) threads.add(e.getKey().getName());
+    }
+    return String.join(", ", methods) + " is running now in " + (threads.isEmpty() ? "a thread" : "thread " + String.join(", ", threads));
+  }
+
+  /**
+   * Hands a line served by the debugger over to the bytecode once its method is on no thread's stack
+   * (its running call returned): called by the agent now and then.
+   */
+  public void handOver() {
+    synchronized (lock) {
+      Map<String, Set<String>> now = stacks();
+      for (Installed in : new ArrayList<>(installed.values())) {
+        List<Site> held = in.sites.values().stream().flatMap(List::stream).filter(x -> x.held).toList();
+        if (held.isEmpty() || held.stream().anyMatch(x -> now.getOrDefault(x.className, Set.of()).contains(x.method))) continue;
+        try {
+          retransform(loadedClassesOf(in.source), in.probe);
+          in.probe.active("", "");
+        } catch (Refused r) {
+          sink.state(in.probe.actionId, "error", r.code, r.getMessage());
+        }
+      }
+    }
   }
 
   private List<Class<?>> loadedClassesOf(String source) {
@@ -144,9 +217,16 @@ public final class Engine {
     wants.values().removeIf(List::isEmpty);
   }
 
+  private int countWaiting() {
+    int n = 0;
+    for (Installed in : installed.values()) if (in.source == null) n++;
+    return n;
+  }
+
   public void remove(String actionId) {
     synchronized (lock) {
       Installed in = installed.remove(actionId);
+      waiting = countWaiting();
       if (in == null) return;
       in.probe.enabled = false; // code still calling it (a frame running the old bytes) does nothing
       dropWants(in.probe);
@@ -181,6 +261,11 @@ public final class Engine {
     return in != null && in.probe == probe ? in : null;
   }
 
+  private static void stopServing(Site site) {
+    dev.sonde.agent.debug.Debugger d = dev.sonde.agent.debug.Debugger.get("");
+    if (d != null) d.stop(site);
+  }
+
   /** Refusals with a reason code, turned into the error state. */
   static final class Refused extends Exception {
     final String code;
@@ -207,11 +292,13 @@ public final class Engine {
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-      if (name == null || loader == null || name.startsWith("dev/sonde/agent/")) return null;
+      // The JDK's own classes (bootstrap and platform loaders) are not the program's: never indexed, never probed.
+      if (name == null || loader == null || loader == PLATFORM || name.startsWith("dev/sonde/agent/")) return null;
       try {
         if (redefined == null) {
           String source = sources.add(name, bytes);
-          if (source == null) return null;
+          // Without a probe waiting, a class load takes no lock: a thread the engine waits for (the debugger's) may be loading it.
+          if (source == null || waiting == 0 && !wants.containsKey(name)) return null;
           synchronized (lock) {
             waitingFor(name, source);
             if (!wants.containsKey(name)) return null;
@@ -234,18 +321,24 @@ public final class Engine {
         PathMatch.Result m = PathMatch.match(in.file, List.of(source));
         if (m.matched() && m.segments() == source.split("/").length) {
           in.source = source;
+          waiting = countWaiting();
           wants.computeIfAbsent(name, k -> new ArrayList<>()).add(new LineInjector.Want(in.probe, in.line));
         }
       }
     }
 
     private byte[] rewrite(String name, ClassLoader loader, byte[] original, Class<?> redefined) {
-      for (Site old : sitesOf.getOrDefault(name, List.of())) Hits.release(old.id);
+      for (Site old : sitesOf.getOrDefault(name, List.of())) {
+        Hits.release(old.id);
+        if (old.held) stopServing(old);
+      }
       sitesOf.remove(name);
       List<LineInjector.Want> w = wants.getOrDefault(name, List.of());
       for (Installed in : installed.values()) in.sites.remove(name);
       if (w.isEmpty()) return null; // no probe left: the original bytes
-      LineInjector.Result r = LineInjector.instrument(original, loader, w);
+      Map<String, Set<String>> run = runningNow;
+      boolean hold = holdRunning && redefined != null;
+      LineInjector.Result r = LineInjector.instrument(original, loader, w, (c, m) -> hold && run.getOrDefault(c, Set.of()).contains(m));
       sitesOf.put(name, r.sites());
       for (Site s : r.sites()) {
         Installed in = of(s.probe);

@@ -36,11 +36,17 @@ public final class LineInjector {
 
   private static final String HITS = Type.getInternalName(Hits.class);
 
-  public static Result instrument(byte[] original, ClassLoader loader, List<Want> wants) {
+  /**
+   * ``running`` names the methods (class name, method name) that are on a thread's stack now: their running
+   * call would keep the old bytes whatever is injected, so they are left as they are and their sites are
+   * ``held``, for the debugger fallback to serve (the breakpoint then applies to the running call too).
+   */
+  public static Result instrument(byte[] original, ClassLoader loader, List<Want> wants, java.util.function.BiPredicate<String, String> running) {
     ClassNode cls = new ClassNode();
     new ClassReader(original).accept(cls, 0);
     List<Site> sites = new ArrayList<>();
     boolean tables = false;
+    boolean injected = false;
     for (MethodNode m : cls.methods) {
       if (m.localVariables != null && !m.localVariables.isEmpty()) tables = true;
       for (Want w : wants) {
@@ -49,11 +55,15 @@ public final class LineInjector {
         boolean hasThis = (m.access & Opcodes.ACC_STATIC) == 0 && !m.name.equals("<init>");
         Site site = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, localsAt(m, at, w.probe()));
         site.id = Hits.register(site);
-        m.instructions.insertBefore(at, call(site));
+        site.held = running.test(site.className, m.name);
+        if (!site.held) {
+          m.instructions.insertBefore(at, call(site));
+          injected = true;
+        }
         sites.add(site);
       }
     }
-    if (sites.isEmpty()) return new Result(null, sites, tables);
+    if (!injected) return new Result(null, sites, tables);
     ClassWriter out = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     cls.accept(out);
     return new Result(out.toByteArray(), sites, tables);

@@ -19,6 +19,9 @@ public abstract class Probe {
   volatile long hits;
   volatile long suppressed;
   private volatile boolean failing;
+  /** What its active state says (the engine sets it: the bytecode, or the debugger fallback serving a running call), said again on resuming. */
+  volatile String activeCode = "";
+  volatile String activeMessage = "";
 
   Probe(String actionId, String condition, Quota quota, Sink sink) throws ExpressionError {
     this.actionId = actionId;
@@ -65,7 +68,7 @@ public abstract class Probe {
     }
     if (failing) {
       failing = false;
-      sink.state(actionId, "active", "", "");
+      active();
     }
   }
 
@@ -80,8 +83,19 @@ public abstract class Probe {
       if (!was) sink.state(actionId, "paused", "quota", quota.reason);
       return false;
     }
-    if (was) sink.state(actionId, "active", "", "");
+    if (was) active();
     return true;
+  }
+
+  /** Active again, saying what serves it. */
+  void active() {
+    sink.state(actionId, "active", activeCode, activeMessage);
+  }
+
+  void active(String code, String message) {
+    activeCode = code;
+    activeMessage = message;
+    active();
   }
 
   void fail(String code, String message) {

@@ -17,6 +17,8 @@ public final class Site {
   private final ClassLoader loader;
   private volatile Class<?> owner;
   int id = -1;
+  /** Left out of the bytecode: its method is running now, and the debugger fallback serves it. */
+  public volatile boolean held;
 
   /** A local variable the injected code loads: its name, slot and JVM type descriptor. */
   public record Local(String name, int slot, String descriptor) {}
