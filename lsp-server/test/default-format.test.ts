@@ -72,9 +72,16 @@ describe('default format', () => {
   it('falls back to a plain scan for other languages', () => {
     assert.deepEqual(identifiersRead('    return "Hello " + name  # greet', 'other'), ['name']);
     assert.deepEqual(identifiersRead('    total = compute(order.items, rate=tax)', 'other'), ['order.items', 'tax']);
-    assert.deepEqual(identifiersRead('String name = request.getName();', 'other'), []);
+    assert.deepEqual(identifiersRead('String name = request.getName();', 'other'), ['request'], 'a call is not read, its receiver is');
     assert.deepEqual(identifiersRead('if self.count > limit and not done:', 'other'), ['self.count', 'limit', 'done']);
     assert.equal(defaultFormat('    return "Hello " + name', { file: 'app.py', line: 3, languageId: 'python' }), 'name={name}');
+  });
+
+  it('proposes the values of Java and Kotlin lines: the seed\'s lines read pc, and name', () => {
+    assert.equal(defaultFormat('            if (pc.isPrime()) {', { file: 'PrimeMainComplex.kt', line: 45, languageId: 'kotlin' }), 'pc={pc}');
+    assert.equal(defaultFormat('    return "Hello: " + name;', { file: 'HelloService.java', line: 16, languageId: 'java' }), 'name={name}');
+    assert.equal(defaultFormat('        val pc = PrimeChecker(i)', { file: 'PrimeMainComplex.kt', line: 44, languageId: 'kotlin' }), 'i={i}');
+    assert.equal(defaultFormat('    this.save(order)', { file: 'A.java', line: 1, languageId: 'java' }), 'order={order}', 'this is not a value to log by itself');
   });
 
   it('knows the family from the languageId, else the extension', () => {

@@ -269,7 +269,12 @@ function scanOther(lineText: string): string[] {
     prevWord = chain;
     if (declared) continue;
     if (otherKeywords.has(head.toLowerCase()) && chain === head) continue;
-    if (/^\s*\(/.test(after)) continue; // a call
+    if (/^\s*\(/.test(after)) {
+      // A call runs code a probe will not run; its receiver is a value worth reading (`pc.isPrime()` reads pc).
+      const receiver = chain.replace(/\??\.[A-Za-z_$][\w$]*$/, '');
+      if (receiver !== chain && receiver !== 'self' && receiver !== 'this') found.push(receiver);
+      continue;
+    }
     if (/^\s*=(?!=)/.test(after)) continue; // assigned, or a keyword argument
     if (/^\s*:(?!:)\s*\S/.test(after) && chain === head) continue; // a key (`key: value`), not a block's colon
     const nextWord = /^\s+([A-Za-z_$][\w$]*)/.exec(after)?.[1];
