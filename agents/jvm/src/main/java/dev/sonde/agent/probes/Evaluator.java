@@ -21,6 +21,9 @@ final class Evaluator {
     }
   }
 
+  /** The longest string a probe's + builds: a probe never allocates without bound. */
+  static final int MAX_STRING = 1 << 20;
+
   private final Site site;
   private final Object[] values;
   private final Scope scope;
@@ -143,7 +146,11 @@ final class Evaluator {
   }
 
   private static Object binary(String op, Object a, Object b) throws EvalError {
-    if (op.equals("+") && (a instanceof String || b instanceof String)) return text(a) + text(b);
+    if (op.equals("+") && (a instanceof String || b instanceof String)) {
+      String x = text(a), y = text(b);
+      if ((long) x.length() + y.length() > MAX_STRING) throw new EvalError("+ would build a string of " + ((long) x.length() + y.length()) + " characters; a probe builds at most " + MAX_STRING);
+      return x + y;
+    }
     if (op.equals("==") || op.equals("!=")) return same(a, b) == op.equals("==");
     if (a instanceof Boolean x && b instanceof Boolean y) {
       switch (op) {
