@@ -75,4 +75,21 @@ describe('the seed\'s Kotlin PrimeMainComplex: a log in the loop of main, which 
     const progress = program.output().length;
     await program.waitFor(new RegExp(`[\\s\\S]{${progress}}[\\s\\S]*checked up to \\d+`), 20_000);
   });
+
+  it('takes a snapshot at line 45 through the same fallback: the hover shows i, pc (its field number) and non_static_cnt', async () => {
+    const mark = lsp.notifications.length;
+    const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: 'sonde.addSnapshot', arguments: [{ uri: sourceUri, line: 44, expressions: ['pc.number * 2'] }] });
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && Number(n.params.hits) >= 1, 'the snapshot\'s hit', mark, 30_000);
+    const deadline = Date.now() + 15_000;
+    let hover = '';
+    while (!/non_static_cnt/.test(hover) && Date.now() < deadline) {
+      hover = (await lsp.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: sourceUri }, position: { line: 44, character: 16 } }))?.contents.value ?? '';
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const i = Number(/\bi: Integer = (\d+)/.exec(hover)?.[1]);
+    assert.ok(i >= 2, `i among the locals: ${hover}`);
+    assert.match(hover, new RegExp(`number: Integer = ${i}\\b`), 'pc read from its field, number = i');
+    assert.match(hover, new RegExp(`pc.number \\* 2: Integer = ${2 * i}\\b`), 'the watch');
+    assert.match(hover, new RegExp(`non_static_cnt: Integer = ${primesBelow(i)}\\b`), 'non_static_cnt, the primes below i');
+  });
 });

@@ -94,6 +94,11 @@ public final class Agent implements Sink {
     }
   }
 
+  @Override
+  public void snapshot(String actionId, List<dev.sonde.agent.probes.SnapshotProbe.Frame> frames, List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) {
+    push(actionId, new Wire.Snapshot(actionId, System.currentTimeMillis(), frames, watches, truncated));
+  }
+
   private void push(String actionId, Wire.Item item) {
     if (!events.offer(item)) dropped.computeIfAbsent(actionId, k -> new AtomicLong()).incrementAndGet();
   }
@@ -189,7 +194,9 @@ public final class Agent implements Sink {
       case ACTION_KIND_TICTOC -> "tictoc";
       default -> a.getKind() == ActionKind.UNRECOGNIZED ? "action kind " + a.getKindValue() : a.getKind().name();
     };
-    engine.upsert(a.getId(), kind, a.getLocation().getFile(), a.getLocation().getLine(), a.getFormat(), a.getCondition());
+    sonde.v1.ActionOuterClass.CaptureLimits l = a.getLimits();
+    dev.sonde.agent.values.Capture.Limits limits = dev.sonde.agent.values.Capture.Limits.of(l.getMaxDepth(), l.getMaxFields(), l.getMaxCollectionItems(), l.getMaxStringLength(), l.getMaxSnapshotBytes());
+    engine.upsert(a.getId(), kind, a.getLocation().getFile(), a.getLocation().getLine(), a.getFormat(), a.getCondition(), a.getExpressionsList(), a.getHitLimit(), limits);
   }
 
   /** The loaded source file a workspace path means (the JVM has no source files to compare lines with). */

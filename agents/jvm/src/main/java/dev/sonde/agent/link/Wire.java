@@ -13,7 +13,9 @@ public final class Wire {
   public static final String INSTALLED = "installed: a call to the probe at the line, in the method's bytecode";
 
   /** A queued item: a log line or a state. */
-  public sealed interface Item permits Line, State {}
+  public sealed interface Item permits Line, State, Snapshot {}
+
+  public record Snapshot(String actionId, long timeMs, java.util.List<dev.sonde.agent.probes.SnapshotProbe.Frame> frames, java.util.List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) implements Item {}
 
   public record Line(String actionId, long timeMs, String text) implements Item {}
 
@@ -21,6 +23,16 @@ public final class Wire {
 
   public static Event event(Item item, String agentId) {
     if (item instanceof Line l) return Event.newBuilder().setLog(LogLine.newBuilder().setActionId(l.actionId()).setAgentId(agentId).setTimeMs(l.timeMs()).setText(l.text())).build();
+    if (item instanceof Snapshot s) {
+      sonde.v1.EventOuterClass.Snapshot.Builder b = sonde.v1.EventOuterClass.Snapshot.newBuilder().setActionId(s.actionId()).setAgentId(agentId).setTimeMs(s.timeMs()).setTruncated(s.truncated());
+      for (dev.sonde.agent.probes.SnapshotProbe.Frame f : s.frames()) {
+        sonde.v1.EventOuterClass.StackFrame.Builder frame = sonde.v1.EventOuterClass.StackFrame.newBuilder().setFunction(f.function()).setLocation(sonde.v1.Common.Location.newBuilder().setFile(f.file()).setLine(f.line()));
+        for (dev.sonde.agent.values.Capture.Variable v : f.locals()) frame.addLocals(variable(v));
+        b.addFrames(frame);
+      }
+      for (dev.sonde.agent.values.Capture.Variable w : s.watches()) b.addWatches(variable(w));
+      return Event.newBuilder().setSnapshot(b).build();
+    }
     State s = (State) item;
     boolean plain = s.state().equals("active") && s.code().isEmpty();
     return Event.newBuilder().setState(ActionState.newBuilder()
@@ -28,6 +40,12 @@ public final class Wire {
         .setState(stateKind(s.state()))
         .setReason(plain ? INSTALLED : s.message())
         .setReasonCode(plain ? ReasonCode.REASON_CODE_INSTALLED : reasonCode(s.code()))).build();
+  }
+
+  static sonde.v1.EventOuterClass.Variable variable(dev.sonde.agent.values.Capture.Variable v) {
+    sonde.v1.EventOuterClass.Variable.Builder b = sonde.v1.EventOuterClass.Variable.newBuilder().setName(v.name()).setType(v.type()).setValue(v.value()).setTruncated(v.truncated()).setLeft(v.left());
+    for (dev.sonde.agent.values.Capture.Variable c : v.children()) b.addChildren(variable(c));
+    return b.build();
   }
 
   static ActionStateKind stateKind(String state) {

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class Engine {
   public static final String INSTALLED = "installed: a call to the probe at the line, in the method's bytecode";
-  public static final String KINDS = "logs";
+  public static final String KINDS = "logs and snapshots";
 
   private final Instrumentation inst;
   private final Sink sink;
@@ -73,16 +73,20 @@ public final class Engine {
   }
 
   public void upsert(String actionId, String kind, String file, int line, String format, String condition) {
+    upsert(actionId, kind, file, line, format, condition, List.of(), 0, dev.sonde.agent.values.Capture.Limits.DEFAULT);
+  }
+
+  public void upsert(String actionId, String kind, String file, int line, String format, String condition, List<String> watches, int hitLimit, dev.sonde.agent.values.Capture.Limits limits) {
     synchronized (lock) {
       try {
         remove(actionId);
         if (file == null || file.isEmpty()) throw new Refused("invalid-action", "the probe has no file: give a path relative to the workspace");
         if (line < 1) throw new Refused("invalid-action", "line " + line + " is not a line number: lines start at 1");
-        if (!kind.equals("log")) throw new Refused("unsupported-kind", kind + " is not supported by the JVM agent yet; only " + KINDS + " are");
+        if (!kind.equals("log") && !kind.equals("snapshot")) throw new Refused("unsupported-kind", kind + " is not supported by the JVM agent yet; only " + KINDS + " are");
         if (installed.size() >= maxProbes) throw new Refused("probe-limit", "this agent already holds " + maxProbes + " probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)");
         Probe probe;
         try {
-          probe = new LogProbe(actionId, format, condition, budgets.forLog(), sink);
+          probe = kind.equals("log") ? new LogProbe(actionId, format, condition, budgets.forLog(), sink) : new SnapshotProbe(actionId, watches, condition, budgets.forSnapshot(), sink, limits, hitLimit);
         } catch (ExpressionError e) {
           throw new Refused(e.code(), e.getMessage());
         }
@@ -340,6 +344,8 @@ public final class Engine {
       boolean hold = holdRunning && redefined != null;
       LineInjector.Result r = LineInjector.instrument(original, loader, w, (c, m) -> hold && run.getOrDefault(c, Set.of()).contains(m));
       sitesOf.put(name, r.sites());
+      String source = sources.sourceOf(name);
+      for (Site site : r.sites()) site.source = source == null ? "" : source;
       for (Site s : r.sites()) {
         Installed in = of(s.probe);
         if (in != null) in.sites.computeIfAbsent(name, k -> new ArrayList<>()).add(s);

@@ -87,6 +87,13 @@ public final class LineInjector {
     List<Site.Local> out = new ArrayList<>();
     if (m.localVariables == null) return out;
     int index = m.instructions.indexOf(at);
+    if (probe.allLocals()) {
+      for (LocalVariableNode v : m.localVariables) {
+        if (v.name.equals("this") || v.name.startsWith("$")) continue; // Kotlin's $i$a$ markers are not the program's names
+        if (m.instructions.indexOf(v.start) <= index && index < m.instructions.indexOf(v.end) && out.stream().noneMatch(l -> l.name().equals(v.name))) out.add(new Site.Local(v.name, v.index, v.desc));
+      }
+      return out;
+    }
     for (String name : probe.names()) {
       for (LocalVariableNode v : m.localVariables) {
         if (!v.name.equals(name) || v.name.equals("this")) continue;

@@ -48,6 +48,11 @@ public abstract class Probe {
     return names;
   }
 
+  /** Whether the injected code passes every local in scope (a snapshot shows them all), not only the names read. */
+  boolean allLocals() {
+    return false;
+  }
+
   final void hit(Site site, Object[] values) {
     if (!enabled) return;
     if (condition != null) {

@@ -94,8 +94,16 @@ public final class Quota {
     final Rate logAgent = new Rate(500, 1000);
     final Bucket logShared = new Bucket(logAgent);
 
+    final Rate snapshotProbe = new Rate(1, 1);
+    final Rate snapshotAgent = new Rate(20, 20);
+    final Bucket snapshotShared = new Bucket(snapshotAgent);
+
     Quota forLog() {
       return new Quota(logProbe, logShared, pausedReason("Logpoint", "log"));
+    }
+
+    Quota forSnapshot() {
+      return new Quota(snapshotProbe, snapshotShared, pausedReason("Snapshot", "snapshot"));
     }
 
     /** The policy's log budget; zero or absent fields are the defaults again. */

@@ -5,4 +5,6 @@ public interface Sink {
   void line(String actionId, String text);
 
   void state(String actionId, String state, String code, String message);
+
+  void snapshot(String actionId, java.util.List<SnapshotProbe.Frame> frames, java.util.List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated);
 }

@@ -20,6 +20,13 @@ public final class Site {
   /** Left out of the bytecode: its method is running now, and the debugger fallback serves it. */
   public volatile boolean held;
 
+  /** The source path of the site's class (its package folders and SourceFile), set by the engine. */
+  volatile String source = "";
+
+  String source() {
+    return source;
+  }
+
   /** A local variable the injected code loads: its name, slot and JVM type descriptor. */
   public record Local(String name, int slot, String descriptor) {}
 

@@ -56,6 +56,7 @@ final class JdkTypes {
 
   /** The class's name after its package, nested classes joined with a dot: Outer.Inner. */
   static String className(Class<?> c) {
+    if (c.isArray()) return className(c.getComponentType()) + "[]";
     String name = c.getName();
     int dot = name.lastIndexOf('.');
     String simple = dot >= 0 ? name.substring(dot + 1) : name;

@@ -85,6 +85,11 @@ class UnsafeExpressionsTest {
     public void state(String actionId, String state, String code, String message) {
       states.add(state + " " + code + " " + message);
     }
+
+    @Override
+    public void snapshot(String actionId, List<SnapshotProbe.Frame> frames, List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) {
+      lines.add("snapshot " + frames.size());
+    }
   }
 
   static Stream<Named<String[]>> refusedWhenAdded() {
