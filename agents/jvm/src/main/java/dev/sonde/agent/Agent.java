@@ -60,6 +60,12 @@ public final class Agent implements Sink {
     this.engine = new Engine(inst, this, config.maxProbes(), config.jdwpPort());
   }
 
+  /** The engine of the agent running in this JVM, or null: tests and benchmarks drive it directly. */
+  public static Engine engine() {
+    Agent a = running;
+    return a == null ? null : a.engine;
+  }
+
   static synchronized void start(Instrumentation inst, Config config) {
     if (running != null) return;
     try {

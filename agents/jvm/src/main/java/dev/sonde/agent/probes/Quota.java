@@ -106,6 +106,12 @@ public final class Quota {
       return new Quota(snapshotProbe, snapshotShared, pausedReason("Snapshot", "snapshot"));
     }
 
+    /** The snapshot budget; zero or absent fields are the defaults again. */
+    public void setSnapshot(double perProbe, double probeBurst, double perAgent, double agentBurst) {
+      snapshotProbe.set(perProbe > 0 ? perProbe : 1, probeBurst > 0 ? probeBurst : 1);
+      snapshotAgent.set(perAgent > 0 ? perAgent : 20, agentBurst > 0 ? agentBurst : 20);
+    }
+
     /** The policy's log budget; zero or absent fields are the defaults again. */
     public void setLog(double perProbe, double probeBurst, double perAgent, double agentBurst) {
       logProbe.set(perProbe > 0 ? perProbe : 50, probeBurst > 0 ? probeBurst : 200);
