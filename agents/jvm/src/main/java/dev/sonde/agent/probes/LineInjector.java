@@ -8,6 +8,9 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
@@ -43,7 +46,7 @@ public final class LineInjector {
    */
   public static Result instrument(byte[] original, ClassLoader loader, List<Want> wants, java.util.function.BiPredicate<String, String> running) {
     ClassNode cls = new ClassNode();
-    new ClassReader(original).accept(cls, 0);
+    new ClassReader(original).accept(cls, ClassReader.EXPAND_FRAMES); // FrameAt reads the frames expanded
     List<Site> sites = new ArrayList<>();
     boolean tables = false;
     boolean injected = false;
@@ -57,7 +60,7 @@ public final class LineInjector {
         site.id = Hits.register(site);
         site.held = running.test(site.className, m.name);
         if (!site.held) {
-          m.instructions.insertBefore(at, call(site));
+          m.instructions.insertBefore(at, guarded(cls.name, m, at, site));
           injected = true;
         }
         sites.add(site);
@@ -104,6 +107,25 @@ public final class LineInjector {
       }
     }
     return out;
+  }
+
+  /**
+   * The call, behind the probe's condition when the condition reads only primitive locals and constants:
+   * {@code if (cond) Hits.hit(...)} in the method itself, so that a false condition boxes nothing.
+   */
+  private static InsnList guarded(String owner, MethodNode m, AbstractInsnNode at, Site site) {
+    InsnList condition = site.probe.condition == null ? null : InlineCondition.compile(site.probe.condition, site.locals);
+    FrameNode frame = condition == null ? null : FrameAt.of(owner, m, at);
+    if (frame == null) return call(site);
+    site.conditionInlined = true;
+    LabelNode skip = new LabelNode();
+    InsnList code = new InsnList();
+    code.add(condition);
+    code.add(new JumpInsnNode(Opcodes.IFEQ, skip));
+    code.add(call(site));
+    code.add(skip);
+    code.add(frame);
+    return code;
   }
 
   private static InsnList call(Site site) {

@@ -45,9 +45,18 @@ public final class LogProbe extends Probe {
   @Override
   void produce(Site site, Object[] args) throws Evaluator.EvalError {
     StringBuilder line = new StringBuilder(literals[0]);
-    Evaluator eval = values.length > 0 ? new Evaluator(site, args, scope) : null;
+    int[] passed = site.slotsOf(values);
+    Evaluator eval = null;
     for (int i = 0; i < values.length; i++) {
-      line.append(Values.render(eval.eval(values[i]))).append(literals[i + 1]);
+      // The commonest format reads locals by name (`i={i}`): their values are passed, no evaluation needed.
+      Object v;
+      if (passed[i] >= 0) {
+        v = args[passed[i]];
+      } else {
+        if (eval == null) eval = new Evaluator(site, args, scope);
+        v = eval.eval(values[i]);
+      }
+      line.append(Values.render(v)).append(literals[i + 1]);
     }
     sink.line(actionId, line.toString());
   }

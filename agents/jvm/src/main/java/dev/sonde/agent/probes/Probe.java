@@ -55,7 +55,7 @@ public abstract class Probe {
 
   final void hit(Site site, Object[] values) {
     if (!enabled) return;
-    if (condition != null) {
+    if (condition != null && !site.conditionInlined) {
       try {
         if (!Evaluator.truth(new Evaluator(site, values, scope).eval(condition), "the condition")) return;
       } catch (Evaluator.EvalError | RuntimeException e) {

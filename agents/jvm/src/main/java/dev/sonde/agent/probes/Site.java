@@ -17,6 +17,8 @@ public final class Site {
   private final ClassLoader loader;
   private volatile Class<?> owner;
   int id = -1;
+  /** The probe's condition is in the bytecode (InlineCondition): the hit comes only when it holds. */
+  volatile boolean conditionInlined;
   /** Left out of the bytecode: its method is running now, and the debugger fallback serves it. */
   public volatile boolean held;
 
@@ -38,6 +40,25 @@ public final class Site {
     this.line = line;
     this.hasThis = hasThis;
     this.locals = List.copyOf(locals);
+  }
+
+  private volatile int[] slots;
+
+  /** For each expression, the index in the passed values when it is a bare name of a passed local, else -1 (computed once). */
+  int[] slotsOf(dev.sonde.agent.expr.Node[] expressions) {
+    int[] s = slots;
+    if (s == null) {
+      s = new int[expressions.length];
+      int base = hasThis ? 1 : 0;
+      for (int i = 0; i < expressions.length; i++) {
+        s[i] = -1;
+        if (expressions[i] instanceof dev.sonde.agent.expr.Node.Name n) {
+          for (int k = 0; k < locals.size(); k++) if (locals.get(k).name().equals(n.name())) s[i] = base + k;
+        }
+      }
+      slots = s;
+    }
+    return s;
   }
 
   public int id() {
