@@ -86,6 +86,12 @@ public final class Debugger {
           req.putProperty(Site.class, site);
           req.enable();
           placed = true;
+          // A new call of the method would run new bytecode: watch for one (the class's entries only, no suspension).
+          com.sun.jdi.request.MethodEntryRequest entries = vm.eventRequestManager().createMethodEntryRequest();
+          entries.addClassFilter(type);
+          entries.setSuspendPolicy(EventRequest.SUSPEND_NONE);
+          entries.putProperty(Site.class, site);
+          entries.enable();
           break; // the line's first location, as the injected probe's
         }
       } catch (Exception e) {
@@ -96,16 +102,20 @@ public final class Debugger {
   }
 
   public synchronized void stop(Site site) {
-    List<BreakpointRequest> gone = new ArrayList<>();
-    for (BreakpointRequest r : vm.eventRequestManager().breakpointRequests()) if (r.getProperty(Site.class) == site) gone.add(r);
-    vm.eventRequestManager().deleteEventRequests(gone);
+    List<EventRequest> gone2 = new ArrayList<>();
+    for (BreakpointRequest r : vm.eventRequestManager().breakpointRequests()) if (r.getProperty(Site.class) == site) gone2.add(r);
+    for (com.sun.jdi.request.MethodEntryRequest r : vm.eventRequestManager().methodEntryRequests()) if (r.getProperty(Site.class) == site) gone2.add(r);
+    vm.eventRequestManager().deleteEventRequests(gone2);
   }
 
   private void events() {
     try {
       for (;;) {
         EventSet set = vm.eventQueue().remove();
-        for (Event e : set) if (e instanceof BreakpointEvent b) hit(b);
+        for (Event e : set) {
+          if (e instanceof BreakpointEvent b) hit(b);
+          else if (e instanceof com.sun.jdi.event.MethodEntryEvent m && m.request().getProperty(Site.class) instanceof Site site && m.method().name().equals(site.method)) site.reentered = true;
+        }
         set.resume();
       }
     } catch (Throwable end) {

@@ -134,7 +134,7 @@ public final class Engine {
     String where = running(held);
     dev.sonde.agent.debug.Debugger debugger = dev.sonde.agent.debug.Debugger.get(jdwpPort);
     if (debugger != null && held.stream().allMatch(debugger::serve)) {
-      in.probe.active("installed-fallback", "installed; " + where + ", whose running call keeps its old bytecode: a breakpoint of the JVM's debugger interface serves the line (hundreds of microseconds a hit) until that call returns, then the call in the bytecode does");
+      in.probe.active("installed-fallback", "installed; " + where + ", whose running call keeps its old bytecode: a breakpoint of the JVM's debugger interface serves the line (milliseconds a hit) until the method is called again or that call returns, then the call in the bytecode does");
       return;
     }
     // No debugger to serve the running call: the probe goes into the bytecode, and fires from the next call.
@@ -149,7 +149,8 @@ public final class Engine {
   }
 
   private void retransform(List<Class<?>> classes, Probe probe) throws Refused {
-    runningNow = stacks();
+    // A running method is held out of the rewrite only where the debugger can serve it: else it would only cost a second rewrite.
+    runningNow = dev.sonde.agent.debug.Debugger.get(jdwpPort) == null ? Map.of() : stacks();
     try {
       if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
     } catch (Throwable t) {
@@ -192,7 +193,9 @@ public final class Engine {
       Map<String, Set<String>> now = stacks();
       for (Installed in : new ArrayList<>(installed.values())) {
         List<Site> held = in.sites.values().stream().flatMap(List::stream).filter(x -> x.held).toList();
-        if (held.isEmpty() || held.stream().anyMatch(x -> now.getOrDefault(x.className, Set.of()).contains(x.method))) continue;
+        // Entered again (a new call, which would run new bytecode), or on no stack any more: the bytecode takes over.
+        boolean reentered = held.stream().anyMatch(x -> x.reentered);
+        if (held.isEmpty() || !reentered && held.stream().anyMatch(x -> now.getOrDefault(x.className, Set.of()).contains(x.method))) continue;
         try {
           retransform(loadedClassesOf(in.source), in.probe);
           in.probe.active("", "");

@@ -83,7 +83,7 @@ public abstract class Probe {
 
   private boolean admit() {
     boolean was = quota.paused;
-    if (!quota.admit(System.nanoTime())) {
+    if (!quota.admit()) {
       suppressed++;
       if (!was) sink.state(actionId, "paused", "quota", quota.reason);
       return false;

@@ -43,14 +43,27 @@ public final class Quota {
       return tokens;
     }
 
-    boolean take(long now) {
-      if (last == Long.MIN_VALUE) {
-        last = now;
-        tokens = Math.min(tokens, rate.burst);
+    /** Takes a token if there is one; refills (and reads the clock) only when empty: the hot path is a compare and a store. */
+    boolean take() {
+      if (tokens >= 1) {
+        // Unsynchronised on purpose: under threads a lost decrement admits one line more, never an error.
+        tokens -= 1;
+        return true;
       }
-      if (tokens < 1 && level(now) < 1) return false;
-      tokens -= 1;
-      return true;
+      synchronized (this) {
+        long now = System.nanoTime();
+        if (last == Long.MIN_VALUE) {
+          last = now;
+          tokens = Math.min(tokens, rate.burst);
+        }
+        if (level(now) < 1) return false;
+        tokens -= 1;
+        return true;
+      }
+    }
+
+    synchronized double levelNow() {
+      return level(System.nanoTime());
     }
   }
 
@@ -70,18 +83,13 @@ public final class Quota {
   }
 
   /** Whether this hit may produce; flips ``paused`` as the budgets run out and refill. */
-  synchronized boolean admit(long now) {
+  boolean admit() {
     if (paused) {
-      if (own.level(now) < own.rate.burst / 2) return false;
-      synchronized (shared) {
-        if (shared.level(now) < 1) return false;
-      }
+      if (own.levelNow() < own.rate.burst / 2 || shared.levelNow() < 1) return false;
       paused = false;
     }
-    if (own.take(now)) {
-      synchronized (shared) {
-        if (shared.take(now)) return true;
-      }
+    if (own.take()) {
+      if (shared.take()) return true;
       own.tokens += 1;
     }
     paused = true;

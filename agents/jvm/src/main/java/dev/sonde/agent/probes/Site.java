@@ -19,6 +19,8 @@ public final class Site {
   int id = -1;
   /** The probe's condition is in the bytecode (InlineCondition): the hit comes only when it holds. */
   volatile boolean conditionInlined;
+  /** A held site's method was entered again since (the debugger saw the call): time to hand over to the bytecode. */
+  public volatile boolean reentered;
   /** Left out of the bytecode: its method is running now, and the debugger fallback serves it. */
   public volatile boolean held;
 

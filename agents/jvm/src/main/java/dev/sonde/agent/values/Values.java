@@ -37,6 +37,8 @@ public final class Values {
 
   public static String render(Object value) {
     if (value instanceof String s && s.length() <= MAX_VALUE_CHARS / 2) return s;
+    // The commonest leaves, without the general walk: this runs on every hit.
+    if (value instanceof Integer || value instanceof Long || value instanceof Boolean || value instanceof Short || value instanceof Byte) return value.toString();
     StringBuilder out = new StringBuilder();
     try {
       write(out, value, 0, false);
