@@ -10,8 +10,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
-import { repoRoot, sondeBin, start, startGateway, type Proc } from './support/processes.js';
+import type { LspClient } from '@sonde/lsp-server/testing';
+import { openEditor } from './support/editor-stack.js';
+import { repoRoot, start, startGateway, type Proc } from './support/processes.js';
 
 const agentJar = join(repoRoot, 'agents', 'jvm', 'target', 'sonde-agent-0.1.0.jar');
 const exampleDir = join(repoRoot, 'examples', 'kotlin-primes');
@@ -43,9 +44,7 @@ describe('the seed\'s Kotlin PrimeMainComplex: a log in the loop of main, which 
     gateway = await startGateway(0, mkdtempSync(join(tmpdir(), 'sonde-e2e-kotlin-')));
     program = start('java', [JDWP, `-javaagent:${agentJar}`, '-jar', programJar], { name: 'kotlin-primes', cwd: exampleDir, env: { ...process.env, SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e' } });
     await program.waitFor(/sonde agent: connected to/);
-    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-    await lsp.notify('textDocument/didOpen', { textDocument: { uri: sourceUri, languageId: 'kotlin', version: 1, text: sourceText } });
+    lsp = await openEditor(gateway.url, sourceUri, sourceText, 'kotlin');
   });
 
   after(async () => {

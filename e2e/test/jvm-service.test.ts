@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver-protocol';
-import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
-import { repoRoot, sondeBin, start, startGateway, type Proc } from './support/processes.js';
+import type { LspClient } from '@sonde/lsp-server/testing';
+import { openEditor } from './support/editor-stack.js';
+import { repoRoot, start, startGateway, type Proc } from './support/processes.js';
 
 const agentJar = join(repoRoot, 'agents', 'jvm', 'target', 'sonde-agent-0.1.0.jar');
 const serviceDir = join(repoRoot, 'examples', 'java-service');
@@ -33,9 +34,7 @@ describe('the JVM agent: sonde lsp → gateway → the agent in a Java service �
     service = start('java', [`-javaagent:${agentJar}`, '-jar', serviceJar], { name: 'java-service', cwd: serviceDir, env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e' } });
     serviceUrl = (await service.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     await service.waitFor(/sonde agent: connected to/);
-    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-    await lsp.notify('textDocument/didOpen', { textDocument: { uri: sourceUri, languageId: 'java', version: 1, text: sourceText } });
+    lsp = await openEditor(gateway.url, sourceUri, sourceText, 'java');
   });
 
   after(async () => {

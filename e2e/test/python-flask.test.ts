@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeLens } from 'vscode-languageserver-protocol';
-import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
-import { repoRoot, sondeBin, start, startGateway, type Proc } from './support/processes.js';
+import type { LspClient } from '@sonde/lsp-server/testing';
+import { openEditor } from './support/editor-stack.js';
+import { repoRoot, start, startGateway, type Proc } from './support/processes.js';
 
 const python = join(repoRoot, '.tools', 'python', 'bin', 'python');
 const appDir = join(repoRoot, 'examples', 'flask-hello');
@@ -39,9 +40,7 @@ describe('the seed\'s Flask demo: sonde lsp → gateway → the Python agent in 
     flask = start(python, ['-m', 'sonde_agent', 'app.py'], { name: 'flask-hello', cwd: appDir, env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e' } });
     flaskUrl = (await flask.waitFor(/Running on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     await flask.waitFor(/sonde agent: connected to/);
-    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-    await lsp.notify('textDocument/didOpen', { textDocument: { uri: appUri, languageId: 'python', version: 1, text: appText } });
+    lsp = await openEditor(gateway.url, appUri, appText, 'python');
   });
 
   after(async () => {

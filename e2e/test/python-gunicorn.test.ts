@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { editorInitializeParams, LspClient } from '@sonde/lsp-server/testing';
-import { repoRoot, sondeBin, start, startGateway, type Proc } from './support/processes.js';
+import type { LspClient } from '@sonde/lsp-server/testing';
+import { openEditor } from './support/editor-stack.js';
+import { repoRoot, start, startGateway, type Proc } from './support/processes.js';
 
 const bin = join(repoRoot, '.tools', 'python', 'bin');
 const appDir = join(repoRoot, 'examples', 'flask-hello');
@@ -31,9 +32,7 @@ describe('gunicorn with two workers under sonde-agent run: each forked worker is
       env: { ...process.env, SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e', SONDE_AGENT_ID: 'gunicorn-e2e' },
     });
     await server.waitFor(/Listening at: http:\/\/127\.0\.0\.1:\d+/);
-    lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-    await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-    await lsp.notify('textDocument/didOpen', { textDocument: { uri: appUri, languageId: 'python', version: 1, text: readFileSync(appFile, 'utf8') } });
+    lsp = await openEditor(gateway.url, appUri, readFileSync(appFile, 'utf8'), 'python');
   });
 
   after(async () => {

@@ -14,14 +14,20 @@ export interface EditorStack {
   lsp: LspClient;
 }
 
+/** `sonde lsp` over stdio, initialised against the gateway, with `uri` (its `text`) open. */
+export async function openEditor(gatewayUrl: string, uri: string, text: string, languageId: string): Promise<LspClient> {
+  const lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
+  await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl }));
+  await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  return lsp;
+}
+
 /** Starts the stack and opens `uri` (its `text`) in the language server. */
 export async function startEditorStack(uri: string, text: string, serviceEnv: Record<string, string> = {}, which: ServiceSpec = NODE_SERVICE, languageId = 'javascript'): Promise<EditorStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sonde-e2e-'));
   const gateway = await startGateway(0, dataDir);
   const service = await startService(gateway.url, serviceEnv, which);
-  const lsp = LspClient.start({ args: [sondeBin, 'lsp', '--stdio'], name: 'sonde lsp' });
-  await lsp.initialize(editorInitializeParams(repoRoot, { gatewayUrl: gateway.url }));
-  await lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  const lsp = await openEditor(gateway.url, uri, text, languageId);
   return { dataDir, gateway, service, lsp };
 }
 
