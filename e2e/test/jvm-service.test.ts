@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { LspClient } from '@sonde/lsp-server/testing';
+import { lensMatching, runCommand } from './support/editor-actions.js';
 import { openEditor } from './support/editor-stack.js';
 import { repoRoot, start, startGateway, type Proc } from './support/processes.js';
 
@@ -31,7 +32,7 @@ describe('the JVM agent: sonde lsp → gateway → the agent in a Java service �
   before(async function () {
     assert.ok(existsSync(agentJar) && existsSync(serviceJar), `no ${agentJar} or ${serviceJar}: npm test builds them (scripts/jvm.mjs)`);
     gateway = await startGateway(0, mkdtempSync(join(tmpdir(), 'sonde-e2e-jvm-')));
-    service = start('java', [`-javaagent:${agentJar}`, '-jar', serviceJar], { name: 'java-service', cwd: serviceDir, env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e' } });
+    service = start('java', [`-javaagent:${agentJar}`, '-jar', serviceJar], { name: 'java-service', cwd: serviceDir, env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e', SONDE_METRIC_INTERVAL_MS: '300' } });
     serviceUrl = (await service.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     await service.waitFor(/sonde agent: connected to/);
     lsp = await openEditor(gateway.url, sourceUri, sourceText, 'java');
@@ -62,5 +63,22 @@ describe('the JVM agent: sonde lsp → gateway → the agent in a Java service �
     assert.equal(await (await fetch(`${serviceUrl}/bb`)).text(), 'Hello: bb');
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(!lsp.notifications.slice(after).some((n) => n.method === 'sonde/log' && n.params.text === 'Hello bb'), 'no line once the log is removed');
+  });
+
+  it('counts, measures and times in the running service: a counter, a metric of name.length() and a tic-toc between two lines of the handler', async () => {
+    const handler = sourceText.split('\n').findIndex((l) => l.includes('String name = exchange.getRequestURI()'));
+    const sent = sourceText.split('\n').findIndex((l) => l.includes('exchange.sendResponseHeaders(200'));
+    assert.ok(handler > 0 && sent > handler, 'the handler\'s lines');
+    await runCommand(lsp, 'sonde.addCounter', { uri: sourceUri, line });
+    await runCommand(lsp, 'sonde.addMetric', { uri: sourceUri, line, expression: 'name.length()' });
+    await runCommand(lsp, 'sonde.addTicToc', { uri: sourceUri, line: handler, endLine: sent });
+    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all(['bb', 'dddd', 'ffffff'].map(async (name) => assert.equal(await (await fetch(`${serviceUrl}/${name}`)).text(), `Hello: ${name}`)));
+    await lensMatching(lsp, sourceUri, line, /^counter · 3 hits · [\d.]+\/s$/, 'the counter with 3 hits');
+    const metric = await lensMatching(lsp, sourceUri, line, /^metric "name\.length\(\)" · 3 hits · p50 [\d.]+ · max 6$/, 'the metric with its p50 and max');
+    assert.ok(Math.abs(Number(/p50 ([\d.]+)/.exec(metric)![1]) - 4) <= 0.05, `p50 of 2, 4 and 6 within 1 %: ${metric}`);
+    const tictoc = await lensMatching(lsp, sourceUri, handler, /^tictoc · 3 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the tic-toc with 3 hits');
+    const [p50, p99] = [...tictoc.matchAll(/p\d\d ([\d.]+) ms/g)].map((m) => Number(m[1]));
+    assert.ok(p50! >= 0 && p99! >= p50! && p99! < 1000, tictoc);
   });
 });

@@ -32,6 +32,8 @@ import sonde.v1.EnvelopeOuterClass.Envelope;
 import sonde.v1.EventOuterClass.Event;
 import sonde.v1.EventOuterClass.EventBatch;
 import sonde.v1.EventOuterClass.HitCount;
+import sonde.v1.EventOuterClass.MetricSample;
+import dev.sonde.agent.probes.AggregateProbes;
 
 /**
  * The agent in this JVM: one daemon thread that keeps a connection to the gateway (reconnecting with
@@ -52,6 +54,9 @@ public final class Agent implements Sink {
   private final BlockingQueue<Wire.Item> events = new ArrayBlockingQueue<>(QUEUE);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Map<String, long[]> sentCounts = new HashMap<>();
+  /** The name each aggregating action's samples carry. */
+  private final Map<String, String> names = new ConcurrentHashMap<>();
+  private long intervalStart = System.currentTimeMillis();
   private int nextId = 1;
   private long ticks;
 
@@ -200,9 +205,18 @@ public final class Agent implements Sink {
       case ACTION_KIND_TICTOC -> "tictoc";
       default -> a.getKind() == ActionKind.UNRECOGNIZED ? "action kind " + a.getKindValue() : a.getKind().name();
     };
+    String where = a.getLocation().getFile() + ":" + a.getLocation().getLine();
+    sonde.v1.Common.Location end = a.getEndLocation();
+    int endLine = end.getLine() == 0 ? 0 : !end.getFile().isEmpty() && !end.getFile().equals(a.getLocation().getFile()) ? -1 : end.getLine();
+    String name = switch (kind) {
+      case "metric" -> a.getExpressionsCount() > 0 ? a.getExpressions(0).strip() : where;
+      case "tictoc" -> endLine > 0 ? where + "-" + endLine : where + " (function)";
+      default -> where;
+    };
+    names.put(a.getId(), a.getMetricName().isEmpty() ? name : a.getMetricName());
     sonde.v1.ActionOuterClass.CaptureLimits l = a.getLimits();
     dev.sonde.agent.values.Capture.Limits limits = dev.sonde.agent.values.Capture.Limits.of(l.getMaxDepth(), l.getMaxFields(), l.getMaxCollectionItems(), l.getMaxStringLength(), l.getMaxSnapshotBytes());
-    engine.upsert(a.getId(), kind, a.getLocation().getFile(), a.getLocation().getLine(), a.getFormat(), a.getCondition(), a.getExpressionsList(), a.getHitLimit(), limits);
+    engine.upsert(a.getId(), kind, a.getLocation().getFile(), a.getLocation().getLine(), a.getFormat(), a.getCondition(), a.getExpressionsList(), a.getHitLimit(), limits, endLine);
   }
 
   /** The loaded source file a workspace path means (the JVM has no source files to compare lines with). */
@@ -222,6 +236,24 @@ public final class Agent implements Sink {
       if (sent != null && java.util.Arrays.equals(sent, counts)) continue;
       sentCounts.put(p.getKey(), counts);
       batch.add(Event.newBuilder().setHits(HitCount.newBuilder().setActionId(p.getKey()).setAgentId(config.agentId()).setHits(counts[0]).setDropped(counts[1]).setSuppressed(counts[2])).build());
+    }
+    long now = System.currentTimeMillis();
+    if (now - intervalStart >= config.metricIntervalMs()) {
+      long start = intervalStart;
+      intervalStart = now;
+      for (Map.Entry<String, Probe> p : engine.probes().entrySet()) {
+        MetricSample.Builder m = MetricSample.newBuilder().setActionId(p.getKey()).setAgentId(config.agentId()).setName(names.getOrDefault(p.getKey(), "")).setIntervalStartMs(start).setIntervalEndMs(now);
+        if (p.getValue() instanceof AggregateProbes.Counter counter) {
+          m.setCount(counter.takeCount());
+        } else if (p.getValue() instanceof AggregateProbes.Aggregating agg) {
+          AggregateProbes.Aggregate a = agg.takeAggregate();
+          m.setCount(a.count);
+          if (a.count > 0) m.setSum(a.sum).setMin(a.min).setMax(a.max).setP50(a.quantile(0.5)).setP90(a.quantile(0.9)).setP99(a.quantile(0.99));
+        } else {
+          continue;
+        }
+        batch.add(Event.newBuilder().setMetric(m).build());
+      }
     }
     if (!batch.isEmpty()) send(c, Envelope.newBuilder().setEvents(EventBatch.newBuilder().addAllEvents(batch)), false);
   }

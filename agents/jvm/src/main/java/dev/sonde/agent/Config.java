@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The agent's settings: the same SONDE_* environment variables as every Sonde agent, or -Dsonde.* properties (which win). */
-public record Config(String gatewayUrl, String agentKey, List<String> tags, String appName, String agentId, int maxProbes, String jdwpPort) {
+public record Config(String gatewayUrl, String agentKey, List<String> tags, String appName, String agentId, int maxProbes, String jdwpPort, int metricIntervalMs) {
   public static final int DEFAULT_MAX_PROBES = 5000;
 
   static Config fromEnvironment(String agentArgs) {
@@ -25,7 +25,7 @@ public record Config(String gatewayUrl, String agentKey, List<String> tags, Stri
     if (app.isEmpty()) app = defaultAppName();
     String id = setting(env, props, "AGENT_ID", "");
     if (id.isEmpty()) id = "jvm-" + host() + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
-    return new Config(gateway, setting(env, props, "AGENT_KEY", ""), List.copyOf(tags), app, id, positive(setting(env, props, "MAX_PROBES", ""), DEFAULT_MAX_PROBES, "SONDE_MAX_PROBES"), setting(env, props, "JDWP_PORT", ""));
+    return new Config(gateway, setting(env, props, "AGENT_KEY", ""), List.copyOf(tags), app, id, positive(setting(env, props, "MAX_PROBES", ""), DEFAULT_MAX_PROBES, "SONDE_MAX_PROBES"), setting(env, props, "JDWP_PORT", ""), positive(setting(env, props, "METRIC_INTERVAL_MS", ""), 5000, "SONDE_METRIC_INTERVAL_MS"));
   }
 
   /** SONDE_NAME from the environment, or the property sonde.name (GATEWAY_URL → sonde.gateway.url). */

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class Engine {
   public static final String INSTALLED = "installed: a call to the probe at the line, in the method's bytecode";
-  public static final String KINDS = "logs and snapshots";
+  public static final String KINDS = "logs, snapshots, counters, metrics and tic-tocs";
 
   private final Instrumentation inst;
   private final Sink sink;
@@ -73,20 +73,31 @@ public final class Engine {
   }
 
   public void upsert(String actionId, String kind, String file, int line, String format, String condition) {
-    upsert(actionId, kind, file, line, format, condition, List.of(), 0, dev.sonde.agent.values.Capture.Limits.DEFAULT);
+    upsert(actionId, kind, file, line, format, condition, List.of(), 0, dev.sonde.agent.values.Capture.Limits.DEFAULT, 0);
   }
 
   public void upsert(String actionId, String kind, String file, int line, String format, String condition, List<String> watches, int hitLimit, dev.sonde.agent.values.Capture.Limits limits) {
+    upsert(actionId, kind, file, line, format, condition, watches, hitLimit, limits, 0);
+  }
+
+  /** ``endLine``: a tic-toc's end (0: none given; -1: in another file). */
+  public void upsert(String actionId, String kind, String file, int line, String format, String condition, List<String> watches, int hitLimit, dev.sonde.agent.values.Capture.Limits limits, int endLine) {
     synchronized (lock) {
       try {
         remove(actionId);
         if (file == null || file.isEmpty()) throw new Refused("invalid-action", "the probe has no file: give a path relative to the workspace");
         if (line < 1) throw new Refused("invalid-action", "line " + line + " is not a line number: lines start at 1");
-        if (!kind.equals("log") && !kind.equals("snapshot")) throw new Refused("unsupported-kind", kind + " is not supported by the JVM agent yet; only " + KINDS + " are");
+        if (!List.of("log", "snapshot", "counter", "metric", "tictoc").contains(kind)) throw new Refused("unsupported-kind", kind + " is not supported by the JVM agent yet; only " + KINDS + " are");
         if (installed.size() >= maxProbes) throw new Refused("probe-limit", "this agent already holds " + maxProbes + " probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)");
         Probe probe;
         try {
-          probe = kind.equals("log") ? new LogProbe(actionId, format, condition, budgets.forLog(), sink) : new SnapshotProbe(actionId, watches, condition, budgets.forSnapshot(), sink, limits, hitLimit);
+          probe = switch (kind) {
+            case "log" -> new LogProbe(actionId, format, condition, budgets.forLog(), sink);
+            case "snapshot" -> new SnapshotProbe(actionId, watches, condition, budgets.forSnapshot(), sink, limits, hitLimit);
+            case "counter" -> new AggregateProbes.Counter(actionId, condition, sink);
+            case "metric" -> new AggregateProbes.Metric(actionId, watches.isEmpty() ? "" : watches.get(0), condition, sink);
+            default -> new AggregateProbes.TicToc(actionId, line, endLine, condition, sink);
+          };
         } catch (ExpressionError e) {
           throw new Refused(e.code(), e.getMessage());
         }
@@ -119,11 +130,16 @@ public final class Engine {
   /** Into the loaded classes of its source file, in one retransformation; the state says how it went. */
   private void place(Installed in) throws Refused {
     List<Class<?>> classes = loadedClassesOf(in.source);
-    for (Class<?> c : classes) wants.computeIfAbsent(internal(c), k -> new ArrayList<>()).add(new LineInjector.Want(in.probe, in.line));
+    for (Class<?> c : classes) addWants(internal(c), in);
     retransform(classes, in.probe);
-    if (in.sites.values().stream().allMatch(List::isEmpty)) {
+    if (in.sites.values().stream().flatMap(List::stream).noneMatch(x -> !x.end)) {
       dropWants(in.probe);
       throw new Refused("no-code-at-line", "no code at line " + in.line + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
+    }
+    if (in.probe instanceof AggregateProbes.TicToc t && in.sites.values().stream().flatMap(List::stream).noneMatch(x -> x.end)) {
+      dropWants(in.probe);
+      retransform(classes, in.probe);
+      throw new Refused("no-code-at-line", "the end line: no code at line " + t.endLine + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
     }
     in.announced = true;
     List<Site> held = in.sites.values().stream().flatMap(List::stream).filter(x -> x.held).toList();
@@ -204,6 +220,13 @@ public final class Engine {
         }
       }
     }
+  }
+
+  /** The probe's wants in a class: its line, and a tic-toc's end line. */
+  private void addWants(String className, Installed in) {
+    List<LineInjector.Want> w = wants.computeIfAbsent(className, k -> new ArrayList<>());
+    w.add(new LineInjector.Want(in.probe, in.line));
+    if (in.probe instanceof AggregateProbes.TicToc t) w.add(new LineInjector.Want(in.probe, t.endLine, true));
   }
 
   private List<Class<?>> loadedClassesOf(String source) {
@@ -329,7 +352,7 @@ public final class Engine {
         if (m.matched() && m.segments() == source.split("/").length) {
           in.source = source;
           waiting = countWaiting();
-          wants.computeIfAbsent(name, k -> new ArrayList<>()).add(new LineInjector.Want(in.probe, in.line));
+          addWants(name, in);
         }
       }
     }

@@ -31,8 +31,12 @@ import org.objectweb.asm.tree.VarInsnNode;
 public final class LineInjector {
   private LineInjector() {}
 
-  /** A probe wanted at a line of this class. */
-  public record Want(Probe probe, int line) {}
+  /** A probe wanted at a line of this class; ``end``: the line where a tic-toc's span ends (its toc, which reads nothing). */
+  public record Want(Probe probe, int line, boolean end) {
+    public Want(Probe probe, int line) {
+      this(probe, line, false);
+    }
+  }
 
   /** The rewritten class, and the sites it calls (one per method that has the line), for each want. */
   public record Result(byte[] bytes, List<Site> sites, boolean hasLocalVariableTable) {}
@@ -55,8 +59,9 @@ public final class LineInjector {
       for (Want w : wants) {
         AbstractInsnNode at = firstInstructionOf(m, w.line());
         if (at == null) continue;
-        boolean hasThis = (m.access & Opcodes.ACC_STATIC) == 0 && !m.name.equals("<init>");
-        Site site = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, localsAt(m, at, w.probe()));
+        boolean hasThis = !w.end() && (m.access & Opcodes.ACC_STATIC) == 0 && !m.name.equals("<init>");
+        Site site = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, w.end() ? List.of() : localsAt(m, at, w.probe()));
+        site.end = w.end();
         site.id = Hits.register(site);
         site.held = running.test(site.className, m.name);
         if (!site.held) {
@@ -114,7 +119,7 @@ public final class LineInjector {
    * {@code if (cond) Hits.hit(...)} in the method itself, so that a false condition boxes nothing.
    */
   private static InsnList guarded(String owner, MethodNode m, AbstractInsnNode at, Site site) {
-    InsnList condition = site.probe.condition == null ? null : InlineCondition.compile(site.probe.condition, site.locals);
+    InsnList condition = site.probe.condition == null || site.end ? null : InlineCondition.compile(site.probe.condition, site.locals);
     FrameNode frame = condition == null ? null : FrameAt.of(owner, m, at);
     if (frame == null) return call(site);
     site.conditionInlined = true;

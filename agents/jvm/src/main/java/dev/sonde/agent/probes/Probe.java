@@ -55,6 +55,10 @@ public abstract class Probe {
 
   final void hit(Site site, Object[] values) {
     if (!enabled) return;
+    if (site.end) {
+      if (this instanceof AggregateProbes.TicToc t) t.toc();
+      return;
+    }
     if (condition != null && !site.conditionInlined) {
       try {
         if (!Evaluator.truth(new Evaluator(site, values, scope).eval(condition), "the condition")) return;

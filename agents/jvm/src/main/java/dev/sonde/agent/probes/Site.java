@@ -17,6 +17,8 @@ public final class Site {
   private final ClassLoader loader;
   private volatile Class<?> owner;
   int id = -1;
+  /** The end of a tic-toc's span (its toc): no condition, no values. */
+  volatile boolean end;
   /** The probe's condition is in the bytecode (InlineCondition): the hit comes only when it holds. */
   volatile boolean conditionInlined;
   /** A held site's method was entered again since (the debugger saw the call): time to hand over to the bytecode. */
