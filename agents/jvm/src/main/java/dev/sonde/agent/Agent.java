@@ -144,6 +144,7 @@ public final class Agent implements Sink {
       if (e != null) {
         if (e.getReplyTo() == helloId && e.hasActionSet()) {
           System.err.println("sonde agent: connected to " + uri + " as " + config.agentId());
+          policy(e.getActionSet().getPolicy());
           setAll(e.getActionSet().getActionsList());
         } else if (e.getReplyTo() == helloId && e.hasError()) {
           throw new IllegalStateException("the gateway refused the agent's hello: " + e.getError().getMessage());
@@ -182,9 +183,24 @@ public final class Agent implements Sink {
         sentCounts.remove(e.getActionRemoved().getActionId());
         engine.remove(e.getActionRemoved().getActionId());
       }
-      case ACTION_SET -> setAll(e.getActionSet().getActionsList());
+      case ACTION_SET -> {
+        policy(e.getActionSet().getPolicy());
+        setAll(e.getActionSet().getActionsList());
+      }
+      case POLICY -> policy(e.getPolicy());
       case FILE_QUERY -> send(c, Envelope.newBuilder().setReplyTo(e.getId()).setFileQueryResult(answer(e.getFileQuery())), false);
       default -> { }
+    }
+  }
+
+  /** The operator's policy, applied before any action and live to the probes already in. */
+  private void policy(sonde.v1.PolicyOuterClass.Policy p) {
+    for (String why : engine.setPolicy(p.getRedactNamesList(), p.getRedactPatternsList(), p.getBlockedFilesList(), p.getBlockedFunctionsList())) System.err.println("sonde agent: the policy's redaction pattern " + why + "; it is left out");
+    engine.budgets().setLog(0, 0, 0, 0);
+    engine.budgets().setSnapshot(0, 0, 0, 0);
+    for (sonde.v1.PolicyOuterClass.KindQuota q : p.getQuotasList()) {
+      if (q.getKind() == ActionKind.ACTION_KIND_LOG) engine.budgets().setLog(q.getPerProbePerSecond(), q.getPerProbeBurst(), q.getPerAgentPerSecond(), q.getPerAgentBurst());
+      if (q.getKind() == ActionKind.ACTION_KIND_SNAPSHOT) engine.budgets().setSnapshot(q.getPerProbePerSecond(), q.getPerProbeBurst(), q.getPerAgentPerSecond(), q.getPerAgentBurst());
     }
   }
 

@@ -27,6 +27,7 @@ public final class Engine {
   private final Sink sink;
   private final int maxProbes;
   private final Quota.Budgets budgets = new Quota.Budgets();
+  public final Policy policy = new Policy();
   public final SourceIndex sources = new SourceIndex();
   private final Object lock = new Object();
   /** Probes by action id, installed or waiting for their file. */
@@ -88,12 +89,14 @@ public final class Engine {
         if (file == null || file.isEmpty()) throw new Refused("invalid-action", "the probe has no file: give a path relative to the workspace");
         if (line < 1) throw new Refused("invalid-action", "line " + line + " is not a line number: lines start at 1");
         if (!List.of("log", "snapshot", "counter", "metric", "tictoc").contains(kind)) throw new Refused("unsupported-kind", kind + " is not supported by the JVM agent yet; only " + KINDS + " are");
+        String blocked = policy.blockReason(file);
+        if (blocked != null) throw new Refused("blocked", blocked);
         if (installed.size() >= maxProbes) throw new Refused("probe-limit", "this agent already holds " + maxProbes + " probes, its limit (SONDE_MAX_PROBES); remove some actions or raise the limit (this one goes in when there is room)");
         Probe probe;
         try {
           probe = switch (kind) {
-            case "log" -> new LogProbe(actionId, format, condition, budgets.forLog(), sink);
-            case "snapshot" -> new SnapshotProbe(actionId, watches, condition, budgets.forSnapshot(), sink, limits, hitLimit);
+            case "log" -> new LogProbe(actionId, format, condition, budgets.forLog(), sink, policy.redaction);
+            case "snapshot" -> new SnapshotProbe(actionId, watches, condition, budgets.forSnapshot(), sink, limits, hitLimit, policy.redaction);
             case "counter" -> new AggregateProbes.Counter(actionId, condition, sink);
             case "metric" -> new AggregateProbes.Metric(actionId, watches.isEmpty() ? "" : watches.get(0), condition, sink);
             default -> new AggregateProbes.TicToc(actionId, line, endLine, condition, sink);
@@ -132,6 +135,12 @@ public final class Engine {
     List<Class<?>> classes = loadedClassesOf(in.source);
     for (Class<?> c : classes) addWants(internal(c), in);
     retransform(classes, in.probe);
+    String blockedMethod = in.sites.values().stream().flatMap(List::stream).map(x -> policy.functionBlockReason(x.className, x.method)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    if (blockedMethod != null) {
+      dropWants(in.probe);
+      retransform(classes, in.probe);
+      throw new Refused("blocked", blockedMethod);
+    }
     if (in.sites.values().stream().flatMap(List::stream).noneMatch(x -> !x.end)) {
       dropWants(in.probe);
       throw new Refused("no-code-at-line", "no code at line " + in.line + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
@@ -267,6 +276,25 @@ public final class Engine {
       } catch (Throwable t) {
         System.err.println("sonde agent: could not take the probe of " + actionId + " out: " + t);
       }
+    }
+  }
+
+  /**
+   * The gateway's policy, live: redaction for the next hit of every probe, the quotas' rates, and the
+   * probes the blocklists now cover taken out, each saying why. Returns the refused redaction patterns.
+   */
+  public List<String> setPolicy(List<String> names, List<String> patterns, List<String> blockedFiles, List<String> blockedFunctions) {
+    synchronized (lock) {
+      List<String> refused = policy.set(names, patterns, blockedFiles, blockedFunctions);
+      for (Installed in : new ArrayList<>(installed.values())) {
+        String why = policy.blockReason(in.file);
+        if (why == null) why = in.sites.values().stream().flatMap(List::stream).map(x -> policy.functionBlockReason(x.className, x.method)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (why != null) {
+          remove(in.probe.actionId);
+          sink.state(in.probe.actionId, "error", "blocked", why);
+        }
+      }
+      return refused;
     }
   }
 

@@ -14,8 +14,17 @@ public final class LogProbe extends Probe {
   private final Node[] values;
   private boolean failureLogged;
 
+  private final dev.sonde.agent.values.Redaction redaction;
+  /** Each expression's last name (user.password gives password): a secret name reads as [redacted]. */
+  private final String[] lastNames;
+
   public LogProbe(String actionId, String format, String condition, Quota quota, Sink sink) throws ExpressionError {
+    this(actionId, format, condition, quota, sink, new dev.sonde.agent.values.Redaction());
+  }
+
+  public LogProbe(String actionId, String format, String condition, Quota quota, Sink sink, dev.sonde.agent.values.Redaction redaction) throws ExpressionError {
     super(actionId, condition, quota, sink);
+    this.redaction = redaction;
     List<String> lits = new ArrayList<>();
     List<Node> exprs = new ArrayList<>();
     StringBuilder text = new StringBuilder();
@@ -40,6 +49,11 @@ public final class LogProbe extends Probe {
     lits.add(text.toString());
     this.literals = lits.toArray(new String[0]);
     this.values = exprs.toArray(new Node[0]);
+    this.lastNames = new String[values.length];
+    for (int i = 0; i < values.length; i++) {
+      Node n = values[i];
+      lastNames[i] = n instanceof Node.Name name ? name.name() : n instanceof Node.Field f ? f.name() : null;
+    }
   }
 
   @Override
@@ -56,7 +70,8 @@ public final class LogProbe extends Probe {
         if (eval == null) eval = new Evaluator(site, args, scope);
         v = eval.eval(values[i]);
       }
-      line.append(Values.render(v)).append(literals[i + 1]);
+      String text = lastNames[i] != null && redaction.sensitiveName(lastNames[i]) ? dev.sonde.agent.values.Redaction.REDACTED : redaction.redactValue(Values.render(v));
+      line.append(text).append(literals[i + 1]);
     }
     sink.line(actionId, line.toString());
   }

@@ -19,8 +19,11 @@ public final class SnapshotProbe extends Probe {
   /** A stack frame of a snapshot: the method, its file and line, and (the probed one) its values. */
   public record Frame(String function, String file, int line, List<Capture.Variable> locals) {}
 
-  public SnapshotProbe(String actionId, List<String> watches, String condition, Quota quota, Sink sink, Capture.Limits limits, int hitLimit) throws ExpressionError {
+  private final dev.sonde.agent.values.Redaction redaction;
+
+  public SnapshotProbe(String actionId, List<String> watches, String condition, Quota quota, Sink sink, Capture.Limits limits, int hitLimit, dev.sonde.agent.values.Redaction redaction) throws ExpressionError {
     super(actionId, condition, quota, sink);
+    this.redaction = redaction;
     this.limits = limits;
     this.hitLimit = hitLimit > 0 ? hitLimit : 1;
     int i = 1;
@@ -46,7 +49,7 @@ public final class SnapshotProbe extends Probe {
   @Override
   void produce(Site site, Object[] values) {
     if (taken >= hitLimit) return;
-    Capture cap = new Capture(limits);
+    Capture cap = new Capture(limits, redaction);
     List<Capture.Variable> watched = new ArrayList<>();
     Evaluator eval = new Evaluator(site, values, scope);
     for (int i = 0; i < watches.size(); i++) {

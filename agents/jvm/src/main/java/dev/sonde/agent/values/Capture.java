@@ -33,8 +33,15 @@ public final class Capture {
   private boolean cut;
   private final Set<Object> open = Collections.newSetFromMap(new IdentityHashMap<>());
 
+  private final Redaction redaction;
+
   public Capture(Limits limits) {
+    this(limits, new Redaction());
+  }
+
+  public Capture(Limits limits, Redaction redaction) {
     this.limits = limits;
+    this.redaction = redaction;
   }
 
   /** Whether the byte budget cut the capture short. */
@@ -52,7 +59,9 @@ public final class Capture {
       cut = true;
       return new Variable(name, type, "", List.of(), true, 0);
     }
+    if (redaction.sensitiveName(name)) return leaf(name, type, Redaction.REDACTED, false, 0);
     if (v instanceof String s) {
+      s = redaction.redactText(s);
       boolean over = s.length() > limits.stringLength();
       String text = over ? s.substring(0, Character.isHighSurrogate(s.charAt(limits.stringLength() - 1)) ? limits.stringLength() - 1 : limits.stringLength()) + Values.CUT_MARK : s;
       return leaf(name, "String", text, over, over ? s.length() - text.length() + 1 : 0);
