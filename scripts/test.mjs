@@ -47,17 +47,24 @@ const pytestCounts = (out) => {
   return { passed: n('passed'), failed: n('failed') + n('errors?') };
 };
 
-// Surefire's summary: "Tests run: 143, Failures: 0, Errors: 0, Skipped: 0" (the last one is the total).
+// Surefire's and failsafe's summaries, "Tests run: 143, Failures: 0, Errors: 0, Skipped: 0" (a class's own lines say "-- in"): summed.
 const junitCounts = (out) => {
-  const all = [...out.matchAll(/Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)/g)].at(-1);
-  if (!all) return { passed: 0, failed: 0 };
-  const [run, failures, errors, skipped] = all.slice(1).map(Number);
-  return { passed: run - failures - errors - skipped, failed: failures + errors };
+  let passed = 0;
+  let failed = 0;
+  for (const line of out.split('\n')) {
+    const m = /Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)/.exec(line);
+    if (!m || line.includes(' -- in ')) continue;
+    const [run, failures, errors, skipped] = m.slice(1).map(Number);
+    passed += run - failures - errors - skipped;
+    failed += failures + errors;
+  }
+  return { passed, failed };
 };
 
 const runMocha = (dir, env) => runCounted(dir, process.execPath, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--color'], env, mochaCounts);
 const runPytest = (python) => runCounted('agents/python', python, ['-m', 'pytest', '--color=yes', '-p', 'no:cacheprovider'], {}, pytestCounts);
-const runJUnit = () => runCounted('agents/jvm', 'mvn', [...mavenArgs, 'surefire:test'], {}, junitCounts);
+// verify: the unit tests (surefire), then the engine's tests in a JVM running the packaged agent (failsafe).
+const runJUnit = () => runCounted('agents/jvm', 'mvn', [...mavenArgs, 'verify'], {}, junitCounts);
 
 setup();
 setupEditors();

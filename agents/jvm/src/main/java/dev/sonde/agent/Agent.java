@@ -65,6 +65,13 @@ public final class Agent implements Sink {
     this.engine = new Engine(inst, this, config.maxProbes(), config.jdwpPort());
   }
 
+  private static volatile Instrumentation instrumentation;
+
+  /** The Instrumentation the agent was started with, or null: the engine's tests make engines of their own with it. */
+  public static Instrumentation instrumentation() {
+    return instrumentation;
+  }
+
   /** The engine of the agent running in this JVM, or null: tests and benchmarks drive it directly. */
   public static Engine engine() {
     Agent a = running;
@@ -73,6 +80,7 @@ public final class Agent implements Sink {
 
   static synchronized void start(Instrumentation inst, Config config) {
     if (running != null) return;
+    instrumentation = inst;
     try {
       if (!inst.isRetransformClassesSupported()) throw new IllegalStateException("this JVM cannot retransform classes");
       Agent agent = new Agent(inst, config);

@@ -67,6 +67,25 @@ public final class Engine {
     this.maxProbes = maxProbes;
     this.jdwpPort = jdwpPort;
     inst.addTransformer(transformer, true);
+    indexLoaded();
+  }
+
+  /**
+   * The program's classes that loaded before the engine (an agent attached to a running JVM, a second
+   * engine): their source files, from each class's own bytes as its loader serves them.
+   */
+  private void indexLoaded() {
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      ClassLoader loader = c.getClassLoader();
+      if (loader == null || loader == PLATFORM || c.isArray() || c.isHidden() || own(c.getProtectionDomain())) continue;
+      String name = internal(c);
+      if (sources.sourceOf(name) != null) continue;
+      try (java.io.InputStream in = loader.getResourceAsStream(name + ".class")) {
+        if (in != null) sources.add(name, in.readAllBytes());
+      } catch (Exception | LinkageError unreadable) {
+        // a class without a class file to read (generated): not indexed
+      }
+    }
   }
 
   public Quota.Budgets budgets() {
@@ -324,6 +343,18 @@ public final class Engine {
     if (d != null) d.stop(site);
   }
 
+  /** Where the agent's own classes come from (its jar): never indexed, never probed. */
+  private static final java.net.URL OWN = codeSource(Engine.class.getProtectionDomain());
+
+  private static java.net.URL codeSource(ProtectionDomain d) {
+    return d == null || d.getCodeSource() == null ? null : d.getCodeSource().getLocation();
+  }
+
+  private static boolean own(ProtectionDomain d) {
+    java.net.URL at = codeSource(d);
+    return at != null && at.equals(OWN);
+  }
+
   /** Refusals with a reason code, turned into the error state. */
   static final class Refused extends Exception {
     final String code;
@@ -351,7 +382,7 @@ public final class Engine {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
       // The JDK's own classes (bootstrap and platform loaders) are not the program's: never indexed, never probed.
-      if (name == null || loader == null || loader == PLATFORM || name.startsWith("dev/sonde/agent/")) return null;
+      if (name == null || loader == null || loader == PLATFORM || own(domain)) return null;
       try {
         if (redefined == null) {
           String source = sources.add(name, bytes);
