@@ -81,4 +81,24 @@ describe('the JVM agent: sonde lsp → gateway → the agent in a Java service �
     const [p50, p99] = [...tictoc.matchAll(/p\d\d ([\d.]+) ms/g)].map((m) => Number(m[1]));
     assert.ok(p50! >= 0 && p99! >= p50! && p99! < 1000, tictoc);
   });
+
+  it('attaches to a service that runs without the agent (java -jar sonde-agent.jar attach PID), with the attaching shell\'s settings', async () => {
+    const plain = start('java', ['-jar', serviceJar], { name: 'java-service (no agent)', cwd: serviceDir, env: { ...process.env, PORT: '0', SONDE_GATEWAY_URL: '' } });
+    try {
+      const url = (await plain.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+      assert.equal(await (await fetch(`${url}/warm`)).text(), 'Hello: warm', 'its classes are loaded before the agent comes');
+      const attach = start('java', ['-jar', agentJar, 'attach', String(plain.child.pid)], { name: 'attach', env: { ...process.env, SONDE_GATEWAY_URL: gateway.url, SONDE_TAGS: 'e2e', SONDE_AGENT_ID: 'attached-e2e' } });
+      await attach.waitFor(/sonde agent: loaded into \d+; on Java 21 and newer the target JVM prints a warning/);
+      await plain.waitFor(/sonde agent: connected to \S+ as attached-e2e/);
+      const mark = lsp.notifications.length;
+      const added = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: 'sonde.addLog', arguments: [{ uri: sourceUri, line, format: 'attached {name}' }] });
+      await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === added.actionId && JSON.stringify(n.params.agents).includes('"agentId":"attached-e2e","state":"active"'), 'the log active in the attached service', mark);
+      assert.equal(await (await fetch(`${url}/cc`)).text(), 'Hello: cc');
+      const logged = await lsp.waitFor((n) => n.method === 'sonde/log' && n.params.text === 'attached cc', 'the line from the attached service', mark);
+      assert.equal(logged.params.agentId, 'attached-e2e');
+      await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId: added.actionId }] });
+    } finally {
+      await plain.stop();
+    }
+  });
 });

@@ -2,7 +2,11 @@ package dev.sonde.agent;
 
 import java.lang.instrument.Instrumentation;
 
-/** The agent's entry points: -javaagent (premain), attach (agentmain), and java -jar (attach PID). */
+/**
+ * The agent's entry points: -javaagent at start-up (premain), loaded into a running JVM (agentmain), and
+ * {@code java -jar sonde-agent.jar attach PID}, which loads it into that JVM with this shell's SONDE_*
+ * settings (the running JVM's own environment cannot change).
+ */
 public final class AgentMain {
   private AgentMain() {}
 
@@ -15,7 +19,12 @@ public final class AgentMain {
   }
 
   public static void main(String[] args) {
-    System.err.println("sonde agent: usage: java -javaagent:sonde-agent.jar -jar app.jar (settings from SONDE_* variables)");
+    if (args.length == 2 && args[0].equals("attach")) {
+      System.exit(Attach.attach(args[1], Config.argsFrom(System.getenv())));
+    }
+    System.err.println("usage: java -jar sonde-agent.jar attach PID     (loads the agent into the running JVM PID, with this shell's SONDE_* settings)\n"
+        + "       java -javaagent:sonde-agent.jar -jar app.jar  (at start-up; settings from SONDE_* variables or -Dsonde.* properties)");
     System.exit(2);
   }
+
 }

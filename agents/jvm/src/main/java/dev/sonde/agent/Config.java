@@ -13,7 +13,27 @@ public record Config(String gatewayUrl, String agentKey, List<String> tags, Stri
   public static final int DEFAULT_MAX_PROBES = 5000;
 
   static Config fromEnvironment(String agentArgs) {
-    return from(System.getenv(), System.getProperties());
+    java.util.Properties props = new java.util.Properties();
+    props.putAll(System.getProperties());
+    // Settings given with the agent (attach passes the attaching shell's SONDE_* this way) win over the JVM's own.
+    if (agentArgs != null) {
+      for (String pair : agentArgs.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.startsWith("SONDE_")) props.setProperty("sonde." + pair.substring(6, eq).toLowerCase().replace('_', '.'), pair.substring(eq + 1));
+      }
+    }
+    return from(System.getenv(), props);
+  }
+
+  /** The SONDE_* variables of this environment as an agent's argument string: SONDE_GATEWAY_URL=…;SONDE_TAGS=…. */
+  static String argsFrom(Map<String, String> env) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+      if (!e.getKey().startsWith("SONDE_") || e.getValue().contains(";")) continue;
+      if (out.length() > 0) out.append(';');
+      out.append(e.getKey()).append('=').append(e.getValue());
+    }
+    return out.toString();
   }
 
   static Config from(Map<String, String> env, java.util.Properties props) {
