@@ -17,8 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import sonde.v1.ActionOuterClass.Action;
@@ -51,7 +49,9 @@ public final class Agent implements Sink {
   private final Config config;
   private final Engine engine;
   private final String instanceId = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-  private final BlockingQueue<Wire.Item> events = new ArrayBlockingQueue<>(QUEUE);
+  /** Bounded by ``queued``: a full queue refuses a line with one read, no lock (the program's threads never wait on it). */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Wire.Item> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Map<String, long[]> sentCounts = new HashMap<>();
   /** The name each aggregating action's samples carry. */
@@ -105,12 +105,9 @@ public final class Agent implements Sink {
 
   @Override
   public void state(String actionId, String state, String code, String message) {
-    Wire.State s = new Wire.State(actionId, System.currentTimeMillis(), state, code, message);
-    if (!events.offer(s)) {
-      // States are few and must not be lost behind lines: make room by dropping the oldest line.
-      events.poll();
-      events.offer(s);
-    }
+    // States are few and must not be lost behind lines: queued past the bound too.
+    queued.incrementAndGet();
+    events.offer(new Wire.State(actionId, System.currentTimeMillis(), state, code, message));
   }
 
   @Override
@@ -119,7 +116,13 @@ public final class Agent implements Sink {
   }
 
   private void push(String actionId, Wire.Item item) {
-    if (!events.offer(item)) dropped.computeIfAbsent(actionId, k -> new AtomicLong()).incrementAndGet();
+    if (queued.get() >= QUEUE) {
+      AtomicLong n = dropped.get(actionId);
+      (n != null ? n : dropped.computeIfAbsent(actionId, k -> new AtomicLong())).incrementAndGet();
+      return;
+    }
+    queued.incrementAndGet();
+    events.offer(item);
   }
 
   private void run(URI uri) {
@@ -252,7 +255,10 @@ public final class Agent implements Sink {
 
   private void flush(Connection c) throws Exception {
     List<Event> batch = new ArrayList<>();
-    for (Wire.Item item; batch.size() < 1000 && (item = events.poll()) != null; ) batch.add(Wire.event(item, config.agentId()));
+    for (Wire.Item item; batch.size() < 1000 && (item = events.poll()) != null; ) {
+      queued.decrementAndGet();
+      batch.add(Wire.event(item, config.agentId()));
+    }
     for (Map.Entry<String, Probe> p : engine.probes().entrySet()) {
       long drops = dropped.getOrDefault(p.getKey(), new AtomicLong()).get();
       long[] counts = {p.getValue().hits(), drops, p.getValue().suppressed()};

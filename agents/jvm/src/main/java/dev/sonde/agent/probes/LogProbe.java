@@ -70,10 +70,25 @@ public final class LogProbe extends Probe {
         if (eval == null) eval = new Evaluator(site, args, scope);
         v = eval.eval(values[i]);
       }
-      String text = lastNames[i] != null && redaction.sensitiveName(lastNames[i]) ? dev.sonde.agent.values.Redaction.REDACTED : redaction.redactValue(Values.render(v));
+      String text = hidden()[i] ? dev.sonde.agent.values.Redaction.REDACTED : redaction.redactValue(Values.render(v));
       line.append(text).append(literals[i + 1]);
     }
     sink.line(actionId, line.toString());
+  }
+
+  private volatile boolean[] hidden;
+  private volatile int hiddenFor = -1;
+
+  /** Which expressions read as [redacted] by their name, for the redaction in force (decided once per policy). */
+  private boolean[] hidden() {
+    boolean[] h = hidden;
+    if (h == null || hiddenFor != redaction.version()) {
+      h = new boolean[lastNames.length];
+      for (int i = 0; i < h.length; i++) h[i] = lastNames[i] != null && redaction.sensitiveName(lastNames[i]);
+      hiddenFor = redaction.version();
+      hidden = h;
+    }
+    return h;
   }
 
   @Override

@@ -16,8 +16,10 @@ public abstract class Probe {
   /** The names its expressions read: the injected code passes those that are locals at the line. */
   final Set<String> names = new LinkedHashSet<>();
   volatile boolean enabled = true;
-  volatile long hits;
-  volatile long suppressed;
+  // Plain fields, read by the agent's thread now and then: under threads a lost increment is a miscount, never an error,
+  // and a volatile write on every hit would cost more than the rest of a false condition.
+  long hits;
+  long suppressed;
   private volatile boolean failing;
   /** What its active state says (the engine sets it: the bytecode, or the debugger fallback serving a running call), said again on resuming. */
   volatile String activeCode = "";

@@ -47,6 +47,12 @@ public final class Redaction {
   private volatile int shortest;
   private volatile int numbersSafeBelow;
   private final Map<String, Boolean> names = new ConcurrentHashMap<>();
+  /** Moves on with every set(): a probe recomputes what it decided once (which of its names are secret). */
+  private volatile int version;
+
+  public int version() {
+    return version;
+  }
 
   public Redaction() {
     set(List.of(), List.of());
@@ -109,6 +115,7 @@ public final class Redaction {
     numbersSafeBelow = v.size() > DEFAULT_VALUES.size() ? 0 : CARD_MIN_DIGITS;
     shortest = v.stream().mapToInt(Value::minLength).min().orElse(0);
     names.clear();
+    version++;
     return refused;
   }
 
@@ -172,8 +179,16 @@ public final class Redaction {
 
   /** A value's text in a line: secret keys of a rendered object, then the value patterns. */
   public String redactValue(String text) {
-    if (text.length() < numbersSafeBelow && text.chars().allMatch(c -> "0123456789-.+e".indexOf(c) >= 0)) return text;
+    if (text.length() < numbersSafeBelow && numberText(text)) return text;
     return redactText(redactRendered(text));
+  }
+
+  private static boolean numberText(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < '0' || c > '9') && c != '-' && c != '.' && c != '+' && c != 'e') return false;
+    }
+    return true;
   }
 
   public String redactText(String text) {
