@@ -91,4 +91,20 @@ describe('the seed\'s Kotlin PrimeMainComplex: a log in the loop of main, which 
     assert.match(hover, new RegExp(`pc.number \\* 2: Integer = ${2 * i}\\b`), 'the watch');
     assert.match(hover, new RegExp(`non_static_cnt: Integer = ${primesBelow(i)}\\b`), 'non_static_cnt, the primes below i');
   });
+
+  it('logs inside the inline function report() (Report.kt): the SMAP finds its copy in main, whose running loop the fallback serves', async () => {
+    const reportFile = join(exampleDir, 'src', 'main', 'kotlin', 'Report.kt');
+    const reportUri = pathToFileURL(reportFile).href;
+    const reportText = readFileSync(reportFile, 'utf8');
+    const body = reportText.split('\n').findIndex((l) => l.includes('if (i % PrimeMainComplex.PROGRESS_EVERY == 0)'));
+    await lsp.notify('textDocument/didOpen', { textDocument: { uri: reportUri, languageId: 'kotlin', version: 1, text: reportText } });
+    const mark = lsp.notifications.length;
+    const { actionId } = await lsp.request<{ actionId: string }>('workspace/executeCommand', { command: 'sonde.addLog', arguments: [{ uri: reportUri, line: body, format: 'report {i} {count}' }] });
+    await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'active', 'the log in the inline function to become active', mark, 30_000);
+    const line = await lsp.waitFor((n) => n.method === 'sonde/log' && n.params.actionId === actionId, 'a line from the inline body', mark, 30_000);
+    const m = /^report (\d+) (\d+)$/.exec(String(line.params.text));
+    assert.ok(m, `the inline function's own parameters (i$iv, count$iv in main): ${String(line.params.text)}`);
+    assert.equal(Number(m[2]), primesBelow(Number(m[1])), String(line.params.text));
+    await lsp.request('workspace/executeCommand', { command: 'sonde.removeLog', arguments: [{ actionId }] });
+  });
 });

@@ -30,8 +30,8 @@ class PrimeChecker(val number: Int) {
 object PrimeMainComplex {
     var cnt = 0
 
-    // Prints a progress line every so many numbers.
-    private const val PROGRESS_EVERY = 100
+    // A progress line every so many numbers (report(), in Report.kt).
+    const val PROGRESS_EVERY = 100
 
 
     @kotlin.jvm.JvmStatic
@@ -48,7 +48,7 @@ object PrimeMainComplex {
                 }
                 pc.doNothing() // Fake line to insert
                 ++i
-                if (i % PROGRESS_EVERY == 0) println("checked up to $i: $message$cnt")
+                report(i, message, cnt)
             }
             i = 2
             cnt = 0

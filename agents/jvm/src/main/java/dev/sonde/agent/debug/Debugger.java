@@ -79,7 +79,8 @@ public final class Debugger {
     boolean placed = false;
     for (ReferenceType type : vm.classesByName(site.className)) {
       try {
-        for (Location loc : type.locationsOfLine(site.line)) {
+        // The "Java" stratum: the bytecode's own line numbers (a Kotlin class's default stratum maps them through its SMAP).
+        for (Location loc : type.locationsOfLine("Java", null, site.bytecodeLine > 0 ? site.bytecodeLine : site.line)) {
           if (!loc.method().name().equals(site.method)) continue;
           BreakpointRequest req = vm.eventRequestManager().createBreakpointRequest(loc);
           req.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
@@ -175,7 +176,10 @@ public final class Debugger {
   private static List<LocalVariable> visible(StackFrame frame, Site site) {
     List<LocalVariable> out = new ArrayList<>();
     try {
-      for (Site.Local l : site.locals) out.add(frame.visibleVariableByName(l.name()));
+      for (Site.Local l : site.locals) {
+        LocalVariable v = site.bytecodeLine != site.line ? frame.visibleVariableByName(l.name() + "$iv") : null;
+        out.add(v != null ? v : frame.visibleVariableByName(l.name()));
+      }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

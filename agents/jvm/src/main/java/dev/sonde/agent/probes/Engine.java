@@ -253,8 +253,8 @@ public final class Engine {
   /** The probe's wants in a class: its line, and a tic-toc's end line. */
   private void addWants(String className, Installed in) {
     List<LineInjector.Want> w = wants.computeIfAbsent(className, k -> new ArrayList<>());
-    w.add(new LineInjector.Want(in.probe, in.line));
-    if (in.probe instanceof AggregateProbes.TicToc t) w.add(new LineInjector.Want(in.probe, t.endLine, true));
+    w.add(new LineInjector.Want(in.probe, in.line, false, in.source));
+    if (in.probe instanceof AggregateProbes.TicToc t) w.add(new LineInjector.Want(in.probe, t.endLine, true, in.source));
   }
 
   private List<Class<?>> loadedClassesOf(String source) {

@@ -32,9 +32,13 @@ public final class LineInjector {
   private LineInjector() {}
 
   /** A probe wanted at a line of this class; ``end``: the line where a tic-toc's span ends (its toc, which reads nothing). */
-  public record Want(Probe probe, int line, boolean end) {
+  public record Want(Probe probe, int line, boolean end, String source) {
     public Want(Probe probe, int line) {
-      this(probe, line, false);
+      this(probe, line, false, null);
+    }
+
+    public Want(Probe probe, int line, boolean end) {
+      this(probe, line, end, null);
     }
   }
 
@@ -54,13 +58,15 @@ public final class LineInjector {
     List<Site> sites = new ArrayList<>();
     boolean tables = false;
     boolean injected = false;
+    String own = cls.sourceFile == null ? null : (cls.name.lastIndexOf('/') >= 0 ? cls.name.substring(0, cls.name.lastIndexOf('/') + 1) : "") + cls.sourceFile;
+    Smap smap = Smap.parse(cls.sourceDebug, cls.name);
     for (MethodNode m : cls.methods) {
       if (m.localVariables != null && !m.localVariables.isEmpty()) tables = true;
-      for (Want w : wants) {
-        AbstractInsnNode at = firstInstructionOf(m, w.line());
+      for (Want w : wants) for (int bytecodeLine : bytecodeLines(w, own, smap)) {
+        AbstractInsnNode at = firstInstructionOf(m, bytecodeLine);
         if (at == null) continue;
         boolean hasThis = !w.end() && (m.access & Opcodes.ACC_STATIC) == 0 && !m.name.equals("<init>");
-        Site site = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, w.end() ? List.of() : localsAt(m, at, w.probe()));
+        Site site = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, w.end() ? List.of() : localsAt(m, at, w.probe(), bytecodeLine != w.line()));
         site.end = w.end();
         site.id = Hits.register(site);
         site.held = running.test(site.className, m.name);
@@ -68,6 +74,7 @@ public final class LineInjector {
           m.instructions.insertBefore(at, guarded(cls.name, m, at, site));
           injected = true;
         }
+        site.bytecodeLine = bytecodeLine;
         sites.add(site);
       }
     }
@@ -75,6 +82,17 @@ public final class LineInjector {
     ClassWriter out = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     cls.accept(out);
     return new Result(out.toByteArray(), sites, tables);
+  }
+
+  /**
+   * The class's own line numbers where a want's source line runs: the line itself in its own file, and
+   * every copy an inline function's body left here (the SMAP's output lines for that file and line).
+   */
+  static List<Integer> bytecodeLines(Want w, String own, Smap smap) {
+    List<Integer> out = new ArrayList<>();
+    if (w.source() == null || w.source().equals(own)) out.add(w.line());
+    if (w.source() != null) for (int l : smap.outputs(w.source(), w.line())) if (!out.contains(l)) out.add(l);
+    return out;
   }
 
   /** The first real instruction after the line's first entry in the method's LineNumberTable; null when it has none. */
@@ -90,8 +108,12 @@ public final class LineInjector {
     return null;
   }
 
-  /** The probe's names that are locals in scope at ``at`` (the table's ranges), in the probe's order. */
-  private static List<Site.Local> localsAt(MethodNode m, AbstractInsnNode at, Probe probe) {
+  /**
+   * The probe's names that are locals in scope at ``at`` (the table's ranges), in the probe's order. In a
+   * copy of an inline function's body (``inlined``) Kotlin names its parameters and locals name$iv: those
+   * are the names the function's own code reads, so they come first.
+   */
+  private static List<Site.Local> localsAt(MethodNode m, AbstractInsnNode at, Probe probe, boolean inlined) {
     List<Site.Local> out = new ArrayList<>();
     if (m.localVariables == null) return out;
     int index = m.instructions.indexOf(at);
@@ -103,13 +125,14 @@ public final class LineInjector {
       return out;
     }
     for (String name : probe.names()) {
-      for (LocalVariableNode v : m.localVariables) {
-        if (!v.name.equals(name) || v.name.equals("this")) continue;
-        if (m.instructions.indexOf(v.start) <= index && index < m.instructions.indexOf(v.end)) {
-          out.add(new Site.Local(v.name, v.index, v.desc));
-          break;
+      Site.Local found = null;
+      for (String candidate : inlined ? List.of(name + "$iv", name) : List.of(name)) {
+        for (LocalVariableNode v : m.localVariables) {
+          if (found != null || !v.name.equals(candidate) || v.name.equals("this")) continue;
+          if (m.instructions.indexOf(v.start) <= index && index < m.instructions.indexOf(v.end)) found = new Site.Local(name, v.index, v.desc);
         }
       }
+      if (found != null) out.add(found);
     }
     return out;
   }

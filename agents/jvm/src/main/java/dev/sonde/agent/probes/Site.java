@@ -17,6 +17,8 @@ public final class Site {
   private final ClassLoader loader;
   private volatile Class<?> owner;
   int id = -1;
+  /** The line number in the class's bytecode where the call goes: the source line, or a copy of it an inline function left (SMAP). */
+  public volatile int bytecodeLine;
   /** The end of a tic-toc's span (its toc): no condition, no values. */
   volatile boolean end;
   /** The probe's condition is in the bytecode (InlineCondition): the hit comes only when it holds. */

@@ -21,14 +21,23 @@ public final class SourceIndex {
   private final Map<String, Set<String>> classes = new ConcurrentHashMap<>();
   private final Map<String, String> sourceOf = new ConcurrentHashMap<>();
 
-  /** Records a class from its bytes; returns its source path, or null when it has no SourceFile to go by. */
+  /**
+   * Records a class from its bytes; returns its source path, or null when it has no SourceFile to go by.
+   * A class that inlines code of other files (Kotlin's inline functions, by its SMAP) is indexed under
+   * them too: a probe on such a line goes into every class that holds a copy.
+   */
   public String add(String internalName, byte[] bytes) {
-    String file = sourceFile(bytes);
-    if (file == null) return null;
+    String[] found = source(bytes);
+    if (found[0] == null) return null;
     int slash = internalName.lastIndexOf('/');
-    String path = slash >= 0 ? internalName.substring(0, slash + 1) + file : file;
+    String path = slash >= 0 ? internalName.substring(0, slash + 1) + found[0] : found[0];
     sourceOf.put(internalName, path);
     classes.computeIfAbsent(path, p -> ConcurrentHashMap.newKeySet()).add(internalName);
+    if (found[1] != null) {
+      for (String other : Smap.parse(found[1], internalName).lines.keySet()) {
+        if (!other.equals(path)) classes.computeIfAbsent(other, p -> ConcurrentHashMap.newKeySet()).add(internalName);
+      }
+    }
     return path;
   }
 
@@ -48,18 +57,20 @@ public final class SourceIndex {
     return classes.size();
   }
 
-  static String sourceFile(byte[] bytes) {
-    String[] found = {null};
+  /** The class's SourceFile and its SourceDebugExtension (SMAP), either null. */
+  static String[] source(byte[] bytes) {
+    String[] found = {null, null};
     try {
       new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
         @Override
         public void visitSource(String source, String debug) {
           found[0] = source;
+          found[1] = debug;
         }
       }, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
     } catch (RuntimeException malformed) {
-      return null;
+      return new String[] {null, null};
     }
-    return found[0];
+    return found;
   }
 }
