@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LspClient } from '@sonde/lsp-server/testing';
+import { lensMatching } from './support/editor-actions.js';
 import { openEditor } from './support/editor-stack.js';
 import { repoRoot, start, startGateway, type Proc } from './support/processes.js';
 
@@ -71,6 +72,9 @@ describe('the seed\'s Kotlin PrimeMainComplex: a log in the loop of main, which 
     }
     const paused = await lsp.waitFor((n) => n.method === 'sonde/actionState' && n.params.actionId === actionId && n.params.state === 'paused_quota', 'the quota to trip', mark, 60_000);
     assert.match(JSON.stringify(paused.params), /Logpoint is paused due to high call rate until log quota is restored/);
+    // The lens says what serves the line: its measured cost a hit, and that a breakpoint serves it.
+    const lens = await lensMatching(lsp, sourceUri, 44, /^log "Checking \{i\} found \{cnt\}" · \d+ hits .*\/hit \+ breakpoint/, 'the lens naming the breakpoint');
+    assert.match(lens, /[\d.]+ (ns|µs|ms)\/hit \+ breakpoint/, lens);
     const progress = program.output().length;
     await program.waitFor(new RegExp(`[\\s\\S]{${progress}}[\\s\\S]*checked up to \\d+`), 20_000);
   });

@@ -261,11 +261,11 @@ public final class Agent implements Sink {
     }
     for (Map.Entry<String, Probe> p : engine.probes().entrySet()) {
       long drops = dropped.getOrDefault(p.getKey(), new AtomicLong()).get();
-      long[] counts = {p.getValue().hits(), drops, p.getValue().suppressed()};
+      long[] counts = {p.getValue().hits(), drops, p.getValue().suppressed(), (long) p.getValue().costNsPerHit()};
       long[] sent = sentCounts.get(p.getKey());
       if (sent != null && java.util.Arrays.equals(sent, counts)) continue;
       sentCounts.put(p.getKey(), counts);
-      batch.add(Event.newBuilder().setHits(HitCount.newBuilder().setActionId(p.getKey()).setAgentId(config.agentId()).setHits(counts[0]).setDropped(counts[1]).setSuppressed(counts[2])).build());
+      batch.add(Event.newBuilder().setHits(HitCount.newBuilder().setActionId(p.getKey()).setAgentId(config.agentId()).setHits(counts[0]).setDropped(counts[1]).setSuppressed(counts[2]).setCostNsPerHit(p.getValue().costNsPerHit())).build());
     }
     long now = System.currentTimeMillis();
     if (now - intervalStart >= config.metricIntervalMs()) {
