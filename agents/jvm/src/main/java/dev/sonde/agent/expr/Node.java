@@ -6,6 +6,22 @@ import java.util.List;
 public sealed interface Node {
   int start();
 
+  /** The node's own sub-expressions, in source order (what a walk of the tree visits). */
+  default List<Node> children() {
+    if (this instanceof Field f) return List.of(f.target());
+    if (this instanceof Index i) return List.of(i.target(), i.index());
+    if (this instanceof Call c) {
+      List<Node> out = new java.util.ArrayList<>();
+      out.add(c.target());
+      out.addAll(c.args());
+      return out;
+    }
+    if (this instanceof Unary u) return List.of(u.operand());
+    if (this instanceof Binary b) return List.of(b.left(), b.right());
+    if (this instanceof Conditional c) return List.of(c.test(), c.then(), c.otherwise());
+    return List.of();
+  }
+
   record Name(int start, String name) implements Node {}
 
   record This(int start) implements Node {}

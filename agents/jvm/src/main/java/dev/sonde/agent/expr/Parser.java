@@ -201,23 +201,6 @@ public final class Parser {
   /** Counts levels as every agent does: a node at level 101 is too deep, said at its column. */
   private static void check(Node node, int level) throws ExpressionError {
     if (level > MAX_LEVELS) throw new ExpressionError(ExpressionError.INVALID, "the expression nests more than " + MAX_LEVELS + " levels deep at column " + col(node.start()) + ": write it with fewer nested parts");
-    if (node instanceof Node.Field f) {
-      check(f.target(), level + 1);
-    } else if (node instanceof Node.Index i) {
-      check(i.target(), level + 1);
-      check(i.index(), level + 1);
-    } else if (node instanceof Node.Call c) {
-      check(c.target(), level + 1);
-      for (Node a : c.args()) check(a, level + 1);
-    } else if (node instanceof Node.Unary u) {
-      check(u.operand(), level + 1);
-    } else if (node instanceof Node.Binary b) {
-      check(b.left(), level + 1);
-      check(b.right(), level + 1);
-    } else if (node instanceof Node.Conditional c) {
-      check(c.test(), level + 1);
-      check(c.then(), level + 1);
-      check(c.otherwise(), level + 1);
-    }
+    for (Node child : node.children()) check(child, level + 1);
   }
 }

@@ -141,21 +141,6 @@ public abstract class Probe {
 
   static void collectNames(Node node, Set<String> out) {
     if (node instanceof Node.Name n) out.add(n.name());
-    else if (node instanceof Node.Field f) collectNames(f.target(), out);
-    else if (node instanceof Node.Index i) {
-      collectNames(i.target(), out);
-      collectNames(i.index(), out);
-    } else if (node instanceof Node.Call c) {
-      collectNames(c.target(), out);
-      for (Node a : c.args()) collectNames(a, out);
-    } else if (node instanceof Node.Unary u) collectNames(u.operand(), out);
-    else if (node instanceof Node.Binary b) {
-      collectNames(b.left(), out);
-      collectNames(b.right(), out);
-    } else if (node instanceof Node.Conditional c) {
-      collectNames(c.test(), out);
-      collectNames(c.then(), out);
-      collectNames(c.otherwise(), out);
-    }
+    for (Node child : node.children()) collectNames(child, out);
   }
 }

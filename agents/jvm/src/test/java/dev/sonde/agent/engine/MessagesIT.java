@@ -10,8 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sonde.agent.Agent;
 import dev.sonde.agent.probes.Engine;
-import dev.sonde.agent.probes.Sink;
-import dev.sonde.agent.probes.SnapshotProbe;
+import dev.sonde.agent.probes.RecordingSink;
 import dev.sonde.agent.values.Capture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,28 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MessagesIT {
   static final String FILE = "agents/jvm/src/test/java/dev/sonde/agent/engine/Messages.java";
-
-  static final class Recorder implements Sink {
-    final List<String[]> states = new ArrayList<>();
-    final List<String> lines = new ArrayList<>();
-
-    @Override
-    public synchronized void line(String actionId, String text) {
-      lines.add(text);
-    }
-
-    @Override
-    public synchronized void state(String actionId, String state, String code, String message) {
-      states.add(new String[] {actionId, state, code, message});
-    }
-
-    @Override
-    public void snapshot(String actionId, List<SnapshotProbe.Frame> frames, List<Capture.Variable> watches, boolean truncated) {}
-
-    String[] last() {
-      return states.get(states.size() - 1);
-    }
-  }
 
   static final Map<String, String> NOT_HERE = Map.ofEntries(
       Map.entry("line-out-of-range", "a JVM has the class's line table, not its source: a line past the end is a line with no code"),
@@ -79,7 +56,7 @@ class MessagesIT {
   }
 
   /** Drives a fresh engine to the case's state; returns {state, code, text} and the placeholders' values. */
-  static Object[] drive(String id, Engine e, Recorder rec) throws Exception {
+  static Object[] drive(String id, Engine e, RecordingSink rec) throws Exception {
     Messages.f(0); // loaded, so indexed
     switch (id) {
       case "no-file": e.upsert("n", "log", "", 1, "x", ""); return of(rec, Map.of());
@@ -105,19 +82,19 @@ class MessagesIT {
         String kind = id.equals("quota-paused") ? "log" : "snapshot";
         e.upsert("q", kind, FILE, 8, "a={a}", "", List.of(), 1000, Capture.Limits.DEFAULT);
         for (int i = 0; i < 300; i++) Messages.f(i);
-        for (String[] s : rec.states) if (s[1].equals("paused")) return new Object[] {s, Map.of()};
+        for (String[] s : rec.stateParts) if (s[1].equals("paused")) return new Object[] {s, Map.of()};
         return null;
       }
       default: return null;
     }
   }
 
-  private static Object[] of(Recorder rec, Map<String, String> values) {
+  private static Object[] of(RecordingSink rec, Map<String, String> values) {
     return new Object[] {rec.last(), values};
   }
 
   /** For a case whose {error} is free: the text must start and end as the template does around it. */
-  private static Object[] free(Recorder rec, String prefix, String suffix) {
+  private static Object[] free(RecordingSink rec, String prefix, String suffix) {
     String text = rec.last()[3];
     assertTrue(text.startsWith(prefix) && text.endsWith(suffix) && text.length() > prefix.length() + suffix.length(), text);
     return new Object[] {rec.last(), Map.of("error", text.substring(prefix.length(), text.length() - suffix.length()))};
@@ -130,7 +107,7 @@ class MessagesIT {
     String id = c.get("id").getAsString();
     assumeTrue(!NOT_HERE.containsKey(id), NOT_HERE.get(id));
     assertNotNull(Agent.instrumentation(), "run under -javaagent (failsafe does)");
-    Recorder rec = new Recorder();
+    RecordingSink rec = new RecordingSink();
     Engine e = new Engine(Agent.instrumentation(), rec, id.equals("probe-limit") ? 1 : 5000, "");
     try {
       if (id.equals("probe-limit")) {

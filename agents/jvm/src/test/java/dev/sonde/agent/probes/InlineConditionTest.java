@@ -22,21 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and int arithmetic included), and a condition outside the subset still works, evaluated at the hit.
  */
 class InlineConditionTest {
-  static final class Lines implements Sink {
-    final List<String> lines = new ArrayList<>();
-
-    @Override
-    public void line(String actionId, String text) {
-      lines.add(text);
-    }
-
-    @Override
-    public void state(String actionId, String state, String code, String message) {}
-
-    @Override
-    public void snapshot(String actionId, List<SnapshotProbe.Frame> frames, List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) {}
-  }
-
   static byte[] original(Class<?> c) throws Exception {
     try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
       return in.readAllBytes();
@@ -44,7 +29,7 @@ class InlineConditionTest {
   }
 
   /** Target rewritten with a log under ``condition`` at ``line``, defined in a loader of its own (so the JVM verifies it). */
-  static Class<?> rewritten(String condition, int line, Lines sink, boolean[] inlined) throws Exception {
+  static Class<?> rewritten(String condition, int line, RecordingSink sink, boolean[] inlined) throws Exception {
     LogProbe probe = new LogProbe("t", "i={i}", condition, null, sink);
     LineInjector.Result r = LineInjector.instrument(original(Target.class), InlineConditionTest.class.getClassLoader(), List.of(new LineInjector.Want(probe, line)), (c, m) -> false);
     inlined[0] = r.sites().stream().allMatch(s -> s.conditionInlined);
@@ -85,7 +70,7 @@ class InlineConditionTest {
   @ParameterizedTest
   @MethodSource("conditions")
   void firesExactlyWhenJavaSaysTheConditionHolds(String condition, Predicate<In> java) throws Exception {
-    Lines sink = new Lines();
+    RecordingSink sink = new RecordingSink();
     boolean[] inlined = {false};
     Class<?> c = rewritten(condition, 9, sink, inlined);
     assertTrue(inlined[0], condition + " is compiled into the method");
@@ -100,7 +85,7 @@ class InlineConditionTest {
 
   @Test
   void aConditionOutsideTheSubsetIsEvaluatedAtTheHit() throws Exception {
-    Lines sink = new Lines();
+    RecordingSink sink = new RecordingSink();
     boolean[] inlined = {true};
     Class<?> c = rewritten("i > 0 && i / 2 == 2", 9, sink, inlined);
     assertTrue(!inlined[0], "division could fail: left to the evaluator");
@@ -111,7 +96,7 @@ class InlineConditionTest {
 
   @Test
   void aGuardInsideALoopKeepsTheLoopsFrames() throws Exception {
-    Lines sink = new Lines();
+    RecordingSink sink = new RecordingSink();
     LogProbe probe = new LogProbe("t", "n={n}", "n > 2", null, sink);
     LineInjector.Result r = LineInjector.instrument(original(Target.class), getClass().getClassLoader(), List.of(new LineInjector.Want(probe, 15)), (x, m) -> false);
     assertTrue(r.sites().get(0).conditionInlined);
@@ -129,7 +114,7 @@ class InlineConditionTest {
 
   static {
     try {
-      new LogProbe("warm", "x", "", null, new Lines());
+      new LogProbe("warm", "x", "", null, new RecordingSink());
     } catch (ExpressionError e) {
       throw new AssertionError(e);
     }

@@ -17,24 +17,6 @@ class RedactionInProbesTest {
     String note = "write to ada@example.com";
   }
 
-  static final class Recorder implements Sink {
-    final List<String> lines = new ArrayList<>();
-    final List<List<SnapshotProbe.Frame>> snapshots = new ArrayList<>();
-
-    @Override
-    public void line(String actionId, String text) {
-      lines.add(text);
-    }
-
-    @Override
-    public void state(String actionId, String state, String code, String message) {}
-
-    @Override
-    public void snapshot(String actionId, List<SnapshotProbe.Frame> frames, List<Capture.Variable> watches, boolean truncated) {
-      snapshots.add(frames);
-    }
-  }
-
   private static Site site(Probe probe) {
     return new Site(probe, RedactionInProbesTest.class.getName(), RedactionInProbesTest.class.getClassLoader(), "m", 1, false,
         List.of(new Site.Local("user", 1, "Ljava/lang/Object;"), new Site.Local("apiKey", 2, "Ljava/lang/Object;")));
@@ -43,7 +25,7 @@ class RedactionInProbesTest {
   @Test
   void aLogRedactsSecretNamesAndSecretLookingValuesAndTheOperatorsOwn() throws Exception {
     Redaction redaction = new Redaction();
-    Recorder sink = new Recorder();
+    RecordingSink sink = new RecordingSink();
     LogProbe probe = new LogProbe("a", "{user.name} {user.password} {apiKey} {user.note} {user}", "", null, sink, redaction);
     Object[] values = {new User(), "k-123"};
     probe.hit(site(probe), values);
@@ -55,7 +37,7 @@ class RedactionInProbesTest {
 
   @Test
   void aSnapshotRedactsTheSameWay() throws Exception {
-    Recorder sink = new Recorder();
+    RecordingSink sink = new RecordingSink();
     SnapshotProbe probe = new SnapshotProbe("s", List.of(), "", null, sink, Capture.Limits.DEFAULT, 1, new Redaction());
     probe.hit(site(probe), new Object[] {new User(), "k-123"});
     List<Capture.Variable> locals = sink.snapshots.get(0).get(0).locals();

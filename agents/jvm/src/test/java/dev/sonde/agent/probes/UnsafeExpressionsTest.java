@@ -72,26 +72,6 @@ class UnsafeExpressionsTest {
     }
   }
 
-  static final class Lines implements Sink {
-    final List<String> lines = new ArrayList<>();
-    final List<String> states = new ArrayList<>();
-
-    @Override
-    public void line(String actionId, String text) {
-      lines.add(text);
-    }
-
-    @Override
-    public void state(String actionId, String state, String code, String message) {
-      states.add(state + " " + code + " " + message);
-    }
-
-    @Override
-    public void snapshot(String actionId, List<SnapshotProbe.Frame> frames, List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) {
-      lines.add("snapshot " + frames.size());
-    }
-  }
-
   static Stream<Named<String[]>> refusedWhenAdded() {
     return Stream.of(
         c("assignment", "{a = 1}", "unsafe-expression", "assignment (=) at column 2 is refused: it would change program state"),
@@ -126,7 +106,7 @@ class UnsafeExpressionsTest {
   @MethodSource("refusedWhenAdded")
   void isRefusedWhenTheLogIsAdded(String[] c) {
     try {
-      new LogProbe("a", c[0], "", null, new Lines());
+      new LogProbe("a", c[0], "", null, new RecordingSink());
     } catch (ExpressionError e) {
       assertEquals(c[1], e.code(), e.getMessage());
       if (c[2] != null) assertEquals("format: " + c[2] + "; nothing was installed", e.getMessage());
@@ -136,8 +116,8 @@ class UnsafeExpressionsTest {
   }
 
   /** Fires a log at a site whose locals are account, other, accounts, list and big. */
-  private static Lines fire(String format) throws ExpressionError {
-    Lines sink = new Lines();
+  private static RecordingSink fire(String format) throws ExpressionError {
+    RecordingSink sink = new RecordingSink();
     LogProbe probe = new LogProbe("a", format, "", null, sink);
     List<Site.Local> locals = List.of(new Site.Local("account", 1, "Ljava/lang/Object;"), new Site.Local("other", 2, "Ljava/lang/Object;"),
         new Site.Local("accounts", 3, "Ljava/lang/Object;"), new Site.Local("list", 4, "Ljava/lang/Object;"), new Site.Local("big", 5, "Ljava/lang/Object;"));
@@ -161,14 +141,14 @@ class UnsafeExpressionsTest {
   @ParameterizedTest
   @MethodSource("refusedWhenFired")
   void isRefusedWhenItFiresAndRunsNoProgramCode(String format, String why) throws ExpressionError {
-    Lines sink = fire(format);
+    RecordingSink sink = fire(format);
     assertEquals(0, Account.sideEffects, "no method of the program ran");
     assertTrue(sink.states.get(0).startsWith("error runtime-refused the line could not be formatted: " + why), sink.states.toString());
   }
 
   @Test
   void fieldsComparisonsAndConcatenationReadTheDataWithoutRunningTheProgramsMethods() throws ExpressionError {
-    Lines sink = fire("{account.owner} {account} {account == other} {\"\" + account} {account.tags.size()} {account.owner.length()}");
+    RecordingSink sink = fire("{account.owner} {account} {account == other} {\"\" + account} {account.tags.size()} {account.owner.length()}");
     assertEquals(0, Account.sideEffects, "no getter, toString, equals or hashCode of the program ran");
     assertEquals(List.of("ada UnsafeExpressionsTest.Account { owner: 'ada', balance: 10, tags: [ 'vip' ] } false UnsafeExpressionsTest.Account { owner: 'ada', balance: 10, tags: [ 'vip' ] } 1 3"), sink.lines);
     assertFalse(sink.states.stream().anyMatch(s -> s.startsWith("error")), sink.states.toString());
