@@ -80,6 +80,12 @@ describe('the JVM agent: sonde lsp → gateway → the agent in a Java service �
     const tictoc = await lensMatching(lsp, sourceUri, handler, /^tictoc · 3 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the tic-toc with 3 hits');
     const [p50, p99] = [...tictoc.matchAll(/p\d\d ([\d.]+) ms/g)].map((m) => Number(m[1]));
     assert.ok(p50! >= 0 && p99! >= p50! && p99! < 1000, tictoc);
+    // The function form: each whole call of greet, from its declaration's line.
+    const greetLine = sourceText.split('\n').findIndex((l) => l.includes('static String greet(String name)'));
+    await runCommand(lsp, 'sonde.addTicToc', { uri: sourceUri, line: greetLine });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const name of ['t1', 't2']) await fetch(`${serviceUrl}/${name}`);
+    await lensMatching(lsp, sourceUri, greetLine, /^tictoc · 2 hits · p50 [\d.]+ ms · p99 [\d.]+ ms$/, 'the whole-method tic-toc with 2 hits');
   });
 
   it('attaches to a service that runs without the agent (java -jar sonde-agent.jar attach PID), with the attaching shell\'s settings', async () => {

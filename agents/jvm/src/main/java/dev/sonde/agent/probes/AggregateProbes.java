@@ -99,23 +99,43 @@ public final class AggregateProbes {
   /** The time from its line to its end line in the same call, per thread, in milliseconds, aggregated per interval. */
   public static final class TicToc extends Aggregating {
     public final int endLine;
+    /** No end line: each whole call of the method that starts at the line, every return and exception ending it. */
+    public final boolean wholeMethod;
+    /** Per thread, the starts of the spans open now (a stack: a recursive call opens one inside another). */
     private final ThreadLocal<long[]> started = ThreadLocal.withInitial(() -> new long[] {Long.MIN_VALUE});
+    private final ThreadLocal<java.util.ArrayDeque<Long>> open = ThreadLocal.withInitial(java.util.ArrayDeque::new);
 
     public TicToc(String actionId, int line, int endLine, String condition, Sink sink) throws ExpressionError {
       super(actionId, condition, sink);
       if (endLine == -1) throw new ExpressionError("invalid-action", "a tic-toc ends in the file where it starts: give an end line in the same file");
-      if (endLine == 0) throw new ExpressionError("invalid-action", "the JVM agent times a span between two lines of one method (timing a whole method is still to come); give the line where the span ends");
-      if (endLine <= line) throw new ExpressionError("invalid-action", "the end line (" + endLine + ") must come after the start line (" + line + "); to time a function, give its first line and no end");
+      if (endLine < 0) throw new ExpressionError("invalid-action", "end line " + endLine + " is not a line number (0, or none, times the function that starts on the line)");
+      if (endLine != 0 && endLine <= line) throw new ExpressionError("invalid-action", "the end line (" + endLine + ") must come after the start line (" + line + "); to time a function, give its first line and no end");
       this.endLine = endLine;
+      this.wholeMethod = endLine == 0;
     }
 
     @Override
     void produce(Site site, Object[] values) {
+      if (wholeMethod) {
+        java.util.ArrayDeque<Long> stack = open.get();
+        if (stack.size() < 1000) stack.push(System.nanoTime());
+        return;
+      }
       started.get()[0] = System.nanoTime();
     }
 
-    /** The end line: pairs the start of this thread's span, if any. */
+    /** A whole method's call whose condition was false: marked, so that its return pairs with it and times nothing. */
+    void skipped() {
+      if (wholeMethod && open.get().size() < 1000) open.get().push(Long.MIN_VALUE);
+    }
+
+    /** The end line, or a return or exception of the whole method: pairs the start of this thread's span, if any. */
     void toc() {
+      if (wholeMethod) {
+        Long start = open.get().poll();
+        if (start != null && start != Long.MIN_VALUE) add((System.nanoTime() - start) / 1e6);
+        return;
+      }
       long[] s = started.get();
       if (s[0] == Long.MIN_VALUE) return;
       add((System.nanoTime() - s[0]) / 1e6);

@@ -160,11 +160,13 @@ public final class Engine {
       retransform(classes, in.probe);
       throw new Refused("blocked", blockedMethod);
     }
+    boolean whole = in.probe instanceof AggregateProbes.TicToc w && w.wholeMethod;
     if (in.sites.values().stream().flatMap(List::stream).noneMatch(x -> !x.end)) {
       dropWants(in.probe);
-      throw new Refused("no-code-at-line", "no code at line " + in.line + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
+      throw new Refused("no-code-at-line", whole ? "no function with statements in its body starts at line " + in.line + "; give a tic-toc's function form the line where the function starts, or give an end line"
+          : "no code at line " + in.line + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
     }
-    if (in.probe instanceof AggregateProbes.TicToc t && in.sites.values().stream().flatMap(List::stream).noneMatch(x -> x.end)) {
+    if (!whole && in.probe instanceof AggregateProbes.TicToc t && in.sites.values().stream().flatMap(List::stream).noneMatch(x -> x.end)) {
       dropWants(in.probe);
       retransform(classes, in.probe);
       throw new Refused("no-code-at-line", "the end line: no code at line " + t.endLine + " of " + in.source + " (blank, comment or closing brace); put the probe on a line with a statement");
@@ -254,7 +256,7 @@ public final class Engine {
   private void addWants(String className, Installed in) {
     List<LineInjector.Want> w = wants.computeIfAbsent(className, k -> new ArrayList<>());
     w.add(new LineInjector.Want(in.probe, in.line, false, in.source));
-    if (in.probe instanceof AggregateProbes.TicToc t) w.add(new LineInjector.Want(in.probe, t.endLine, true, in.source));
+    if (in.probe instanceof AggregateProbes.TicToc t && !t.wholeMethod) w.add(new LineInjector.Want(in.probe, t.endLine, true, in.source));
   }
 
   private List<Class<?>> loadedClassesOf(String source) {
@@ -419,6 +421,7 @@ public final class Engine {
     private byte[] rewrite(String name, ClassLoader loader, byte[] original, Class<?> redefined) {
       for (Site old : sitesOf.getOrDefault(name, List.of())) {
         Hits.release(old.id);
+        if (old.pair != null) Hits.release(old.pair.id);
         if (old.held) stopServing(old);
       }
       sitesOf.remove(name);

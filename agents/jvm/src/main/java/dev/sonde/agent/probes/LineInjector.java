@@ -62,7 +62,18 @@ public final class LineInjector {
     Smap smap = Smap.parse(cls.sourceDebug, cls.name);
     for (MethodNode m : cls.methods) {
       if (m.localVariables != null && !m.localVariables.isEmpty()) tables = true;
-      for (Want w : wants) for (int bytecodeLine : bytecodeLines(w, own, smap)) {
+      for (Want w : wants) {
+        if (w.probe() instanceof AggregateProbes.TicToc t && t.wholeMethod) {
+          if (!w.end() && startsAt(cls, m, w.line())) {
+            Site entry = wholeMethod(cls, m, w, loader, running);
+            if (entry != null) {
+              sites.add(entry);
+              injected |= !entry.held;
+            }
+          }
+          continue;
+        }
+        for (int bytecodeLine : bytecodeLines(w, own, smap)) {
         AbstractInsnNode at = firstInstructionOf(m, bytecodeLine);
         if (at == null) continue;
         boolean hasThis = !w.end() && (m.access & Opcodes.ACC_STATIC) == 0 && !m.name.equals("<init>");
@@ -76,12 +87,89 @@ public final class LineInjector {
         }
         site.bytecodeLine = bytecodeLine;
         sites.add(site);
+        }
       }
     }
     if (!injected) return new Result(null, sites, tables);
     ClassWriter out = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     cls.accept(out);
     return new Result(out.toByteArray(), sites, tables);
+  }
+
+  /**
+   * Whether ``m`` is the method that starts at ``line``: its declaration's line, an annotation's or one
+   * between, up to its body's first line, with no other method's code in between (lambdas and the
+   * compiler's own methods are not what a person points at).
+   */
+  static boolean startsAt(ClassNode cls, MethodNode m, int line) {
+    if ((m.access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || m.name.equals("<init>") || m.name.equals("<clinit>")) return false;
+    int first = firstLine(m);
+    if (first < line || first - line > 3) return false;
+    for (MethodNode other : cls.methods) {
+      for (AbstractInsnNode n = other.instructions.getFirst(); n != null; n = n.getNext()) {
+        if (n instanceof LineNumberNode ln && ln.line >= line && ln.line < first) return false;
+      }
+    }
+    return true;
+  }
+
+  private static int firstLine(MethodNode m) {
+    int first = Integer.MAX_VALUE;
+    for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) if (n instanceof LineNumberNode ln) first = Math.min(first, ln.line);
+    return first;
+  }
+
+  /**
+   * A tic-toc around the whole method: the tic as its first instruction runs, a toc before every return,
+   * and one more in a handler over the whole body for an exception leaving it, which it throws on as it
+   * was. The handler's frame is the method's first (this and the parameters), valid all through the body.
+   */
+  private static Site wholeMethod(ClassNode cls, MethodNode m, Want w, ClassLoader loader, java.util.function.BiPredicate<String, String> running) {
+    AbstractInsnNode first = m.instructions.getFirst();
+    while (first != null && first.getOpcode() < 0) first = first.getNext();
+    if (first == null) return null;
+    boolean hasThis = (m.access & Opcodes.ACC_STATIC) == 0;
+    Site tic = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), hasThis, localsAt(m, first, w.probe(), false));
+    tic.id = Hits.register(tic);
+    tic.bytecodeLine = firstLine(m);
+    Site toc = new Site(w.probe(), cls.name.replace('/', '.'), loader, m.name, w.line(), false, List.of());
+    toc.end = true;
+    toc.id = Hits.register(toc);
+    tic.held = running.test(tic.className, m.name);
+    if (tic.held) return tic; // a call running now began before the probe: there is no start to time it from
+    tic.pair = toc;
+    LabelNode start = new LabelNode();
+    LabelNode end = new LabelNode();
+    LabelNode handler = new LabelNode();
+    for (AbstractInsnNode n = m.instructions.getFirst(); n != null; n = n.getNext()) {
+      int op = n.getOpcode();
+      if (op >= Opcodes.IRETURN && op <= Opcodes.RETURN) m.instructions.insertBefore(n, call(toc));
+    }
+    m.instructions.insertBefore(first, start);
+    m.instructions.insert(start, guarded(cls.name, m, start.getNext(), tic));
+    m.instructions.add(end);
+    m.instructions.add(handler);
+    m.instructions.add(initialFrame(cls, m));
+    m.instructions.add(call(toc));
+    m.instructions.add(new InsnNode(Opcodes.ATHROW));
+    m.tryCatchBlocks.add(new org.objectweb.asm.tree.TryCatchBlockNode(start, end, handler, null)); // last: the method's own handlers come first
+    return tic;
+  }
+
+  /** The frame at the method's start, with a Throwable on the stack: the handler's. */
+  private static FrameNode initialFrame(ClassNode cls, MethodNode m) {
+    List<Object> locals = new ArrayList<>();
+    if ((m.access & Opcodes.ACC_STATIC) == 0) locals.add(cls.name);
+    for (Type t : Type.getArgumentTypes(m.desc)) {
+      locals.add(switch (t.getSort()) {
+        case Type.BOOLEAN, Type.CHAR, Type.BYTE, Type.SHORT, Type.INT -> Opcodes.INTEGER;
+        case Type.FLOAT -> Opcodes.FLOAT;
+        case Type.LONG -> Opcodes.LONG;
+        case Type.DOUBLE -> Opcodes.DOUBLE;
+        default -> t.getInternalName();
+      });
+    }
+    return new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {"java/lang/Throwable"});
   }
 
   /**
@@ -142,7 +230,9 @@ public final class LineInjector {
    * {@code if (cond) Hits.hit(...)} in the method itself, so that a false condition boxes nothing.
    */
   private static InsnList guarded(String owner, MethodNode m, AbstractInsnNode at, Site site) {
-    InsnList condition = site.probe.condition == null || site.end ? null : InlineCondition.compile(site.probe.condition, site.locals);
+    // A whole method's tic must run its condition itself: a false one still marks the call, so that its toc pairs with it.
+    boolean whole = site.probe instanceof AggregateProbes.TicToc t && t.wholeMethod;
+    InsnList condition = site.probe.condition == null || site.end || whole ? null : InlineCondition.compile(site.probe.condition, site.locals);
     FrameNode frame = condition == null ? null : FrameAt.of(owner, m, at);
     if (frame == null) return call(site);
     site.conditionInlined = true;

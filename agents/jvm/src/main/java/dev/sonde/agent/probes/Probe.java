@@ -84,7 +84,10 @@ public abstract class Probe {
     }
     if (condition != null && !site.conditionInlined) {
       try {
-        if (!Evaluator.truth(new Evaluator(site, values, scope).eval(condition), "the condition")) return;
+        if (!Evaluator.truth(new Evaluator(site, values, scope).eval(condition), "the condition")) {
+          if (this instanceof AggregateProbes.TicToc t) t.skipped();
+          return;
+        }
       } catch (Evaluator.EvalError | RuntimeException e) {
         fail("invalid-expression", "the condition could not be evaluated: " + message(e) + "; no line is logged while it fails");
         return;

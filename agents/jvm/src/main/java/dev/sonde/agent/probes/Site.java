@@ -19,6 +19,8 @@ public final class Site {
   int id = -1;
   /** The line number in the class's bytecode where the call goes: the source line, or a copy of it an inline function left (SMAP). */
   public volatile int bytecodeLine;
+  /** A whole-method tic-toc's entry site: its exit site (released with it). */
+  volatile Site pair;
   /** The end of a tic-toc's span (its toc): no condition, no values. */
   volatile boolean end;
   /** The probe's condition is in the bytecode (InlineCondition): the hit comes only when it holds. */

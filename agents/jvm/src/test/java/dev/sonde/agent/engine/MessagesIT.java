@@ -33,7 +33,6 @@ class MessagesIT {
   static final Map<String, String> NOT_HERE = Map.ofEntries(
       Map.entry("line-out-of-range", "a JVM has the class's line table, not its source: a line past the end is a line with no code"),
       Map.entry("file-not-found", "a JVM has no source files to look for: a path no loaded class has waits for one to load"),
-      Map.entry("tictoc-no-function", "the function form is not in the JVM agent yet"),
       Map.entry("agent-stopped", "the JVM engine has no stop yet"),
       Map.entry("agent-not-started", "the JVM engine starts with the agent"),
       Map.entry("agent-start-failed", "reached through the agent's start, said on stderr"),
@@ -68,6 +67,7 @@ class MessagesIT {
       case "blocked-file": e.setPolicy(List.of(), List.of(), List.of("Messages.java"), List.of()); e.upsert("b", "log", FILE, 8, "x", ""); return of(rec, Map.of("file", FILE, "glob", "Messages.java"));
       case "probe-limit": return null;
       case "tictoc-end-before-start": e.upsert("t", "tictoc", FILE, 10, "", "", List.of(), 0, Capture.Limits.DEFAULT, 8); return of(rec, Map.of("end", "8", "line", "10"));
+      case "tictoc-no-function": e.upsert("t", "tictoc", FILE, 9, "", "", List.of(), 0, Capture.Limits.DEFAULT, 0); return of(rec, Map.of("line", "9"));
       case "tictoc-across-files": e.upsert("t", "tictoc", FILE, 8, "", "", List.of(), 0, Capture.Limits.DEFAULT, -1); return of(rec, Map.of());
       case "tictoc-end-no-code": e.upsert("t", "tictoc", FILE, 8, "", "", List.of(), 0, Capture.Limits.DEFAULT, 9); return of(rec, Map.of("line", "9", "path", "dev/sonde/agent/engine/Messages.java"));
       case "condition-invalid": e.upsert("c", "log", FILE, 8, "x", "a +"); return free(rec, "condition: ", "; nothing was installed");
