@@ -77,7 +77,7 @@ public final class Engine {
   private void indexLoaded() {
     for (Class<?> c : inst.getAllLoadedClasses()) {
       ClassLoader loader = c.getClassLoader();
-      if (loader == null || loader == PLATFORM || c.isArray() || c.isHidden() || own(c.getProtectionDomain())) continue;
+      if (loader == null || loader == PLATFORM || c.isArray() || c.isHidden() || jdkModule(c.getModule()) || own(c.getProtectionDomain())) continue;
       String name = internal(c);
       if (sources.sourceOf(name) != null) continue;
       try (java.io.InputStream in = loader.getResourceAsStream(name + ".class")) {
@@ -345,6 +345,16 @@ public final class Engine {
     if (d != null) d.stop(site);
   }
 
+  /**
+   * The JDK's own modules, some of which (jdk.jdi, jdk.attach) the application loader defines: never the
+   * program's, and a class the debugger's own threads load must never wait for the engine.
+   */
+  private static boolean jdkModule(Module module) {
+    if (module == null || !module.isNamed()) return false;
+    String n = module.getName();
+    return n.startsWith("java.") || n.startsWith("jdk.");
+  }
+
   /** Where the agent's own classes come from (its jar): never indexed, never probed. */
   private static final java.net.URL OWN = codeSource(Engine.class.getProtectionDomain());
 
@@ -384,7 +394,7 @@ public final class Engine {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
       // The JDK's own classes (bootstrap and platform loaders) are not the program's: never indexed, never probed.
-      if (name == null || loader == null || loader == PLATFORM || own(domain)) return null;
+      if (name == null || loader == null || loader == PLATFORM || jdkModule(module) || own(domain)) return null;
       try {
         if (redefined == null) {
           String source = sources.add(name, bytes);
