@@ -50,6 +50,58 @@ public final class Bench {
       int total = i + x;
       return total; } }
 
+  /** The agent's queue without the network: lines queued on the program's thread, made and counted on the drainer's. */
+  static final class DrainedSink implements dev.sonde.agent.probes.Sink {
+    final java.util.concurrent.ConcurrentLinkedQueue<Object> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    volatile long made;
+    volatile long dropped;
+
+    DrainedSink() {
+      Thread t = new Thread(() -> {
+        for (;;) {
+          Object o = queue.poll();
+          if (o == null) {
+            Thread.onSpinWait();
+            continue;
+          }
+          queued.decrementAndGet();
+          if (o instanceof java.util.function.Supplier<?> text) text.get();
+          made++;
+        }
+      }, "bench-drainer");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private void push(Object o) {
+      if (queued.get() >= 10_000) {
+        dropped++;
+        return;
+      }
+      queued.incrementAndGet();
+      queue.offer(o);
+    }
+
+    @Override
+    public void line(String actionId, String text) {
+      push(text);
+    }
+
+    @Override
+    public void lineLater(String actionId, java.util.function.Supplier<String> text) {
+      push(text);
+    }
+
+    @Override
+    public void state(String actionId, String state, String code, String message) {}
+
+    @Override
+    public void snapshot(String actionId, List<dev.sonde.agent.probes.SnapshotProbe.Frame> frames, List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) {
+      push(frames);
+    }
+  }
+
   interface Work {
     int call(int i, int x);
   }
@@ -89,9 +141,12 @@ public final class Bench {
       return;
     }
     boolean jsonOnly = Arrays.asList(args).contains("--json-only");
-    Object engine = Class.forName("dev.sonde.agent.Agent").getMethod("engine").invoke(null);
-    if (engine == null) throw new IllegalStateException("run under -javaagent:sonde-agent.jar (run.mjs does)");
-    dev.sonde.agent.probes.Engine e = (dev.sonde.agent.probes.Engine) engine;
+    java.lang.instrument.Instrumentation inst = dev.sonde.agent.Agent.instrumentation();
+    if (inst == null) throw new IllegalStateException("run under -javaagent:sonde-agent.jar (run.mjs does)");
+    // An engine of the bench's own, whose sink does what the agent's does: a bounded lock-free queue on the
+    // program's thread, drained (and lines made) by another thread, as the agent's thread sends them.
+    DrainedSink drained = new DrainedSink();
+    dev.sonde.agent.probes.Engine e = new dev.sonde.agent.probes.Engine(inst, drained, 5000, "");
     e.budgets().setLog(1e12, 1e12, 1e12, 1e12); // no quota: every hit does the whole work
     String file = "Bench.java";
     List<String[]> rows = new ArrayList<>();
@@ -125,6 +180,7 @@ public final class Bench {
       System.out.println("| --- | ---: | ---: |");
       for (String[] r : rows) System.out.println("| " + r[0] + " | " + r[1] + " | " + r[2] + " |");
       System.out.printf("%nSonde LOG against the JDI logpoint: %.0fx cheaper a hit%n", (jdi - base) / Math.max(log - base, 0.001));
+      System.out.printf("Lines made by the drainer: %,d; dropped because its queue was full: %,d%n", drained.made, drained.dropped);
       System.out.printf("From the engine's upsert to the first hit, 20 installs: p50 %.1f ms, p99 %.1f ms (in process: the gateway's share is not in it)%n%n", firstHit[0], firstHit[1]);
     }
     StringBuilder json = new StringBuilder("{\"bench\":\"jvm-agent\",\"java\":\"" + System.getProperty("java.version") + "\",\"rows\":[");

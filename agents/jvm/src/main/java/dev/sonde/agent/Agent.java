@@ -111,6 +111,11 @@ public final class Agent implements Sink {
   }
 
   @Override
+  public void lineLater(String actionId, java.util.function.Supplier<String> text) {
+    push(actionId, new Wire.LazyLine(actionId, System.currentTimeMillis(), text));
+  }
+
+  @Override
   public void snapshot(String actionId, List<dev.sonde.agent.probes.SnapshotProbe.Frame> frames, List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) {
     push(actionId, new Wire.Snapshot(actionId, System.currentTimeMillis(), frames, watches, truncated));
   }

@@ -13,7 +13,10 @@ public final class Wire {
   public static final String INSTALLED = "installed: a call to the probe at the line, in the method's bytecode";
 
   /** A queued item: a log line or a state. */
-  public sealed interface Item permits Line, State, Snapshot {}
+  public sealed interface Item permits Line, LazyLine, State, Snapshot {}
+
+  /** A line whose text is made here, on the agent's thread. */
+  public record LazyLine(String actionId, long timeMs, java.util.function.Supplier<String> text) implements Item {}
 
   public record Snapshot(String actionId, long timeMs, java.util.List<dev.sonde.agent.probes.SnapshotProbe.Frame> frames, java.util.List<dev.sonde.agent.values.Capture.Variable> watches, boolean truncated) implements Item {}
 
@@ -22,6 +25,15 @@ public final class Wire {
   public record State(String actionId, long timeMs, String state, String code, String message) implements Item {}
 
   public static Event event(Item item, String agentId) {
+    if (item instanceof LazyLine l) {
+      String text;
+      try {
+        text = l.text().get();
+      } catch (RuntimeException e) {
+        text = "[sonde] the line could not be formatted: " + e;
+      }
+      return Event.newBuilder().setLog(LogLine.newBuilder().setActionId(l.actionId()).setAgentId(agentId).setTimeMs(l.timeMs()).setText(text)).build();
+    }
     if (item instanceof Line l) return Event.newBuilder().setLog(LogLine.newBuilder().setActionId(l.actionId()).setAgentId(agentId).setTimeMs(l.timeMs()).setText(l.text())).build();
     if (item instanceof Snapshot s) {
       sonde.v1.EventOuterClass.Snapshot.Builder b = sonde.v1.EventOuterClass.Snapshot.newBuilder().setActionId(s.actionId()).setAgentId(agentId).setTimeMs(s.timeMs()).setTruncated(s.truncated());

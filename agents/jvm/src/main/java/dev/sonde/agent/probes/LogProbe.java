@@ -58,8 +58,13 @@ public final class LogProbe extends Probe {
 
   @Override
   void produce(Site site, Object[] args) throws Evaluator.EvalError {
-    StringBuilder line = new StringBuilder(literals[0]);
     int[] passed = site.slotsOf(values);
+    if (immutable(passed, args)) {
+      // Bare names of passed values that cannot change (numbers, strings): the text is made on the agent's thread.
+      sink.lineLater(actionId, () -> text(passed, args));
+      return;
+    }
+    StringBuilder line = new StringBuilder(literals[0]);
     Evaluator eval = null;
     for (int i = 0; i < values.length; i++) {
       // The commonest format reads locals by name (`i={i}`): their values are passed, no evaluation needed.
@@ -74,6 +79,24 @@ public final class LogProbe extends Probe {
       line.append(text).append(literals[i + 1]);
     }
     sink.line(actionId, line.toString());
+  }
+
+  private static boolean immutable(int[] passed, Object[] args) {
+    for (int k : passed) {
+      if (k < 0) return false;
+      Object v = args[k];
+      if (!(v == null || v instanceof Integer || v instanceof Long || v instanceof String || v instanceof Boolean || v instanceof Double
+          || v instanceof Character || v instanceof Short || v instanceof Byte || v instanceof Float)) return false;
+    }
+    return true;
+  }
+
+  /** The line of passed values, redacted as any line is. */
+  private String text(int[] passed, Object[] args) {
+    StringBuilder line = new StringBuilder(literals[0]);
+    boolean[] h = hidden();
+    for (int i = 0; i < passed.length; i++) line.append(h[i] ? dev.sonde.agent.values.Redaction.REDACTED : redaction.redactValue(Values.render(args[passed[i]]))).append(literals[i + 1]);
+    return line.toString();
   }
 
   private volatile boolean[] hidden;
