@@ -125,11 +125,13 @@ public final class AggregateProbes {
     }
 
     /** A whole method's call whose condition was false: marked, so that its return pairs with it and times nothing. */
+    @Override
     void skipped() {
       if (wholeMethod && open.get().size() < 1000) open.get().push(Long.MIN_VALUE);
     }
 
     /** The end line, or a return or exception of the whole method: pairs the start of this thread's span, if any. */
+    @Override
     void toc() {
       if (wholeMethod) {
         Long start = open.get().poll();

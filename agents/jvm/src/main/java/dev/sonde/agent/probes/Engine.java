@@ -36,7 +36,6 @@ public final class Engine {
   private final Map<String, List<LineInjector.Want>> wants = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, List<Site>> sitesOf = new HashMap<>();
   private final Transformer transformer = new Transformer();
-  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
   /** How many probes wait for their file to load (read without the lock by class loads). */
   private volatile int waiting;
   private final String jdwpPort;
@@ -44,48 +43,15 @@ public final class Engine {
   private Map<String, Set<String>> runningNow = Map.of();
   private boolean holdRunning = true;
 
-  /** One action's probe: where it goes (the workspace path, and the source path once known), and its sites by class. */
-  static final class Installed {
-    final Probe probe;
-    final String file;
-    final int line;
-    String source;
-    /** Whether its active state was sent (a waiting probe goes active with the first class of its file that has the line). */
-    boolean announced;
-    final Map<String, List<Site>> sites = new HashMap<>();
-
-    Installed(Probe probe, String file, int line) {
-      this.probe = probe;
-      this.file = file;
-      this.line = line;
-    }
-  }
-
   public Engine(Instrumentation inst, Sink sink, int maxProbes, String jdwpPort) {
     this.inst = inst;
     this.sink = sink;
     this.maxProbes = maxProbes;
     this.jdwpPort = jdwpPort;
+    // Loaded before the transformer is in: a transformer that made a class load as it ran would see that class's own load.
+    ProgramClasses.isProgram(null, null, null);
     inst.addTransformer(transformer, true);
-    indexLoaded();
-  }
-
-  /**
-   * The program's classes that loaded before the engine (an agent attached to a running JVM, a second
-   * engine): their source files, from each class's own bytes as its loader serves them.
-   */
-  private void indexLoaded() {
-    for (Class<?> c : inst.getAllLoadedClasses()) {
-      ClassLoader loader = c.getClassLoader();
-      if (loader == null || loader == PLATFORM || c.isArray() || c.isHidden() || jdkModule(c.getModule()) || own(c.getProtectionDomain())) continue;
-      String name = internal(c);
-      if (sources.sourceOf(name) != null) continue;
-      try (java.io.InputStream in = loader.getResourceAsStream(name + ".class")) {
-        if (in != null) sources.add(name, in.readAllBytes());
-      } catch (Exception | LinkageError unreadable) {
-        // a class without a class file to read (generated): not indexed
-      }
-    }
+    ProgramClasses.indexLoaded(inst, sources);
   }
 
   public Quota.Budgets budgets() {
@@ -177,7 +143,7 @@ public final class Engine {
       sink.state(in.probe.actionId, "active", "", "");
       return;
     }
-    String where = running(held);
+    String where = RunningMethods.described(held);
     dev.sonde.agent.debug.Debugger debugger = dev.sonde.agent.debug.Debugger.get(jdwpPort);
     if (debugger != null && held.stream().allMatch(debugger::serve)) {
       in.probe.active("installed-fallback", "installed; " + where + ", whose running call keeps its old bytecode: a breakpoint of the JVM's debugger interface serves the line (milliseconds a hit) until the method is called again or that call returns, then the call in the bytecode does");
@@ -196,7 +162,7 @@ public final class Engine {
 
   private void retransform(List<Class<?>> classes, Probe probe) throws Refused {
     // A running method is held out of the rewrite only where the debugger can serve it: else it would only cost a second rewrite.
-    runningNow = dev.sonde.agent.debug.Debugger.get(jdwpPort) == null ? Map.of() : stacks();
+    runningNow = dev.sonde.agent.debug.Debugger.get(jdwpPort) == null ? Map.of() : RunningMethods.now();
     try {
       if (!classes.isEmpty()) inst.retransformClasses(classes.toArray(new Class<?>[0]));
     } catch (Throwable t) {
@@ -210,33 +176,13 @@ public final class Engine {
     }
   }
 
-  /** The program's threads' stacks now, as class name → the methods running in it (the agent's own threads left out). */
-  private static Map<String, Set<String>> stacks() {
-    Map<String, Set<String>> out = new HashMap<>();
-    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-      if (e.getKey().getName().startsWith("sonde-")) continue;
-      for (StackTraceElement f : e.getValue()) out.computeIfAbsent(f.getClassName(), k -> new java.util.HashSet<>()).add(f.getMethodName());
-    }
-    return out;
-  }
-
-  private static String running(List<Site> held) {
-    Set<String> methods = new java.util.TreeSet<>();
-    for (Site s : held) methods.add(s.className + "." + s.method);
-    Set<String> threads = new java.util.TreeSet<>();
-    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-      for (StackTraceElement f : e.getValue()) for (Site s : held) if (f.getClassName().equals(s.className) && f.getMethodName().equals(s.method)) threads.add(e.getKey().getName());
-    }
-    return String.join(", ", methods) + " is running now in " + (threads.isEmpty() ? "a thread" : "thread " + String.join(", ", threads));
-  }
-
   /**
    * Hands a line served by the debugger over to the bytecode once its method is on no thread's stack
    * (its running call returned): called by the agent now and then.
    */
   public void handOver() {
     synchronized (lock) {
-      Map<String, Set<String>> now = stacks();
+      Map<String, Set<String>> now = RunningMethods.now();
       for (Installed in : new ArrayList<>(installed.values())) {
         List<Site> held = in.sites.values().stream().flatMap(List::stream).filter(x -> x.held).toList();
         // Entered again (a new call, which would run new bytecode), or on no stack any more: the bytecode takes over.
@@ -346,38 +292,6 @@ public final class Engine {
   }
 
   /**
-   * The JDK's own modules, some of which (jdk.jdi, jdk.attach) the application loader defines: never the
-   * program's, and a class the debugger's own threads load must never wait for the engine.
-   */
-  private static boolean jdkModule(Module module) {
-    if (module == null || !module.isNamed()) return false;
-    String n = module.getName();
-    return n.startsWith("java.") || n.startsWith("jdk.");
-  }
-
-  /** Where the agent's own classes come from (its jar): never indexed, never probed. */
-  private static final java.net.URL OWN = codeSource(Engine.class.getProtectionDomain());
-
-  private static java.net.URL codeSource(ProtectionDomain d) {
-    return d == null || d.getCodeSource() == null ? null : d.getCodeSource().getLocation();
-  }
-
-  private static boolean own(ProtectionDomain d) {
-    java.net.URL at = codeSource(d);
-    return at != null && at.equals(OWN);
-  }
-
-  /** Refusals with a reason code, turned into the error state. */
-  static final class Refused extends Exception {
-    final String code;
-
-    Refused(String code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
-  }
-
-  /**
    * Sees every class as it loads (to index its source file, and to put waiting probes into it) and every
    * retransformation the engine asks for. It never throws: the JVM would swallow it; a failure is kept
    * for the engine to report.
@@ -394,7 +308,7 @@ public final class Engine {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
       // The JDK's own classes (bootstrap and platform loaders) are not the program's: never indexed, never probed.
-      if (name == null || loader == null || loader == PLATFORM || jdkModule(module) || own(domain)) return null;
+      if (name == null || !ProgramClasses.isProgram(loader, module, domain)) return null;
       try {
         if (redefined == null) {
           String source = sources.add(name, bytes);

@@ -79,13 +79,13 @@ public abstract class Probe {
 
   private void work(Site site, Object[] values) {
     if (site.end) {
-      if (this instanceof AggregateProbes.TicToc t) t.toc();
+      toc();
       return;
     }
     if (condition != null && !site.conditionInlined) {
       try {
         if (!Evaluator.truth(new Evaluator(site, values, scope).eval(condition), "the condition")) {
-          if (this instanceof AggregateProbes.TicToc t) t.skipped();
+          skipped();
           return;
         }
       } catch (Evaluator.EvalError | RuntimeException e) {
@@ -121,6 +121,12 @@ public abstract class Probe {
     if (was) active();
     return true;
   }
+
+  /** A tic-toc's end site was reached (its span's end); other kinds have none. */
+  void toc() {}
+
+  /** The condition was false at this hit; a whole-method tic-toc marks the call so that its end pairs with it. */
+  void skipped() {}
 
   /** Active again, saying what serves it. */
   void active() {

@@ -33,17 +33,7 @@ class InlineConditionTest {
     LogProbe probe = new LogProbe("t", "i={i}", condition, null, sink);
     LineInjector.Result r = LineInjector.instrument(original(Target.class), InlineConditionTest.class.getClassLoader(), List.of(new LineInjector.Want(probe, line)), (c, m) -> false);
     inlined[0] = r.sites().stream().allMatch(s -> s.conditionInlined);
-    ClassLoader own = new ClassLoader(InlineConditionTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!name.equals(Target.class.getName())) return super.loadClass(name, resolve);
-        synchronized (getClassLoadingLock(name)) {
-          Class<?> c = findLoadedClass(name);
-          return c != null ? c : defineClass(name, r.bytes(), 0, r.bytes().length);
-        }
-      }
-    };
-    return own.loadClass(Target.class.getName());
+    return RewrittenClass.load(Target.class, r.bytes());
   }
 
   record In(int i, long l, double d, boolean b) {}
@@ -100,14 +90,7 @@ class InlineConditionTest {
     LogProbe probe = new LogProbe("t", "n={n}", "n > 2", null, sink);
     LineInjector.Result r = LineInjector.instrument(original(Target.class), getClass().getClassLoader(), List.of(new LineInjector.Want(probe, 15)), (x, m) -> false);
     assertTrue(r.sites().get(0).conditionInlined);
-    ClassLoader own = new ClassLoader(getClass().getClassLoader()) {
-      @Override
-      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!name.equals(Target.class.getName())) return super.loadClass(name, resolve);
-        return defineClass(name, r.bytes(), 0, r.bytes().length);
-      }
-    };
-    Method loop = own.loadClass(Target.class.getName()).getMethod("loop", String[].class);
+    Method loop = RewrittenClass.load(Target.class, r.bytes()).getMethod("loop", String[].class);
     assertEquals(9, loop.invoke(null, (Object) new String[] {"ab", "c", "def", "ghi"}));
     assertEquals(List.of("n=3", "n=6"), sink.lines, "inside the for-each loop (its iterator's hidden locals kept in the frame)");
   }

@@ -15,17 +15,7 @@ class TicTocWholeMethodTest {
   static Class<?> rewritten(AggregateProbes.TicToc probe, int line) throws Exception {
     LineInjector.Result r = LineInjector.instrument(InlineConditionTest.original(Target.class), TicTocWholeMethodTest.class.getClassLoader(), List.of(new LineInjector.Want(probe, line)), (c, m) -> false);
     assertTrue(r.bytes() != null && !r.sites().isEmpty(), "the method that starts at line " + line + " was found");
-    ClassLoader own = new ClassLoader(TicTocWholeMethodTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!name.equals(Target.class.getName())) return super.loadClass(name, resolve);
-        synchronized (getClassLoadingLock(name)) {
-          Class<?> c = findLoadedClass(name);
-          return c != null ? c : defineClass(name, r.bytes(), 0, r.bytes().length);
-        }
-      }
-    };
-    return own.loadClass(Target.class.getName());
+    return RewrittenClass.load(Target.class, r.bytes());
   }
 
   @Test
